@@ -1,0 +1,72 @@
+import { createRouter } from '../../http/router.js';
+import { clientAddress } from '../../http/auth.js';
+import { ApiError, conflict, unauthorized, unprocessable } from '../../http/errors.js';
+import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.js';
+import { findPasswordWeakness, hashPassword, spendPasswordCheckTime, verifyPasswordHash } from '../../auth/password.js';
+import { createSession, invalidateSession } from '../../auth/session.js';
+import { getUserByEmail, insertUser, toPublicUser } from '../../auth/user.js';
+import { createWorkspace, type WorkspaceOfUser } from '../../workspaces/workspace.js';
+import { acceptInvite } from '../../workspaces/invite.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import * as routes from './auth.routes.js';
+
+const router = createRouter()
+	.openapi(routes.signup, async (c) => {
+		const body = c.req.valid('json');
+		const { db, now } = c.var.deps;
+		const weakness = findPasswordWeakness(body.password, body.email);
+		if (weakness) {
+			throw unprocessable('weak_password', `password: ${weakness}`, [{ path: 'password', message: weakness }]);
+		}
+		if (await getUserByEmail(db, body.email)) {
+			throw conflict('email_taken', 'An account with this email already exists. Log in instead.');
+		}
+		const passwordHash = await hashPassword(body.password);
+		try {
+			const result = await db.transaction(async (tx) => {
+				const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash });
+				const workspace: WorkspaceOfUser = body.inviteToken
+					? await acceptInvite(tx, body.inviteToken, user.id, now())
+					: await createWorkspace(tx, user.id, body.workspaceName!);
+				const { token, session } = await createSession(tx, user.id, now());
+				return { user, workspace, token, session };
+			});
+			setSessionCookie(c, result.token, result.session.expiresAt);
+			return c.json({ user: result.user, workspace: result.workspace }, 201);
+		} catch (error) {
+			if (isUniqueViolation(error)) {
+				throw conflict('email_taken', 'An account with this email already exists. Log in instead.');
+			}
+			throw error;
+		}
+	})
+	.openapi(routes.login, async (c) => {
+		const { email, password } = c.req.valid('json');
+		const { db, now, loginThrottle } = c.var.deps;
+		const address = clientAddress(c);
+		const wait = loginThrottle.retryAfter(email, address, now().getTime());
+		if (wait > 0) {
+			throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${wait} seconds.`, undefined, {
+				'Retry-After': String(wait)
+			});
+		}
+		const user = await getUserByEmail(db, email);
+		const valid = user ? await verifyPasswordHash(user.passwordHash, password) : await spendPasswordCheckTime(password).then(() => false);
+		if (!user || !valid) {
+			loginThrottle.recordFailure(email, address, now().getTime());
+			// One answer for an unknown email and a wrong password: no account probing.
+			throw unauthorized('The email or password is wrong.');
+		}
+		loginThrottle.recordSuccess(email);
+		const { token, session } = await createSession(db, user.id, now());
+		setSessionCookie(c, token, session.expiresAt);
+		return c.json({ user: toPublicUser(user) }, 200);
+	})
+	.openapi(routes.logout, async (c) => {
+		const sessionId = c.var.auth?.sessionId;
+		if (sessionId) await invalidateSession(c.var.deps.db, sessionId);
+		clearSessionCookie(c);
+		return c.body(null, 204);
+	});
+
+export default router;

@@ -1,0 +1,67 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errors } from '../responses.js';
+import {
+	emailField,
+	jsonBody,
+	jsonResponse,
+	passwordField,
+	personNameField,
+	userSchema,
+	workspaceNameField,
+	workspaceSchema
+} from '../schemas.js';
+
+const tags = ['Auth'];
+
+export const signupBody = z
+	.object({
+		email: emailField,
+		password: passwordField,
+		name: personNameField,
+		workspaceName: workspaceNameField.optional(),
+		inviteToken: z.string().min(1).max(100).optional()
+	})
+	.refine((body) => (body.workspaceName === undefined) !== (body.inviteToken === undefined), {
+		message: 'Give either workspaceName (to start a workspace) or inviteToken (to join one).',
+		path: ['workspaceName']
+	})
+	.openapi('SignupBody');
+
+export const signup = createRoute({
+	method: 'post',
+	path: '/signup',
+	tags,
+	summary: 'Create an account with its first workspace, or join one by invite',
+	request: { body: jsonBody(signupBody) },
+	responses: {
+		201: jsonResponse(z.object({ user: userSchema, workspace: workspaceSchema }), 'Signed up; the session cookie is set'),
+		400: errors[400],
+		409: errors[409],
+		410: errors[410],
+		422: errors[422],
+		429: errors[429]
+	}
+});
+
+export const login = createRoute({
+	method: 'post',
+	path: '/login',
+	tags,
+	summary: 'Log in with email and password',
+	request: { body: jsonBody(z.object({ email: emailField, password: passwordField }).openapi('LoginBody')) },
+	responses: {
+		200: jsonResponse(z.object({ user: userSchema }), 'Logged in; the session cookie is set'),
+		400: errors[400],
+		401: errors[401],
+		422: errors[422],
+		429: errors[429]
+	}
+});
+
+export const logout = createRoute({
+	method: 'post',
+	path: '/logout',
+	tags,
+	summary: 'End the current session',
+	responses: { 204: { description: 'Logged out; the cookie is cleared' } }
+});

@@ -1,0 +1,47 @@
+import { createRouter } from '../../http/router.js';
+import { requireAuth } from '../../http/auth.js';
+import { notFound, unprocessable } from '../../http/errors.js';
+import { setSessionCookie } from '../../auth/cookie.js';
+import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../auth/password.js';
+import { createSession, invalidateUserSessions } from '../../auth/session.js';
+import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
+import { listWorkspacesOfUser } from '../../workspaces/workspace.js';
+import * as routes from './me.routes.js';
+
+const router = createRouter()
+	.openapi(routes.getMe, async (c) => {
+		const { user } = requireAuth(c);
+		const workspaces = await listWorkspacesOfUser(c.var.deps.db, user.id);
+		return c.json({ user, workspaces }, 200);
+	})
+	.openapi(routes.updateMe, async (c) => {
+		const { user } = requireAuth(c);
+		const updated = await updateUserName(c.var.deps.db, user.id, c.req.valid('json').name);
+		if (!updated) throw notFound('User');
+		return c.json({ user: updated }, 200);
+	})
+	.openapi(routes.changePassword, async (c) => {
+		const auth = requireAuth(c);
+		const { currentPassword, newPassword } = c.req.valid('json');
+		const { db, now } = c.var.deps;
+		const user = await getUserById(db, auth.user.id);
+		if (!user || !(await verifyPasswordHash(user.passwordHash, currentPassword))) {
+			throw unprocessable('wrong_password', 'currentPassword: The current password is wrong.', [
+				{ path: 'currentPassword', message: 'The current password is wrong.' }
+			]);
+		}
+		const weakness = findPasswordWeakness(newPassword, user.email);
+		if (weakness) {
+			throw unprocessable('weak_password', `newPassword: ${weakness}`, [{ path: 'newPassword', message: weakness }]);
+		}
+		await updateUserPasswordHash(db, user.id, await hashPassword(newPassword));
+		// A changed password ends every session, then this browser gets a fresh one.
+		await invalidateUserSessions(db, user.id);
+		if (auth.sessionId) {
+			const { token, session } = await createSession(db, user.id, now());
+			setSessionCookie(c, token, session.expiresAt);
+		}
+		return c.body(null, 204);
+	});
+
+export default router;

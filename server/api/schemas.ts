@@ -1,0 +1,59 @@
+import { z } from '@hono/zod-openapi';
+import { createSchemaFactory } from 'drizzle-zod';
+import { apiTokens, roles, users, workspaces } from '../db/schema.js';
+
+// drizzle-zod derives field validators from the tables, so a column and the
+// API field that writes it cannot drift apart; the openapi-aware z is used.
+const { createInsertSchema } = createSchemaFactory({ zodInstance: z });
+
+const userInsert = createInsertSchema(users, {
+	email: (s) => s.trim().toLowerCase().pipe(z.email('Enter a valid email address.')).pipe(z.string().max(254)),
+	name: (s) => s.trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.')
+});
+const workspaceInsert = createInsertSchema(workspaces, {
+	name: (s) => s.trim().min(1, 'Name the workspace.').max(100, 'Use at most 100 characters.')
+});
+const apiTokenInsert = createInsertSchema(apiTokens, {
+	name: (s) => s.trim().min(1, 'Name the token.').max(100, 'Use at most 100 characters.')
+});
+
+export const emailField = userInsert.shape.email;
+export const personNameField = userInsert.shape.name;
+export const workspaceNameField = workspaceInsert.shape.name;
+export const tokenNameField = apiTokenInsert.shape.name;
+// Strength is checked after parsing, so the message can say what is wrong.
+export const passwordField = z.string().min(1, 'Enter a password.').max(200, 'Use at most 200 characters.');
+export const roleField = z.enum(roles).openapi({ example: 'rep' });
+export const idParam = z.string().min(1).max(64);
+
+export const userSchema = z
+	.object({ id: z.string(), email: z.string(), name: z.string() })
+	.openapi('User');
+export const workspaceSchema = z
+	.object({ id: z.string(), name: z.string(), role: roleField })
+	.openapi('WorkspaceOfUser');
+export const memberSchema = z
+	.object({ userId: z.string(), name: z.string(), email: z.string(), role: roleField, joinedAt: z.string() })
+	.openapi('Member');
+export const inviteSchema = z
+	.object({
+		id: z.string(),
+		role: roleField,
+		expiresAt: z.string(),
+		maxUses: z.number().int().nullable(),
+		useCount: z.number().int(),
+		createdAt: z.string(),
+		createdBy: z.object({ id: z.string(), name: z.string() }).nullable()
+	})
+	.openapi('Invite');
+export const apiTokenSchema = z
+	.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })
+	.openapi('ApiToken');
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+	return { content: { 'application/json': { schema } }, required: true };
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+	return { content: { 'application/json': { schema } }, description };
+}

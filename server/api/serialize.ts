@@ -1,0 +1,15 @@
+import type { Member } from '../workspaces/member.js';
+import type { InviteSummary } from '../workspaces/invite.js';
+
+// JSON carries times as ISO 8601 UTC strings.
+export function toMemberJson(member: Member) {
+	return { ...member, joinedAt: member.joinedAt.toISOString() };
+}
+
+export function toInviteJson(invite: InviteSummary) {
+	return { ...invite, expiresAt: invite.expiresAt.toISOString(), createdAt: invite.createdAt.toISOString() };
+}
+
+export function toApiTokenJson(token: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null }) {
+	return { ...token, createdAt: token.createdAt.toISOString(), lastUsedAt: token.lastUsedAt?.toISOString() ?? null };
+}

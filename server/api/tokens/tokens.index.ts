@@ -1,0 +1,25 @@
+import { createRouter } from '../../http/router.js';
+import { requireAuth } from '../../http/auth.js';
+import { notFound } from '../../http/errors.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-token.js';
+import { toApiTokenJson } from '../serialize.js';
+import * as routes from './tokens.routes.js';
+
+const router = createRouter()
+	.openapi(routes.listTokens, async (c) => {
+		const { user } = requireAuth(c);
+		const tokens = await listApiTokens(c.var.deps.db, user.id);
+		return c.json({ tokens: tokens.map(toApiTokenJson) }, 200);
+	})
+	.openapi(routes.createToken, async (c) => {
+		const { user } = requireAuth(c);
+		const created = await createApiToken(c.var.deps.db, user.id, c.req.valid('json').name);
+		return c.json({ id: created.id, name: created.name, token: created.token, createdAt: created.createdAt.toISOString() }, 201);
+	})
+	.openapi(routes.revokeToken, async (c) => {
+		const { user } = requireAuth(c);
+		if (!(await revokeApiToken(c.var.deps.db, user.id, c.req.valid('param').tokenId))) throw notFound('API token');
+		return c.body(null, 204);
+	});
+
+export default router;

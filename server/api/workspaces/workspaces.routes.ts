@@ -1,0 +1,141 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errors } from '../responses.js';
+import {
+	idParam,
+	inviteSchema,
+	jsonBody,
+	jsonResponse,
+	memberSchema,
+	roleField,
+	workspaceNameField,
+	workspaceSchema
+} from '../schemas.js';
+
+const workspaceParams = z.object({ workspaceId: idParam });
+const memberParams = workspaceParams.extend({ userId: idParam });
+const inviteParams = workspaceParams.extend({ inviteId: idParam });
+
+export const createWorkspaceRoute = createRoute({
+	method: 'post',
+	path: '/',
+	tags: ['Workspaces'],
+	summary: 'Create a workspace owned by the caller',
+	request: { body: jsonBody(z.object({ name: workspaceNameField })) },
+	responses: {
+		201: jsonResponse(z.object({ workspace: workspaceSchema }), 'Created'),
+		400: errors[400],
+		401: errors[401],
+		422: errors[422]
+	}
+});
+
+export const getWorkspaceRoute = createRoute({
+	method: 'get',
+	path: '/{workspaceId}',
+	tags: ['Workspaces'],
+	summary: 'A workspace the caller belongs to, with the caller’s role',
+	request: { params: workspaceParams },
+	responses: { 200: jsonResponse(z.object({ workspace: workspaceSchema }), 'The workspace'), 401: errors[401], 404: errors[404] }
+});
+
+export const renameWorkspaceRoute = createRoute({
+	method: 'patch',
+	path: '/{workspaceId}',
+	tags: ['Workspaces'],
+	summary: 'Rename a workspace (admin)',
+	request: { params: workspaceParams, body: jsonBody(z.object({ name: workspaceNameField })) },
+	responses: {
+		200: jsonResponse(z.object({ workspace: workspaceSchema }), 'Renamed'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
+
+export const listMembersRoute = createRoute({
+	method: 'get',
+	path: '/{workspaceId}/members',
+	tags: ['Members'],
+	summary: 'Members of the workspace',
+	request: { params: workspaceParams },
+	responses: { 200: jsonResponse(z.object({ members: z.array(memberSchema) }), 'Members'), 401: errors[401], 404: errors[404] }
+});
+
+export const changeMemberRoute = createRoute({
+	method: 'patch',
+	path: '/{workspaceId}/members/{userId}',
+	tags: ['Members'],
+	summary: 'Change a member’s role (admin; only owners make owners)',
+	request: { params: memberParams, body: jsonBody(z.object({ role: roleField })) },
+	responses: {
+		200: jsonResponse(z.object({ member: memberSchema }), 'Changed'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		409: errors[409],
+		422: errors[422]
+	}
+});
+
+export const removeMemberRoute = createRoute({
+	method: 'delete',
+	path: '/{workspaceId}/members/{userId}',
+	tags: ['Members'],
+	summary: 'Remove a member (admin), or leave (yourself); access ends at once',
+	request: { params: memberParams },
+	responses: { 204: { description: 'Removed' }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] }
+});
+
+export const listInvitesRoute = createRoute({
+	method: 'get',
+	path: '/{workspaceId}/invites',
+	tags: ['Invites'],
+	summary: 'Invite links that still work (admin)',
+	request: { params: workspaceParams },
+	responses: {
+		200: jsonResponse(z.object({ invites: z.array(inviteSchema) }), 'Invites'),
+		401: errors[401],
+		403: errors[403],
+		404: errors[404]
+	}
+});
+
+export const createInviteBody = z
+	.object({
+		role: roleField,
+		expiresInDays: z.number().int().min(1).max(90).default(7),
+		// null: anyone with the link may join until it expires.
+		maxUses: z.number().int().min(1).max(1000).nullable().default(1)
+	})
+	.openapi('CreateInviteBody');
+
+export const createInviteRoute = createRoute({
+	method: 'post',
+	path: '/{workspaceId}/invites',
+	tags: ['Invites'],
+	summary: 'Create an invite link with a role, an expiry and a number of uses (admin)',
+	request: { params: workspaceParams, body: jsonBody(createInviteBody) },
+	responses: {
+		201: jsonResponse(
+			z.object({ invite: inviteSchema, token: z.string(), url: z.string() }),
+			'Created; the link is shown only in this answer'
+		),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
+
+export const revokeInviteRoute = createRoute({
+	method: 'delete',
+	path: '/{workspaceId}/invites/{inviteId}',
+	tags: ['Invites'],
+	summary: 'Revoke an invite link (admin)',
+	request: { params: inviteParams },
+	responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] }
+});

@@ -1,0 +1,79 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import { LoginThrottle } from './auth/throttle.js';
+import type { AppEnv, AppDeps } from './http/context.js';
+import { ApiError, handleError, handleNotFound } from './http/errors.js';
+import { resolveAuth } from './http/auth.js';
+import { checkOrigin, setSecurityHeaders } from './http/security.js';
+import { mountApiDocs } from './http/api-docs.js';
+import { mountStaticApp } from './http/static.js';
+import authRouter from './api/auth/auth.index.js';
+import meRouter from './api/me/me.index.js';
+import workspacesRouter from './api/workspaces/workspaces.index.js';
+import invitesRouter from './api/invites/invites.index.js';
+import tokensRouter from './api/tokens/tokens.index.js';
+
+export interface AppOptions {
+	database: DatabaseHandle;
+	config: Config;
+	now?: () => Date;
+	loginThrottle?: LoginThrottle;
+	/** The built SPA to serve; omitted in API-only tests and in development. */
+	buildDir?: string;
+}
+
+export const maxBodyBytes = 256 * 1024;
+
+function createApi() {
+	return new OpenAPIHono<AppEnv>()
+		.route('/api/auth', authRouter)
+		.route('/api/me', meRouter)
+		.route('/api/workspaces', workspacesRouter)
+		.route('/api/invites', invitesRouter)
+		.route('/api/tokens', tokensRouter);
+}
+
+/** The typed API surface the UI's client is checked against. */
+export type AppType = ReturnType<typeof createApi>;
+
+export function createApp(options: AppOptions) {
+	const deps: AppDeps = {
+		db: options.database.db,
+		config: options.config,
+		now: options.now ?? (() => new Date()),
+		loginThrottle: options.loginThrottle ?? new LoginThrottle()
+	};
+	const app = new OpenAPIHono<AppEnv>({ strict: false });
+	app.onError(handleError);
+	app.use('*', setSecurityHeaders);
+	app.use('*', async (c, next) => {
+		c.set('deps', deps);
+		await next();
+	});
+
+	app.get('/healthz', async (c) => {
+		const ok = await options.database.ping();
+		return ok ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+	});
+
+	app.use(
+		'/api/*',
+		bodyLimit({
+			maxSize: maxBodyBytes,
+			onError: () => {
+				throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBodyBytes / 1024} KiB.`);
+			}
+		})
+	);
+	app.use('/api/*', checkOrigin);
+	app.use('/api/*', resolveAuth);
+	app.route('/', createApi());
+	mountApiDocs(app);
+	app.all('/api/*', handleNotFound);
+
+	if (options.buildDir) mountStaticApp(app, options.buildDir);
+	app.notFound(handleNotFound);
+	return app;
+}

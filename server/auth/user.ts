@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { users, type User } from '../db/schema.js';
+import { generateId } from './tokens.js';
+
+export type PublicUser = Pick<User, 'id' | 'email' | 'name'>;
+
+export function normaliseEmail(email: string): string {
+	return email.trim().toLowerCase();
+}
+
+export async function getUserByEmail(db: Database, email: string): Promise<User | null> {
+	const [user] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+	return user ?? null;
+}
+
+export async function getUserById(db: Database, id: string): Promise<User | null> {
+	const [user] = await db.select().from(users).where(eq(users.id, id));
+	return user ?? null;
+}
+
+export async function insertUser(
+	db: Database,
+	input: { email: string; name: string; passwordHash: string }
+): Promise<PublicUser> {
+	const [user] = await db
+		.insert(users)
+		.values({ id: generateId(), email: normaliseEmail(input.email), name: input.name.trim(), passwordHash: input.passwordHash })
+		.returning({ id: users.id, email: users.email, name: users.name });
+	return user!;
+}
+
+export async function updateUserName(db: Database, id: string, name: string): Promise<PublicUser | null> {
+	const [user] = await db
+		.update(users)
+		.set({ name: name.trim() })
+		.where(eq(users.id, id))
+		.returning({ id: users.id, email: users.email, name: users.name });
+	return user ?? null;
+}
+
+export async function updateUserPasswordHash(db: Database, id: string, passwordHash: string): Promise<void> {
+	await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+}
+
+export function toPublicUser(user: User | PublicUser): PublicUser {
+	return { id: user.id, email: user.email, name: user.name };
+}

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+
+function newestMtime(path: string): number {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let newest = stat.mtimeMs;
+	for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+	return newest;
+}
+
+/** True when the built app is missing or older than its sources. */
+export function isBuildStale(root: string, buildDir: string): boolean {
+	const built = join(buildDir, 'index.html');
+	if (!existsSync(built)) return true;
+	const sources = Math.max(...inputs.map((input) => newestMtime(join(root, input))));
+	return sources > statSync(built).mtimeMs;
+}
+
+/** Builds the single-page app with Vite when it is missing or stale. */
+export function ensureAppBuilt(root: string, buildDir: string, log: (line: string) => void): void {
+	if (!isBuildStale(root, buildDir)) return;
+	log('Building the web app (first start or sources changed)…');
+	const vite = join(root, 'node_modules', '.bin', 'vite');
+	const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error(`The web app build failed (exit ${result.status}).`);
+}

@@ -1,0 +1,68 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { validateApiToken } from '../auth/api-token.js';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
+import { validateSessionToken } from '../auth/session.js';
+import { getWorkspaceOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
+import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import type { AppEnv, Auth } from './context.js';
+import { forbidden, notFound, unauthorized } from './errors.js';
+
+/**
+ * Resolves who is calling, from `Authorization: Bearer <api token>` or the
+ * session cookie, and slides the session's expiry forward when it is due.
+ */
+export const resolveAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+	c.set('auth', await findAuth(c));
+	await next();
+};
+
+async function findAuth(c: Context<AppEnv>): Promise<Auth | null> {
+	const { db, now } = c.var.deps;
+	const header = c.req.header('authorization');
+	if (header) {
+		const match = /^Bearer\s+(\S+)$/i.exec(header);
+		const found = match ? await validateApiToken(db, match[1]!, now()) : null;
+		// A wrong token is an error, never a silent fall-back to the cookie.
+		if (!found) throw unauthorized('The API token is invalid or was revoked.');
+		return { user: found.user, sessionId: null, apiTokenId: found.tokenId };
+	}
+	const token = readSessionCookie(c);
+	if (!token) return null;
+	const validation = await validateSessionToken(db, token, now());
+	if (!validation) {
+		clearSessionCookie(c);
+		return null;
+	}
+	if (validation.renewed) setSessionCookie(c, token, validation.session.expiresAt);
+	return { user: validation.user, sessionId: validation.session.id, apiTokenId: null };
+}
+
+export function requireAuth(c: Context<AppEnv>): Auth {
+	const auth = c.var.auth;
+	if (!auth) throw unauthorized();
+	return auth;
+}
+
+/**
+ * The caller's membership of a workspace. A workspace the caller does not
+ * belong to answers 404, as if it did not exist: ids reveal nothing.
+ */
+export async function requireWorkspace(
+	c: Context<AppEnv>,
+	workspaceId: string,
+	minimumRole: Role = 'viewer'
+): Promise<WorkspaceOfUser> {
+	const auth = requireAuth(c);
+	const workspace = await getWorkspaceOfUser(c.var.deps.db, workspaceId, auth.user.id);
+	if (!workspace) throw notFound('Workspace');
+	if (!hasRoleAtLeast(workspace.role, minimumRole)) {
+		throw forbidden(`This needs the ${minimumRole} role or higher; you are ${workspace.role}.`);
+	}
+	return workspace;
+}
+
+/** The address login throttling counts by; the socket's, proxies are not trusted. */
+export function clientAddress(c: Context<AppEnv>): string {
+	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+	return incoming?.socket?.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { User } from '../db/schema.js';
+import type { LoginThrottle } from '../auth/throttle.js';
+
+/** What a request handler may reach: built once in createApp, never global. */
+export interface AppDeps {
+	db: Database;
+	config: Config;
+	loginThrottle: LoginThrottle;
+	now: () => Date;
+}
+
+export interface Auth {
+	user: Pick<User, 'id' | 'email' | 'name'>;
+	/** Set when the request came with the session cookie. */
+	sessionId: string | null;
+	/** Set when the request came with an API token. */
+	apiTokenId: string | null;
+}
+
+export type AppEnv = {
+	Variables: {
+		deps: AppDeps;
+		auth: Auth | null;
+	};
+};

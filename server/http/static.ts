@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import type { AppEnv } from './context.js';
+
+/**
+ * Serves the built single-page app: files as they are, immutable hashed assets
+ * cached for a year, and the fallback page for every other path so that the
+ * client-side router can take it.
+ */
+export function mountStaticApp(app: Hono<AppEnv>, buildDir: string): void {
+	const root = relative(process.cwd(), resolve(buildDir)) || '.';
+	const fallbackPath = join(buildDir, 'index.html');
+	let fallback: Promise<string> | null = null;
+	app.use('/_app/immutable/*', async (c, next) => {
+		await next();
+		if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+	});
+	app.use('*', serveStatic({ root }));
+	app.get('*', async (c) => {
+		if (!existsSync(fallbackPath)) return c.text('The app is not built. Run `npm run build`.', 503);
+		fallback ??= readFile(fallbackPath, 'utf8');
+		c.header('Cache-Control', 'no-cache');
+		return c.html(await fallback);
+	});
+}

@@ -1,0 +1,97 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { memberships, users } from '../db/schema.js';
+import { conflict, forbidden, notFound } from '../http/errors.js';
+import { canChangeMember, canGrantRole, type Role } from './roles.js';
+
+export interface Member {
+	userId: string;
+	name: string;
+	email: string;
+	role: Role;
+	joinedAt: Date;
+}
+
+const memberColumns = {
+	userId: users.id,
+	name: users.name,
+	email: users.email,
+	role: memberships.role,
+	joinedAt: memberships.joinedAt
+};
+
+export function listMembers(db: Database, workspaceId: string): Promise<Member[]> {
+	return db
+		.select(memberColumns)
+		.from(memberships)
+		.innerJoin(users, eq(memberships.userId, users.id))
+		.where(eq(memberships.workspaceId, workspaceId))
+		.orderBy(asc(users.name));
+}
+
+async function getMember(db: Database, workspaceId: string, userId: string): Promise<Member | null> {
+	const [row] = await db
+		.select(memberColumns)
+		.from(memberships)
+		.innerJoin(users, eq(memberships.userId, users.id))
+		.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+	return row ?? null;
+}
+
+async function countOwners(db: Database, workspaceId: string): Promise<number> {
+	const [row] = await db
+		.select({ count: sql<number>`count(*)::int` })
+		.from(memberships)
+		.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+	return row?.count ?? 0;
+}
+
+/** Changes a member's role within the rules of who may grant what. */
+export async function changeMemberRole(
+	db: Database,
+	workspaceId: string,
+	actorRole: Role,
+	targetUserId: string,
+	role: Role
+): Promise<Member> {
+	return db.transaction(async (tx) => {
+		const target = await getMember(tx, workspaceId, targetUserId);
+		if (!target) throw notFound('Member');
+		if (!canChangeMember(actorRole, target.role)) throw forbidden('Only an owner can change an owner.');
+		if (!canGrantRole(actorRole, role)) throw forbidden(`Your role cannot grant the role ${role}.`);
+		if (target.role === 'owner' && role !== 'owner' && (await countOwners(tx, workspaceId)) <= 1) {
+			throw conflict('last_owner', 'A workspace needs at least one owner; make someone else owner first.');
+		}
+		await tx
+			.update(memberships)
+			.set({ role })
+			.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, targetUserId)));
+		return { ...target, role };
+	});
+}
+
+/**
+ * Removes a member. Access is checked against memberships on every request,
+ * so the removed user's sessions lose the workspace at once.
+ */
+export async function removeMember(
+	db: Database,
+	workspaceId: string,
+	actor: { userId: string; role: Role },
+	targetUserId: string
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		const target = await getMember(tx, workspaceId, targetUserId);
+		if (!target) throw notFound('Member');
+		const leaving = actor.userId === targetUserId;
+		if (!leaving && !canChangeMember(actor.role, target.role)) {
+			throw forbidden('Only an owner can remove an owner.');
+		}
+		if (target.role === 'owner' && (await countOwners(tx, workspaceId)) <= 1) {
+			throw conflict('last_owner', 'A workspace needs at least one owner; make someone else owner first.');
+		}
+		await tx
+			.delete(memberships)
+			.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, targetUserId)));
+	});
+}

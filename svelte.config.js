@@ -1,0 +1,16 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	compilerOptions: { runes: true },
+	kit: {
+		// A single-page app: everything sits behind a login, so there is nothing
+		// to prerender; the server answers unknown paths with this fallback page.
+		adapter: adapter({ fallback: 'index.html', strict: false }),
+		alias: { $model: 'src/lib/model' }
+	}
+};
+
+export default config;
