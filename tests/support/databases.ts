@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import pg from 'pg';
+import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Opens a fresh, migrated, empty database of the kind; closing drops it. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+	if (kind === 'pglite') {
+		const handle = openDatabase({ kind: 'pglite', dataDir: null });
+		await handle.migrate();
+		return handle;
+	}
+	const adminUrl = process.env.TEST_DATABASE_URL;
+	if (!adminUrl) throw new Error('TEST_DATABASE_URL is unset');
+	// A database per suite: suites never see each other's rows, and dropping it cleans up.
+	const name = `voronka_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+	await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	const handle = openDatabase({ kind: 'postgres', url: url.toString() });
+	await handle.migrate();
+	return {
+		...handle,
+		close: async () => {
+			await handle.close();
+			await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+		}
+	};
+}
+
+async function withAdminClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await run(client);
+	} finally {
+		await client.end();
+	}
+}
+
+/**
+ * Runs a suite once per database kind: always on PGlite, and on PostgreSQL
+ * when TEST_DATABASE_URL is set (the suite shows as skipped, with the reason
+ * in its name, when it is not).
+ */
+export function describeEachDatabase(name: string, suite: (database: () => DatabaseHandle) => void): void {
+	for (const kind of ['pglite', 'postgres'] as const) {
+		const available = kind === 'pglite' || Boolean(process.env.TEST_DATABASE_URL);
+		const title = available ? `${name} [${kind}]` : `${name} [${kind}: not run, TEST_DATABASE_URL is unset]`;
+		(available ? describe : describe.skip)(title, () => {
+			let handle: DatabaseHandle | null = null;
+			beforeAll(async () => {
+				handle = await openTestDatabase(kind);
+			});
+			afterAll(async () => {
+				await handle?.close();
+			});
+			suite(() => {
+				if (!handle) throw new Error('database not open yet');
+				return handle;
+			});
+		});
+	}
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+	it('gives the documented defaults for an empty environment', () => {
+		expect(loadConfig({})).toEqual({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info' });
+	});
+
+	it('treats empty strings as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '', PORT: '' }).DATABASE_URL).toBeUndefined();
+	});
+
+	it('parses every variable', () => {
+		const config = loadConfig({
+			PORT: '8080',
+			HOST: '0.0.0.0',
+			DATABASE_URL: 'postgres://u@db:5432/crm',
+			DATA_DIR: '/var/lib/voronka',
+			REDIS_URL: 'redis://cache:6379',
+			ORIGIN: 'https://crm.example.com/',
+			LOG_LEVEL: 'warn'
+		});
+		expect(config).toMatchObject({ PORT: 8080, ORIGIN: 'https://crm.example.com', LOG_LEVEL: 'warn' });
+	});
+
+	it.each([
+		['PORT', 'eighty'],
+		['PORT', '70000'],
+		['DATABASE_URL', 'mysql://x'],
+		['REDIS_URL', 'http://x'],
+		['ORIGIN', 'crm.example.com'],
+		['LOG_LEVEL', 'loud']
+	])('names the variable when %s=%s is invalid', (name, value) => {
+		expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+		expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+	});
+});
