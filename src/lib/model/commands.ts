@@ -1,0 +1,163 @@
+import * as Y from 'yjs';
+import { boardMaps, listDealsInStage, listStages, readDeal } from './board.js';
+import { rankBetween, spreadRanks } from './ranks.js';
+import {
+	boardSchemaVersion,
+	type BoardMeta,
+	type Deal,
+	type DealSource,
+	type PipelineMode,
+	type Stage,
+	type Task,
+	type TaskType
+} from './schema.js';
+
+/** Every command takes the ids it creates from the caller: the model stays pure. */
+export interface Clock {
+	now: () => string;
+}
+
+function toEntity(fields: object): Y.Map<unknown> {
+	// Optional fields that are undefined are left out, not stored as null.
+	const entries = Object.entries(fields).filter(([key, value]) => key !== 'id' && value !== undefined);
+	return new Y.Map<unknown>(entries);
+}
+
+export type StageInput = Omit<Stage, 'rank'> & { rank?: string };
+
+/** Fills an empty document with a pipeline's meta and stages. */
+export function initialiseBoard(doc: Y.Doc, meta: Omit<BoardMeta, 'schema'>, stages: StageInput[]): void {
+	const maps = boardMaps(doc);
+	const ranks = spreadRanks(stages.length);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries({ schema: boardSchemaVersion, ...meta })) maps.meta.set(key, value);
+		stages.forEach((stage, index) => maps.stages.set(stage.id, toEntity({ ...stage, rank: stage.rank ?? ranks[index] })));
+	});
+}
+
+export function updateBoardMeta(doc: Y.Doc, changes: Partial<{ name: string; mode: PipelineMode }>): void {
+	const meta = boardMaps(doc).meta;
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(changes)) if (value !== undefined) meta.set(key, value);
+	});
+}
+
+export interface NewDeal {
+	id: string;
+	title: string;
+	valueMinor: number;
+	currency: string;
+	stageId: string;
+	ownerId: string;
+	contactId?: string;
+	companyId?: string;
+	source?: DealSource;
+	/** Where in the column; default: at the top. */
+	rank?: string;
+}
+
+export interface NewTask {
+	id: string;
+	type: TaskType;
+	title: string;
+	dueAt: string;
+	assigneeId?: string;
+}
+
+/**
+ * Creates a deal together with its first task in one transaction: an open
+ * deal is never without an active task, not even for one update.
+ */
+export function createDeal(doc: Y.Doc, input: NewDeal, firstTask: NewTask, clock: Clock): { deal: Deal; task: Task } {
+	const now = clock.now();
+	const top = listDealsInStage(doc, input.stageId)[0];
+	const deal: Deal = {
+		id: input.id,
+		title: input.title,
+		valueMinor: input.valueMinor,
+		currency: input.currency,
+		stageId: input.stageId,
+		rank: input.rank ?? rankBetween(null, top?.rank ?? null),
+		ownerId: input.ownerId,
+		contactId: input.contactId,
+		companyId: input.companyId,
+		source: input.source ?? 'manual',
+		status: 'open',
+		createdAt: now,
+		updatedAt: now
+	};
+	const task: Task = {
+		id: firstTask.id,
+		dealId: deal.id,
+		type: firstTask.type,
+		title: firstTask.title,
+		dueAt: firstTask.dueAt,
+		assigneeId: firstTask.assigneeId ?? deal.ownerId,
+		done: false
+	};
+	const maps = boardMaps(doc);
+	doc.transact(() => {
+		maps.deals.set(deal.id, toEntity(deal));
+		maps.tasks.set(task.id, toEntity(task));
+	});
+	return { deal: stripUndefined(deal), task };
+}
+
+/**
+ * Moves a deal to a stage and a place in its column: two field writes, so
+ * concurrent moves of one card converge on one place (last writer per field).
+ * Without a rank the deal goes to the top of the column.
+ */
+export function moveDeal(doc: Y.Doc, dealId: string, stageId: string, rank: string | undefined, clock: Clock): void {
+	const map = boardMaps(doc).deals.get(dealId);
+	if (!map) throw new Error(`Unknown deal ${dealId}`);
+	const targetRank = rank ?? rankBetween(null, listDealsInStage(doc, stageId).find((d) => d.id !== dealId)?.rank ?? null);
+	doc.transact(() => {
+		if (map.get('stageId') !== stageId) map.set('stageId', stageId);
+		map.set('rank', targetRank);
+		map.set('updatedAt', clock.now());
+	});
+}
+
+/** The rank that places a card between two neighbours of a column (ids, or null for an end). */
+export function rankForDrop(doc: Y.Doc, stageId: string, beforeId: string | null, afterId: string | null): string {
+	const before = beforeId ? readDeal(doc, beforeId) : null;
+	const after = afterId ? readDeal(doc, afterId) : null;
+	if (before?.stageId !== stageId && before) throw new Error('neighbour in another stage');
+	return rankBetween(before?.rank ?? null, after?.rank ?? null);
+}
+
+export function addStage(doc: Y.Doc, stage: Omit<Stage, 'rank'>, afterStageId: string | null): Stage {
+	const stages = listStages(doc);
+	const index = afterStageId ? stages.findIndex((s) => s.id === afterStageId) : -1;
+	const rank = rankBetween(stages[index]?.rank ?? null, stages[index + 1]?.rank ?? null);
+	const created = { ...stage, rank };
+	doc.transact(() => boardMaps(doc).stages.set(stage.id, toEntity(created)));
+	return created;
+}
+
+export function updateStage(
+	doc: Y.Doc,
+	stageId: string,
+	changes: Partial<Pick<Stage, 'name' | 'probability' | 'rotDays' | 'color' | 'rank'>>
+): void {
+	const map = boardMaps(doc).stages.get(stageId);
+	if (!map) throw new Error(`Unknown stage ${stageId}`);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(changes)) {
+			if (value === undefined) map.delete(key);
+			else map.set(key, value);
+		}
+	});
+}
+
+/** Deletes a stage; a stage that still holds deals must be emptied first. */
+export function deleteStage(doc: Y.Doc, stageId: string): void {
+	const holding = [...boardMaps(doc).deals.values()].some((deal) => deal.get('stageId') === stageId);
+	if (holding) throw new Error('Move the deals out of this stage before deleting it.');
+	doc.transact(() => boardMaps(doc).stages.delete(stageId));
+}
+
+function stripUndefined<T extends object>(value: T): T {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,5 @@
+export * from './schema.js';
+export * from './ranks.js';
+export * from './board.js';
+export * from './commands.js';
+export * from './validate.js';

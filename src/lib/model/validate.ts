@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type * as Y from 'yjs';
+import { boardMaps, listTasksOfDeal } from './board.js';
+import {
+	boardSchemaVersion,
+	dealSources,
+	dealStatuses,
+	limits,
+	pipelineModes,
+	stageKinds,
+	taskTypes
+} from './schema.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(limits.idLength);
+const rank = z.string().min(1).max(limits.rankLength);
+
+export const metaSchema = z.strictObject({
+	schema: z.literal(boardSchemaVersion),
+	pipelineId: id,
+	workspaceId: id,
+	name: z.string().min(1).max(limits.nameLength),
+	mode: z.enum(pipelineModes)
+});
+
+export const stageSchema = z.strictObject({
+	name: z.string().min(1).max(limits.nameLength),
+	rank,
+	kind: z.enum(stageKinds),
+	probability: z.number().int().min(0).max(100),
+	rotDays: z.number().int().min(1).max(3650).optional(),
+	color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional()
+});
+
+export const dealSchema = z.strictObject({
+	title: z.string().trim().min(1).max(limits.titleLength),
+	valueMinor: z.number().int().min(0).max(limits.maxValueMinor),
+	currency: z.string().regex(/^[A-Z]{3}$/),
+	stageId: id,
+	rank,
+	ownerId: id,
+	contactId: id.optional(),
+	companyId: id.optional(),
+	source: z.enum(dealSources),
+	status: z.enum(dealStatuses),
+	lostReason: z.string().max(limits.lostReasonLength).optional(),
+	createdAt: isoTime,
+	updatedAt: isoTime,
+	closedAt: isoTime.optional()
+});
+
+export const taskSchema = z.strictObject({
+	dealId: id,
+	type: z.enum(taskTypes),
+	title: z.string().trim().min(1).max(limits.titleLength),
+	dueAt: isoTime,
+	assigneeId: id,
+	done: z.boolean(),
+	doneAt: isoTime.optional(),
+	auto: z.boolean().optional()
+});
+
+export type ViolationRule = 'schema' | 'unknown-stage' | 'unknown-deal' | 'deal-without-task';
+
+export interface Violation {
+	entity: 'meta' | 'stage' | 'deal' | 'task';
+	id: string;
+	rule: ViolationRule;
+	message: string;
+}
+
+function schemaViolation(entity: Violation['entity'], entityId: string, error: z.ZodError): Violation {
+	const detail = error.issues.map((issue) => `${issue.path.join('.') || '(entity)'}: ${issue.message}`).join('; ');
+	return { entity, id: entityId, rule: 'schema', message: `Invalid ${entity} ${entityId}: ${detail}` };
+}
+
+function checkEntity(entity: Violation['entity'], entityId: string, value: unknown, schema: z.ZodType): Violation | null {
+	const json = value && typeof (value as Y.Map<unknown>).toJSON === 'function' ? (value as Y.Map<unknown>).toJSON() : value;
+	const parsed = schema.safeParse(json);
+	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error);
+}
+
+/** Checks one deal: its fields, its stage, and that an open deal has an active task. */
+export function checkDeal(doc: Y.Doc, dealId: string): Violation[] {
+	const { deals, stages } = boardMaps(doc);
+	const map = deals.get(dealId);
+	if (map === undefined) return [];
+	const invalid = checkEntity('deal', dealId, map, dealSchema);
+	if (invalid) return [invalid];
+	const stageId = map.get('stageId') as string;
+	if (!stages.has(stageId)) {
+		return [{ entity: 'deal', id: dealId, rule: 'unknown-stage', message: `Deal ${dealId} is in an unknown stage ${stageId}.` }];
+	}
+	if (map.get('status') === 'open' && !listTasksOfDeal(doc, dealId).some((task) => !task.done)) {
+		return [
+			{
+				entity: 'deal',
+				id: dealId,
+				rule: 'deal-without-task',
+				message: `Deal "${map.get('title')}" is open and must keep at least one active task.`
+			}
+		];
+	}
+	return [];
+}
+
+export function checkTask(doc: Y.Doc, taskId: string): Violation[] {
+	const { tasks, deals } = boardMaps(doc);
+	const map = tasks.get(taskId);
+	if (map === undefined) return [];
+	const invalid = checkEntity('task', taskId, map, taskSchema);
+	if (invalid) return [invalid];
+	const dealId = map.get('dealId') as string;
+	if (!deals.has(dealId)) {
+		return [{ entity: 'task', id: taskId, rule: 'unknown-deal', message: `Task ${taskId} belongs to an unknown deal ${dealId}.` }];
+	}
+	return [];
+}
+
+export function checkStage(doc: Y.Doc, stageId: string): Violation[] {
+	const map = boardMaps(doc).stages.get(stageId);
+	if (map === undefined) return [];
+	const invalid = checkEntity('stage', stageId, map, stageSchema);
+	return invalid ? [invalid] : [];
+}
+
+export function checkMeta(doc: Y.Doc): Violation[] {
+	const invalid = checkEntity('meta', 'meta', boardMaps(doc).meta, metaSchema);
+	return invalid ? [invalid] : [];
+}
+
+/** Every violation in the whole document (the server checks only what changed). */
+export function validateBoard(doc: Y.Doc): Violation[] {
+	const { stages, deals, tasks } = boardMaps(doc);
+	return [
+		...checkMeta(doc),
+		...[...stages.keys()].flatMap((stageId) => checkStage(doc, stageId)),
+		...[...deals.keys()].flatMap((dealId) => checkDeal(doc, dealId)),
+		...[...tasks.keys()].flatMap((taskId) => checkTask(doc, taskId))
+	];
+}
