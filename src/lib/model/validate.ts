@@ -60,10 +60,17 @@ export const taskSchema = z.strictObject({
 	auto: z.boolean().optional()
 });
 
-export type ViolationRule = 'schema' | 'unknown-stage' | 'unknown-deal' | 'deal-without-task';
+export type ViolationRule =
+	| 'schema'
+	| 'unknown-stage'
+	| 'unknown-deal'
+	| 'deal-without-task'
+	| 'stage-not-empty'
+	| 'read-only'
+	| 'forbidden';
 
 export interface Violation {
-	entity: 'meta' | 'stage' | 'deal' | 'task';
+	entity: 'board' | 'meta' | 'stage' | 'deal' | 'task';
 	id: string;
 	rule: ViolationRule;
 	message: string;

@@ -1,0 +1,40 @@
+import type { Role } from '$lib/api/types';
+
+// Mirrors server/workspaces/roles.ts: the UI hides what the server would refuse.
+export const roles: readonly Role[] = ['owner', 'admin', 'manager', 'rep', 'viewer'];
+
+const rank: Record<Role, number> = { owner: 5, admin: 4, manager: 3, rep: 2, viewer: 1 };
+
+export const roleLabels: Record<Role, string> = {
+	owner: 'Owner',
+	admin: 'Admin',
+	manager: 'Manager',
+	rep: 'Sales rep',
+	viewer: 'Viewer'
+};
+
+export const roleDescriptions: Record<Role, string> = {
+	owner: 'Full control, including other owners',
+	admin: 'Settings, members and invites',
+	manager: 'Sees every deal and task, reassigns work',
+	rep: 'Works their own deals and tasks',
+	viewer: 'Read-only access'
+};
+
+export function canManageMembers(role: Role): boolean {
+	return rank[role] >= rank.admin;
+}
+
+/** Only an owner makes owners; an admin hands out any role below that. */
+export function canGrantRole(actor: Role, role: Role): boolean {
+	return actor === 'owner' || (actor === 'admin' && role !== 'owner');
+}
+
+/** An admin may change or remove anyone but an owner. */
+export function canChangeMember(actor: Role, target: Role): boolean {
+	return actor === 'owner' || (actor === 'admin' && target !== 'owner');
+}
+
+export function grantableRoles(actor: Role): Role[] {
+	return roles.filter((role) => canGrantRole(actor, role));
+}
