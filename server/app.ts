@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { createNodeWebSocket } from '@hono/node-ws';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
@@ -14,12 +15,18 @@ import meRouter from './api/me/me.index.js';
 import workspacesRouter from './api/workspaces/workspaces.index.js';
 import invitesRouter from './api/invites/invites.index.js';
 import tokensRouter from './api/tokens/tokens.index.js';
+import pipelinesRouter from './api/pipelines/pipelines.index.js';
+import { RoomManager } from './sync/rooms.js';
+import { mountSync } from './sync/sync.route.js';
+import { projectBatch } from './pipelines/projection.js';
 
 export interface AppOptions {
 	database: DatabaseHandle;
 	config: Config;
 	now?: () => Date;
 	loginThrottle?: LoginThrottle;
+	/** How long an unused board stays in memory. */
+	unloadRoomsAfterMs?: number;
 	/** The built SPA to serve; omitted in API-only tests and in development. */
 	buildDir?: string;
 }
@@ -32,20 +39,32 @@ function createApi() {
 		.route('/api/me', meRouter)
 		.route('/api/workspaces', workspacesRouter)
 		.route('/api/invites', invitesRouter)
-		.route('/api/tokens', tokensRouter);
+		.route('/api/tokens', tokensRouter)
+		.route('/api', pipelinesRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */
 export type AppType = ReturnType<typeof createApi>;
 
-export function createApp(options: AppOptions) {
+/** The app, its websocket hook for the HTTP server, and its live rooms. */
+export function createVoronka(options: AppOptions) {
+	const db = options.database.db;
+	const now = options.now ?? (() => new Date());
+	const rooms = new RoomManager({
+		db,
+		now,
+		unloadAfterMs: options.unloadRoomsAfterMs,
+		afterPersist: (room, batch) => projectBatch(db, room, batch)
+	});
 	const deps: AppDeps = {
-		db: options.database.db,
+		db,
 		config: options.config,
-		now: options.now ?? (() => new Date()),
+		now,
+		rooms,
 		loginThrottle: options.loginThrottle ?? new LoginThrottle()
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
+	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 	app.onError(handleError);
 	app.use('*', setSecurityHeaders);
 	app.use('*', async (c, next) => {
@@ -72,8 +91,13 @@ export function createApp(options: AppOptions) {
 	app.route('/', createApi());
 	mountApiDocs(app);
 	app.all('/api/*', handleNotFound);
+	mountSync(app, upgradeWebSocket);
 
 	if (options.buildDir) mountStaticApp(app, options.buildDir);
 	app.notFound(handleNotFound);
-	return app;
+	return { app, injectWebSocket, rooms, sockets: wss };
+}
+
+export function createApp(options: AppOptions) {
+	return createVoronka(options).app;
 }

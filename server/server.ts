@@ -1,15 +1,17 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppOptions } from './app.js';
+import { createVoronka, type AppOptions } from './app.js';
+import type { RoomManager } from './sync/rooms.js';
 
 export interface RunningServer {
 	url: string;
+	rooms: RoomManager;
 	close(): Promise<void>;
 }
 
 /** Starts the HTTP server on the configured host and port (0 picks a free port). */
 export function startServer(options: AppOptions): Promise<RunningServer> {
-	const app = createApp(options);
+	const { app, injectWebSocket, rooms, sockets } = createVoronka(options);
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);
@@ -18,14 +20,18 @@ export function startServer(options: AppOptions): Promise<RunningServer> {
 			const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
 			resolve({
 				url: `http://${host}:${info.port}`,
-				close: () =>
-					new Promise<void>((done) => {
-						server.close(() => done());
-						// Keep-alive sockets would hold close() open for their timeout.
-						(server as { closeAllConnections?: () => void }).closeAllConnections?.();
-					})
+				rooms,
+				close: async () => {
+					// Stop accepting, flush and snapshot every room, then drop what is left.
+					const closed = new Promise<void>((done) => server.close(() => done()));
+					(server as { closeAllConnections?: () => void }).closeAllConnections?.();
+					await rooms.closeAll();
+					for (const socket of sockets.clients) socket.terminate();
+					await closed;
+				}
 			});
 		});
+		injectWebSocket(server);
 		server.once('error', onError);
 	});
 }

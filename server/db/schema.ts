@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
+	bigserial,
+	boolean,
+	customType,
 	integer,
 	pgEnum,
 	pgTable,
@@ -99,9 +103,159 @@ export const apiTokens = pgTable(
 	(t) => [index('api_tokens_user_idx').on(t.userId)]
 );
 
+// ---- Pipelines and their live board documents ----
+
+export const pipelineModes = ['strict', 'free', 'list'] as const;
+export const pipelineAccess = ['workspace', 'members'] as const;
+
+export const pipelines = pgTable(
+	'pipelines',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		mode: text('mode', { enum: pipelineModes }).notNull().default('free'),
+		// 'workspace': every member of the workspace; 'members': only those listed
+		// in pipeline_members (owners and admins always).
+		access: text('access', { enum: pipelineAccess }).notNull().default('workspace'),
+		position: integer('position').notNull().default(0),
+		archivedAt: timestamp('archived_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('pipelines_workspace_idx').on(t.workspaceId)]
+);
+
+export const pipelineMembers = pgTable(
+	'pipeline_members',
+	{
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.pipelineId, t.userId] })]
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+	dataType: () => 'bytea'
+});
+
+/** The append-only log of accepted Yjs updates; the id orders them. */
+export const docUpdates = pgTable(
+	'doc_updates',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		docId: text('doc_id').notNull(),
+		bytes: bytea('bytes').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('doc_updates_doc_idx').on(t.docId, t.id)]
+);
+
+/** A compacted document state covering every update up to lastUpdateId. */
+export const docSnapshots = pgTable('doc_snapshots', {
+	docId: text('doc_id').primaryKey(),
+	bytes: bytea('bytes').notNull(),
+	lastUpdateId: bigint('last_update_id', { mode: 'number' }).notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+// ---- The relational projection of the boards, kept current from the documents ----
+
+export const stagesProjection = pgTable(
+	'stages',
+	{
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		id: text('id').notNull(),
+		name: text('name').notNull(),
+		kind: text('kind').notNull(),
+		probability: integer('probability').notNull(),
+		rank: text('rank').notNull(),
+		rotDays: integer('rot_days'),
+		color: text('color')
+	},
+	(t) => [primaryKey({ columns: [t.pipelineId, t.id] })]
+);
+
+export const dealsProjection = pgTable(
+	'deals',
+	{
+		id: text('id').primaryKey(),
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		workspaceId: text('workspace_id').notNull(),
+		title: text('title').notNull(),
+		valueMinor: bigint('value_minor', { mode: 'number' }).notNull(),
+		currency: text('currency').notNull(),
+		stageId: text('stage_id').notNull(),
+		rank: text('rank').notNull(),
+		ownerId: text('owner_id').notNull(),
+		contactId: text('contact_id'),
+		companyId: text('company_id'),
+		source: text('source').notNull(),
+		status: text('status').notNull(),
+		lostReason: text('lost_reason'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true }).notNull()
+	},
+	(t) => [
+		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),
+		index('deals_owner_idx').on(t.ownerId),
+		index('deals_workspace_idx').on(t.workspaceId)
+	]
+);
+
+export const tasksProjection = pgTable(
+	'tasks',
+	{
+		id: text('id').primaryKey(),
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		dealId: text('deal_id').notNull(),
+		type: text('type').notNull(),
+		title: text('title').notNull(),
+		dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+		assigneeId: text('assignee_id').notNull(),
+		done: boolean('done').notNull(),
+		doneAt: timestamp('done_at', { withTimezone: true }),
+		auto: boolean('auto').notNull().default(false)
+	},
+	(t) => [index('tasks_deal_idx').on(t.dealId), index('tasks_assignee_idx').on(t.assigneeId, t.done)]
+);
+
+/** Each entry of a deal into a stage: who moved it and when (conversion, time in stage). */
+export const stageEvents = pgTable(
+	'stage_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		dealId: text('deal_id').notNull(),
+		fromStageId: text('from_stage_id'),
+		toStageId: text('to_stage_id').notNull(),
+		userId: text('user_id'),
+		at: timestamp('at', { withTimezone: true }).notNull()
+	},
+	(t) => [index('stage_events_deal_idx').on(t.dealId), index('stage_events_pipeline_idx').on(t.pipelineId, t.at)]
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Workspace = typeof workspaces.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type Pipeline = typeof pipelines.$inferSelect;
+export type DealRow = typeof dealsProjection.$inferSelect;
+export type TaskRow = typeof tasksProjection.$inferSelect;

@@ -4,6 +4,7 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth
 import { validateSessionToken } from '../auth/session.js';
 import { getWorkspaceOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import { getPipelineAccess, type PipelineAccess } from '../pipelines/pipeline.js';
 import type { AppEnv, Auth } from './context.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
 
@@ -65,4 +66,15 @@ export async function requireWorkspace(
 export function clientAddress(c: Context<AppEnv>): string {
 	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
 	return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/** The caller's access to a pipeline; 404 when they may not see it at all. */
+export async function requirePipeline(c: Context<AppEnv>, pipelineId: string, minimumRole: Role = 'viewer'): Promise<PipelineAccess> {
+	const auth = requireAuth(c);
+	const access = await getPipelineAccess(c.var.deps.db, pipelineId, auth.user.id);
+	if (!access) throw notFound('Pipeline');
+	if (!hasRoleAtLeast(access.role, minimumRole)) {
+		throw forbidden(`This needs the ${minimumRole} role or higher; you are ${access.role}.`);
+	}
+	return access;
 }

@@ -2,12 +2,15 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { LoginThrottle } from '../auth/throttle.js';
+import type { Writer } from '../rules/check-change.js';
+import type { RoomManager } from '../sync/rooms.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
 	db: Database;
 	config: Config;
 	loginThrottle: LoginThrottle;
+	rooms: RoomManager;
 	now: () => Date;
 }
 
@@ -23,5 +26,6 @@ export type AppEnv = {
 	Variables: {
 		deps: AppDeps;
 		auth: Auth | null;
+		sync?: { pipelineId: string; writer: Writer };
 	};
 };

@@ -95,3 +95,11 @@ export async function removeMember(
 			.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, targetUserId)));
 	});
 }
+
+export async function isWorkspaceMember(db: Database, workspaceId: string, userId: string): Promise<boolean> {
+	const [row] = await db
+		.select({ userId: memberships.userId })
+		.from(memberships)
+		.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+	return Boolean(row);
+}

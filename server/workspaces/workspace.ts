@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import { memberships, workspaces } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import type { Role } from './roles.js';
+import { createPipeline } from '../pipelines/pipeline.js';
 
 export interface WorkspaceOfUser {
 	id: string;
@@ -10,11 +11,15 @@ export interface WorkspaceOfUser {
 	role: Role;
 }
 
-/** Creates a workspace with its creator as owner; pass a transaction to join a larger write. */
-export async function createWorkspace(db: Database, ownerId: string, name: string): Promise<WorkspaceOfUser> {
+/**
+ * Creates a workspace with its creator as owner and a default "Sales"
+ * pipeline; call it inside a transaction so that all of it or none is written.
+ */
+export async function createWorkspace(tx: Database, ownerId: string, name: string): Promise<WorkspaceOfUser> {
 	const id = generateId();
-	await db.insert(workspaces).values({ id, name: name.trim(), createdBy: ownerId });
-	await db.insert(memberships).values({ workspaceId: id, userId: ownerId, role: 'owner' });
+	await tx.insert(workspaces).values({ id, name: name.trim(), createdBy: ownerId });
+	await tx.insert(memberships).values({ workspaceId: id, userId: ownerId, role: 'owner' });
+	await createPipeline(tx, { workspaceId: id, name: 'Sales' });
 	return { id, name: name.trim(), role: 'owner' };
 }
 

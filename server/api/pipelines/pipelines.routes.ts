@@ -1,0 +1,136 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { dealSchema as boardDealSchema, stageSchema as boardStageSchema, taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
+import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src/lib/model/schema.js';
+import { errors } from '../responses.js';
+import { idParam, jsonBody, jsonResponse } from '../schemas.js';
+
+const stageSummary = z
+	.object({ id: z.string(), name: z.string(), kind: z.enum(stageKinds), probability: z.number(), rank: z.string() })
+	.openapi('StageSummary');
+const pipelineSummary = z
+	.object({ id: z.string(), name: z.string(), mode: z.enum(pipelineModes), stages: z.array(stageSummary) })
+	.openapi('Pipeline');
+
+const stageInput = boardStageSchema.omit({ rank: true }).extend({ name: z.string().trim().min(1).max(100) });
+
+export const listPipelinesRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/pipelines',
+	tags: ['Pipelines'],
+	summary: 'Pipelines of the workspace the caller may see, stages in board order',
+	request: { params: z.object({ workspaceId: idParam }) },
+	responses: { 200: jsonResponse(z.array(pipelineSummary), 'Pipelines'), 401: errors[401], 404: errors[404] }
+});
+
+export const createPipelineRoute = createRoute({
+	method: 'post',
+	path: '/workspaces/{workspaceId}/pipelines',
+	tags: ['Pipelines'],
+	summary: 'Create a pipeline (manager); without stages it gets the default sales stages',
+	request: {
+		params: z.object({ workspaceId: idParam }),
+		body: jsonBody(
+			z
+				.object({
+					name: z.string().trim().min(1).max(100),
+					mode: z.enum(pipelineModes).default('free'),
+					stages: z.array(stageInput).min(1).max(30).optional()
+				})
+				.openapi('CreatePipelineBody')
+		)
+	},
+	responses: {
+		201: jsonResponse(pipelineSummary, 'Created'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
+
+const dealJson = boardDealSchema
+	.omit({ title: true })
+	.extend({ id: z.string(), title: z.string() })
+	.openapi('Deal');
+const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
+
+export const createDealBody = z
+	.object({
+		title: z.string().trim().min(1, 'Give the deal a title.').max(200),
+		valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+		currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.'),
+		stageId: idParam.optional(),
+		ownerId: idParam.optional(),
+		contactId: idParam.optional(),
+		companyId: idParam.optional(),
+		firstTask: z.object({
+			type: z.enum(taskTypes),
+			title: z.string().trim().min(1).max(200),
+			dueAt: z.iso.datetime({ offset: true })
+		})
+	})
+	.openapi('CreateDealBody');
+
+export const createDealRoute = createRoute({
+	method: 'post',
+	path: '/pipelines/{pipelineId}/deals',
+	tags: ['Deals'],
+	summary: 'Create a deal with its first task; it appears live on every open board',
+	request: { params: z.object({ pipelineId: idParam }), body: jsonBody(createDealBody) },
+	responses: {
+		201: jsonResponse(z.object({ deal: dealJson, task: taskJson }), 'Created'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		409: errors[409],
+		422: errors[422]
+	}
+});
+
+const dealRowJson = z
+	.object({
+		id: z.string(),
+		title: z.string(),
+		valueMinor: z.number(),
+		currency: z.string(),
+		stageId: z.string(),
+		ownerId: z.string(),
+		contactId: z.string().nullable(),
+		companyId: z.string().nullable(),
+		source: z.string(),
+		status: z.enum(dealStatuses),
+		lostReason: z.string().nullable(),
+		createdAt: z.string(),
+		updatedAt: z.string(),
+		closedAt: z.string().nullable(),
+		stageEnteredAt: z.string(),
+		nextTask: z.object({ id: z.string(), title: z.string(), type: z.string(), dueAt: z.string() }).nullable()
+	})
+	.openapi('DealListItem');
+
+export const listDealsRoute = createRoute({
+	method: 'get',
+	path: '/pipelines/{pipelineId}/deals',
+	tags: ['Deals'],
+	summary: 'Deals of a pipeline, filtered by stage, owner, status and search text',
+	request: {
+		params: z.object({ pipelineId: idParam }),
+		query: z.object({
+			stage: idParam.optional(),
+			owner: idParam.optional(),
+			status: z.enum(dealStatuses).optional(),
+			q: z.string().trim().max(200).optional(),
+			limit: z.coerce.number().int().min(1).max(5000).default(500),
+			offset: z.coerce.number().int().min(0).default(0)
+		})
+	},
+	responses: {
+		200: jsonResponse(z.object({ deals: z.array(dealRowJson) }), 'Deals'),
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});

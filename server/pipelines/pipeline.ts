@@ -1,0 +1,114 @@
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
+import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
+import type { Database } from '../db/client.js';
+import { docUpdates, memberships, pipelineMembers, pipelines, stagesProjection, type Pipeline } from '../db/schema.js';
+import { generateId } from '../auth/tokens.js';
+import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import { defaultStages, type StageTemplate } from './default-stages.js';
+
+export interface PipelineSummary {
+	id: string;
+	name: string;
+	mode: PipelineMode;
+	stages: Array<Pick<Stage, 'id' | 'name' | 'kind' | 'probability' | 'rank'>>;
+}
+
+/**
+ * Creates a pipeline with its board document in one transaction: the row, the
+ * document's first update (meta and stages) and the stage projection. Nobody
+ * has the room open yet, so the document is written directly.
+ */
+export async function createPipeline(
+	tx: Database,
+	input: { workspaceId: string; name: string; mode?: PipelineMode; stages?: StageTemplate[] }
+): Promise<PipelineSummary> {
+	const id = generateId();
+	const mode = input.mode ?? 'free';
+	const [{ next } = { next: 0 }] = await tx
+		.select({ next: sql<number>`coalesce(max(${pipelines.position}) + 1, 0)::int` })
+		.from(pipelines)
+		.where(eq(pipelines.workspaceId, input.workspaceId));
+	await tx.insert(pipelines).values({ id, workspaceId: input.workspaceId, name: input.name, mode, position: next });
+	const doc = new Y.Doc();
+	initialiseBoard(
+		doc,
+		{ pipelineId: id, workspaceId: input.workspaceId, name: input.name, mode },
+		(input.stages ?? defaultStages).map((stage) => ({ ...stage, id: generateId() }))
+	);
+	await tx.insert(docUpdates).values({ docId: id, bytes: Y.encodeStateAsUpdate(doc) });
+	const stages = listStages(doc);
+	await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId: id, ...toStageRow(stage) })));
+	doc.destroy();
+	return { id, name: input.name, mode, stages: stages.map(({ id, name, kind, probability, rank }) => ({ id, name, kind, probability, rank })) };
+}
+
+export function toStageRow(stage: Stage) {
+	return {
+		id: stage.id,
+		name: stage.name,
+		kind: stage.kind,
+		probability: stage.probability,
+		rank: stage.rank,
+		rotDays: stage.rotDays ?? null,
+		color: stage.color ?? null
+	};
+}
+
+/** Pipelines of a workspace the user may see, with their stages in board order. */
+export async function listVisiblePipelines(db: Database, workspaceId: string, userId: string, role: Role): Promise<PipelineSummary[]> {
+	const seesAll = hasRoleAtLeast(role, 'admin');
+	const rows = await db
+		.select({ id: pipelines.id, name: pipelines.name, mode: pipelines.mode })
+		.from(pipelines)
+		.where(
+			and(
+				eq(pipelines.workspaceId, workspaceId),
+				isNull(pipelines.archivedAt),
+				seesAll
+					? undefined
+					: or(
+							eq(pipelines.access, 'workspace'),
+							inArray(
+								pipelines.id,
+								db.select({ id: pipelineMembers.pipelineId }).from(pipelineMembers).where(eq(pipelineMembers.userId, userId))
+							)
+						)
+			)
+		)
+		.orderBy(asc(pipelines.position), asc(pipelines.createdAt));
+	if (rows.length === 0) return [];
+	const stageRows = await db
+		.select()
+		.from(stagesProjection)
+		.where(inArray(stagesProjection.pipelineId, rows.map((row) => row.id)));
+	return rows.map((row) => ({
+		...row,
+		stages: stageRows
+			.filter((stage) => stage.pipelineId === row.id)
+			.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1))
+			.map(({ id, name, kind, probability, rank }) => ({ id, name, kind: kind as Stage['kind'], probability, rank }))
+	}));
+}
+
+export interface PipelineAccess {
+	pipeline: Pipeline;
+	role: Role;
+}
+
+/**
+ * The caller's access to a pipeline: a member of its workspace, and of the
+ * pipeline when it is limited to its members (owners and admins always).
+ */
+export async function getPipelineAccess(db: Database, pipelineId: string, userId: string): Promise<PipelineAccess | null> {
+	const [row] = await db
+		.select({ pipeline: pipelines, role: memberships.role, listed: pipelineMembers.userId })
+		.from(pipelines)
+		.innerJoin(memberships, and(eq(memberships.workspaceId, pipelines.workspaceId), eq(memberships.userId, userId)))
+		.leftJoin(pipelineMembers, and(eq(pipelineMembers.pipelineId, pipelines.id), eq(pipelineMembers.userId, userId)))
+		.where(eq(pipelines.id, pipelineId));
+	if (!row || row.pipeline.archivedAt) return null;
+	const allowed = row.pipeline.access === 'workspace' || row.listed !== null || hasRoleAtLeast(row.role, 'admin');
+	return allowed ? { pipeline: row.pipeline, role: row.role } : null;
+}

@@ -1,0 +1,63 @@
+import type * as Y from 'yjs';
+import { boardMaps } from '../../src/lib/model/board.js';
+import { checkDeal, checkMeta, checkStage, checkTask, type Violation } from '../../src/lib/model/validate.js';
+import type { ChangeSet } from '../sync/changes.js';
+import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+
+/** Who made a change: a member with a role, or the server itself. */
+export type Writer = { kind: 'member'; userId: string; role: Role } | { kind: 'system'; userId: string | null };
+
+/**
+ * Checks a change that was just applied to a board against the schema, the
+ * writer's role and "every open deal has an active task". Only what the change
+ * touched is checked, so the cost follows the change, not the board's size.
+ * `taskDeals` maps task ids to their deal as they were before the change.
+ */
+export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, taskDeals: ReadonlyMap<string, string>): Violation[] {
+	if (writer.kind === 'member' && writer.role === 'viewer') {
+		return [{ entity: 'board', id: '', rule: 'read-only', message: 'Viewers cannot change the board.' }];
+	}
+	if (changes.foreign) {
+		return [{ entity: 'board', id: '', rule: 'schema', message: 'Only meta, stages, deals and tasks may be written.' }];
+	}
+	const violations: Violation[] = [];
+	const mayEditPipeline = writer.kind === 'system' || hasRoleAtLeast(writer.role, 'manager');
+	if ((changes.meta || changes.stages.size > 0) && !mayEditPipeline) {
+		return [{ entity: 'stage', id: '', rule: 'forbidden', message: 'Only managers and admins edit the pipeline and its stages.' }];
+	}
+	if (changes.meta) violations.push(...checkMeta(doc));
+	const { deals, stages } = boardMaps(doc);
+	for (const stageId of changes.stages) {
+		if (stages.has(stageId)) {
+			violations.push(...checkStage(doc, stageId));
+			continue;
+		}
+		const holding = [...deals.entries()].find(([, deal]) => deal.get?.('stageId') === stageId);
+		if (holding) {
+			violations.push({
+				entity: 'stage',
+				id: stageId,
+				rule: 'stage-not-empty',
+				message: 'Move the deals out of this stage before deleting it.'
+			});
+		}
+	}
+	const dealIds = new Set<string>();
+	for (const [dealId, change] of changes.deals) {
+		if (change.deleted && writer.kind === 'member') {
+			violations.push({ entity: 'deal', id: dealId, rule: 'forbidden', message: 'Deals are closed as won or lost, not deleted.' });
+			continue;
+		}
+		dealIds.add(dealId);
+	}
+	for (const [taskId, change] of changes.tasks) {
+		const before = taskDeals.get(taskId);
+		if (before) dealIds.add(before);
+		if (change.deleted) continue;
+		violations.push(...checkTask(doc, taskId));
+		const now = boardMaps(doc).tasks.get(taskId)?.get?.('dealId');
+		if (typeof now === 'string') dealIds.add(now);
+	}
+	for (const dealId of dealIds) violations.push(...checkDeal(doc, dealId));
+	return violations;
+}

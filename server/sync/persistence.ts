@@ -1,0 +1,61 @@
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { Database } from '../db/client.js';
+import { docSnapshots, docUpdates } from '../db/schema.js';
+
+export interface StoredDoc {
+	/** The whole stored state as one update (snapshot merged with later updates). */
+	state: Uint8Array | null;
+	lastUpdateId: number;
+	updatesSinceSnapshot: number;
+	bytesSinceSnapshot: number;
+}
+
+/** Reads a document: its snapshot, then every update after it, in order. */
+export async function loadDoc(db: Database, docId: string): Promise<StoredDoc> {
+	const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.docId, docId));
+	const after = snapshot?.lastUpdateId ?? 0;
+	const updates = await db
+		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
+		.from(docUpdates)
+		.where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, after)))
+		.orderBy(asc(docUpdates.id));
+	const parts = [...(snapshot ? [toBytes(snapshot.bytes)] : []), ...updates.map((u) => toBytes(u.bytes))];
+	return {
+		state: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts),
+		lastUpdateId: updates.at(-1)?.id ?? after,
+		updatesSinceSnapshot: updates.length,
+		bytesSinceSnapshot: updates.reduce((sum, u) => sum + u.bytes.byteLength, 0)
+	};
+}
+
+/** Appends one accepted update and returns its sequence id. */
+export async function appendUpdate(db: Database, docId: string, update: Uint8Array): Promise<number> {
+	const [row] = await db.insert(docUpdates).values({ docId, bytes: update }).returning({ id: docUpdates.id });
+	return row!.id;
+}
+
+/**
+ * Stores the full state as the snapshot covering updates up to lastUpdateId and
+ * drops those updates, in one transaction: a crash leaves either the old
+ * snapshot with its updates or the new one, never a gap.
+ */
+export async function writeSnapshot(db: Database, docId: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
+	await db.transaction(async (tx) => {
+		await tx
+			.insert(docSnapshots)
+			.values({ docId, bytes: state, lastUpdateId })
+			.onConflictDoUpdate({
+				target: docSnapshots.docId,
+				set: { bytes: state, lastUpdateId, updatedAt: sql`now()` }
+			});
+		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, lastUpdateId)));
+	});
+}
+
+// pg returns Buffer, PGlite Uint8Array; Yjs wants a plain Uint8Array view.
+function toBytes(value: Uint8Array): Uint8Array {
+	return value instanceof Uint8Array && value.constructor === Uint8Array
+		? value
+		: new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}

@@ -1,0 +1,324 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { boardMaps } from '../../src/lib/model/board.js';
+import type { Violation } from '../../src/lib/model/validate.js';
+import type { Database } from '../db/client.js';
+import { checkChange, type Writer } from '../rules/check-change.js';
+import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
+import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
+import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+
+/** One peer of a room: a websocket, or anything else that can take bytes. */
+export interface Peer {
+	writer: Writer;
+	send(message: Uint8Array): void;
+	close(code: number, reason: string): void;
+}
+
+/** A persisted batch: the merged update, the changes it made and who made them. */
+export interface PersistedBatch {
+	update: Uint8Array;
+	changes: ChangeSet;
+	writers: Writer[];
+	at: Date;
+}
+
+export interface RoomOptions {
+	db: Database;
+	docId: string;
+	now: () => Date;
+	/** Runs after a batch is on disk and broadcast (the projection). */
+	afterPersist?: (room: Room, batch: PersistedBatch) => Promise<void>;
+	compactAfterUpdates?: number;
+	compactAfterBytes?: number;
+}
+
+interface Pending {
+	update: Uint8Array;
+	origin: unknown;
+}
+
+export class RefusedChange extends Error {
+	constructor(readonly violations: Violation[]) {
+		super(violations.map((v) => v.message).join(' '));
+	}
+}
+
+/**
+ * The live document of one pipeline and the peers editing it.
+ *
+ * Every change, from a peer or from the server, is applied, checked, and
+ * reverted at once if it breaks a rule. Updates are persisted in batches
+ * (group commit) and only then broadcast, so whatever a peer has seen is on
+ * disk. A peer's sync request is answered after pending writes are flushed
+ * for the same reason.
+ */
+export class Room {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly peers = new Map<Peer, Set<number>>();
+	private pending: Pending[] = [];
+	private pendingChanges = emptyChangeSet();
+	private pendingWriters: Writer[] = [];
+	private flushing: Promise<void> = Promise.resolve();
+	private flushScheduled = false;
+	private collecting: ChangeSet | null = null;
+	/** Task id -> deal id as persisted, to find the deal of a deleted task. */
+	private readonly taskDeals = new Map<string, string>();
+	private lastUpdateId = 0;
+	private updatesSinceSnapshot = 0;
+	private bytesSinceSnapshot = 0;
+
+	private constructor(private readonly options: RoomOptions) {
+		this.awareness.setLocalState(null);
+	}
+
+	static async load(options: RoomOptions): Promise<Room> {
+		const room = new Room(options);
+		const stored = await loadDoc(options.db, options.docId);
+		if (stored.state) Y.applyUpdate(room.doc, stored.state, 'load');
+		room.lastUpdateId = stored.lastUpdateId;
+		room.updatesSinceSnapshot = stored.updatesSinceSnapshot;
+		room.bytesSinceSnapshot = stored.bytesSinceSnapshot;
+		room.indexTasks();
+		room.listen();
+		return room;
+	}
+
+	get docId(): string {
+		return this.options.docId;
+	}
+
+	private listen(): void {
+		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (this.collecting) collectChanges(this.doc, transaction, this.collecting);
+		});
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			this.pending.push({ update, origin });
+			this.scheduleFlush();
+		});
+		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			const peer = origin as Peer;
+			const controlled = this.peers.get(peer);
+			if (controlled) {
+				for (const id of added) controlled.add(id);
+				for (const id of removed) controlled.delete(id);
+			}
+			this.broadcast(encodeAwareness(this.awareness, changed), null);
+		});
+	}
+
+	// ---- peers ----
+
+	/** Adds a peer and starts the sync handshake. */
+	join(peer: Peer): void {
+		this.peers.set(peer, new Set());
+		peer.send(encodeSyncStep1(this.doc));
+		const states = [...this.awareness.getStates().keys()];
+		if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
+	}
+
+	/** Removes a peer and the presence it controlled. */
+	leave(peer: Peer): void {
+		const controlled = this.peers.get(peer);
+		this.peers.delete(peer);
+		if (controlled && controlled.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+		}
+	}
+
+	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {
+		await this.flushed();
+		if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
+	}
+
+	applyAwareness(peer: Peer, update: Uint8Array): void {
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+	}
+
+	sendAwareness(peer: Peer): void {
+		peer.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+	}
+
+	/**
+	 * Applies a peer's update. If it breaks a rule it is reverted at once, the
+	 * peer is told why, and its other (earlier or later) edits are untouched.
+	 */
+	applyPeerUpdate(peer: Peer, update: Uint8Array): Violation[] {
+		const violations = this.applyChecked(peer.writer, peer, () => Y.applyUpdate(this.doc, update, peer));
+		if (violations.length > 0) {
+			const first = violations[0]!;
+			peer.send(encodeRefusal({ type: 'refused', rule: first.rule, entity: first.entity, id: first.id, message: first.message }));
+		}
+		return violations;
+	}
+
+	/**
+	 * A change made by the server (the REST API, a job) on behalf of a writer.
+	 * Refused changes throw RefusedChange; accepted ones resolve once on disk.
+	 */
+	async change<T>(writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
+		let result!: T;
+		const origin = { writer };
+		const violations = this.applyChecked(writer, origin, () => {
+			this.doc.transact(() => {
+				result = run(this.doc);
+			}, origin);
+		});
+		if (violations.length > 0) throw new RefusedChange(violations);
+		await this.flushed();
+		return result;
+	}
+
+	private applyChecked(writer: Writer, origin: unknown, apply: () => void): Violation[] {
+		const { meta, stages, deals, tasks } = boardMaps(this.doc);
+		const undo = new Y.UndoManager([meta, stages, deals, tasks], {
+			trackedOrigins: new Set([origin]),
+			captureTimeout: 0
+		});
+		const changes = emptyChangeSet();
+		this.collecting = changes;
+		try {
+			try {
+				apply();
+			} catch (error) {
+				// A writer that fails half-way leaves nothing behind.
+				while (undo.canUndo()) undo.undo();
+				throw error;
+			}
+			this.collecting = null;
+			if (!hasChanges(changes)) return [];
+			const violations = checkChange(this.doc, changes, writer, this.taskDeals);
+			if (violations.length > 0) {
+				// The reversal is broadcast merged with the original, so no peer
+				// ever shows the refused state.
+				while (undo.canUndo()) undo.undo();
+			} else {
+				this.noteAccepted(changes, writer);
+			}
+			return violations;
+		} finally {
+			this.collecting = null;
+			undo.destroy();
+		}
+	}
+
+	private noteAccepted(changes: ChangeSet, writer: Writer): void {
+		const { tasks } = boardMaps(this.doc);
+		for (const [taskId, change] of changes.tasks) {
+			const dealId = tasks.get(taskId)?.get?.('dealId');
+			if (change.deleted || typeof dealId !== 'string') this.taskDeals.delete(taskId);
+			else this.taskDeals.set(taskId, dealId);
+		}
+		// Remember who changed each deal: the projection records who moved it.
+		for (const change of changes.deals.values()) change.by = writer.userId;
+		mergeChanges(this.pendingChanges, changes);
+		this.pendingWriters.push(writer);
+	}
+
+	private indexTasks(): void {
+		boardMaps(this.doc).tasks.forEach((task, taskId) => {
+			const dealId = task.get?.('dealId');
+			if (typeof dealId === 'string') this.taskDeals.set(taskId, dealId);
+		});
+	}
+
+	// ---- persistence ----
+
+	/** Resolves when everything applied so far is on disk and broadcast. */
+	flushed(): Promise<void> {
+		if (this.pending.length > 0 && !this.flushScheduled) this.scheduleFlush();
+		return this.flushing.then(() => (this.pending.length > 0 ? this.flushed() : undefined));
+	}
+
+	private scheduleFlush(): void {
+		if (this.flushScheduled) return;
+		this.flushScheduled = true;
+		this.flushing = this.flushing.then(() => {
+			this.flushScheduled = false;
+			return this.flushBatch();
+		});
+	}
+
+	private async flushBatch(): Promise<void> {
+		const batch = this.pending;
+		if (batch.length === 0) return;
+		this.pending = [];
+		const changes = this.pendingChanges;
+		const writers = this.pendingWriters;
+		this.pendingChanges = emptyChangeSet();
+		this.pendingWriters = [];
+		const update = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
+		try {
+			this.lastUpdateId = await appendUpdate(this.options.db, this.docId, update);
+		} catch (error) {
+			// Not on disk, so not broadcast: keep it and try again shortly.
+			console.error(`room ${this.docId}: could not persist an update, retrying`, error);
+			this.pending.unshift(...batch);
+			mergeChanges(changes, this.pendingChanges);
+			this.pendingChanges = changes;
+			this.pendingWriters = [...writers, ...this.pendingWriters];
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			this.scheduleFlush();
+			return;
+		}
+		const soleAuthor = batch.every((p) => p.origin === batch[0]!.origin) ? batch[0]!.origin : null;
+		this.broadcast(encodeUpdate(update), soleAuthor);
+		this.updatesSinceSnapshot += 1;
+		this.bytesSinceSnapshot += update.byteLength;
+		if (
+			this.updatesSinceSnapshot >= (this.options.compactAfterUpdates ?? 500) ||
+			this.bytesSinceSnapshot >= (this.options.compactAfterBytes ?? 1024 * 1024)
+		) {
+			await this.compact();
+		}
+		if (this.options.afterPersist && hasChanges(changes)) {
+			await this.options
+				.afterPersist(this, { update, changes, writers, at: this.options.now() })
+				.catch((error) => console.error(`room ${this.docId}: projection failed`, error));
+		}
+	}
+
+	/** Writes a snapshot of the whole state and drops the updates it covers. */
+	async compact(): Promise<void> {
+		if (this.updatesSinceSnapshot === 0) return;
+		await writeSnapshot(this.options.db, this.docId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
+		this.updatesSinceSnapshot = 0;
+		this.bytesSinceSnapshot = 0;
+	}
+
+	private broadcast(message: Uint8Array, except: unknown): void {
+		for (const peer of this.peers.keys()) if (peer !== except) peer.send(message);
+	}
+
+	/** Flushes, snapshots and frees the document. */
+	async unload(): Promise<void> {
+		await this.flushed();
+		await this.compact();
+		for (const peer of [...this.peers.keys()]) peer.close(1001, 'room unloaded');
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+function mergeChanges(into: ChangeSet, from: ChangeSet): void {
+	into.meta ||= from.meta;
+	into.foreign ||= from.foreign;
+	for (const id of from.stages) into.stages.add(id);
+	for (const [id, change] of from.deals) {
+		const existing = into.deals.get(id);
+		into.deals.set(
+			id,
+			existing
+				? { ...change, created: existing.created || change.created, oldStageId: existing.oldStageId ?? change.oldStageId }
+				: { ...change }
+		);
+	}
+	for (const [id, change] of from.tasks) {
+		const existing = into.tasks.get(id);
+		into.tasks.set(id, existing ? { ...change, created: existing.created || change.created } : { ...change });
+	}
+}

@@ -1,0 +1,82 @@
+import { expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { createDeal, initialiseBoard, moveDeal, readDeal, listStages } from '../../src/lib/model/index.js';
+import { docSnapshots, docUpdates } from '../../server/db/schema.js';
+import { Room, type Peer } from '../../server/sync/room.js';
+import { loadDoc } from '../../server/sync/persistence.js';
+import { describeEachDatabase } from '../support/databases.js';
+
+const clock = { now: () => '2026-11-23T10:00:00.000Z' };
+const system = { kind: 'system' as const, userId: null };
+
+describeEachDatabase('board persistence', (database) => {
+	it('appends each accepted change, compacts into a snapshot, and reloads the same state', async () => {
+		const db = database().db;
+		const docId = `doc-${Math.random().toString(36).slice(2)}`;
+		const room = await Room.load({ db, docId, now: () => new Date(), compactAfterUpdates: 5 });
+		await room.change(system, (doc) =>
+			initialiseBoard(doc, { pipelineId: docId, workspaceId: 'w', name: 'P', mode: 'free' }, [
+				{ id: 's1', name: 'One', kind: 'open', probability: 10 },
+				{ id: 's2', name: 'Two', kind: 'open', probability: 50 }
+			])
+		);
+		for (let i = 0; i < 7; i++) {
+			await room.change(system, (doc) =>
+				createDeal(doc, { id: `d${i}`, title: `Deal ${i}`, valueMinor: i, currency: 'EUR', stageId: 's1', ownerId: 'u' }, { id: `t${i}`, type: 'todo', title: 'Do', dueAt: clock.now() }, clock)
+			);
+		}
+		await room.change(system, (doc) => moveDeal(doc, 'd3', 's2', undefined, clock));
+		const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.docId, docId));
+		expect(snapshot).toBeDefined();
+		const remaining = await db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docId, docId));
+		expect(remaining.length).toBeLessThan(5);
+		expect(remaining.every((row) => row.id > snapshot!.lastUpdateId)).toBe(true);
+
+		await room.unload();
+		const stored = await loadDoc(db, docId);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, stored.state!);
+		expect(listStages(copy).map((s) => s.name)).toEqual(['One', 'Two']);
+		expect(readDeal(copy, 'd3')!.stageId).toBe('s2');
+		expect(readDeal(copy, 'd6')!.title).toBe('Deal 6');
+		expect(stored.updatesSinceSnapshot).toBe(0);
+	});
+
+	it('refuses a member’s deal without a task and keeps their valid edit of the same session', async () => {
+		const db = database().db;
+		const docId = `doc-${Math.random().toString(36).slice(2)}`;
+		const room = await Room.load({ db, docId, now: () => new Date() });
+		await room.change(system, (doc) =>
+			initialiseBoard(doc, { pipelineId: docId, workspaceId: 'w', name: 'P', mode: 'free' }, [{ id: 's1', name: 'One', kind: 'open', probability: 10 }])
+		);
+		await room.change(system, (doc) =>
+			createDeal(doc, { id: 'ok', title: 'Fine', valueMinor: 1, currency: 'EUR', stageId: 's1', ownerId: 'u' }, { id: 't', type: 'todo', title: 'Do', dueAt: clock.now() }, clock)
+		);
+		const sent: Uint8Array[] = [];
+		const peer: Peer = { writer: { kind: 'member', userId: 'u', role: 'rep' }, send: (m) => sent.push(m), close: () => {} };
+		room.join(peer);
+
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc));
+		const before = Y.encodeStateVector(client);
+		client.getMap<Y.Map<unknown>>('deals').get('ok')!.set('title', 'Renamed');
+		expect(room.applyPeerUpdate(peer, Y.encodeStateAsUpdate(client, before))).toEqual([]);
+
+		const before2 = Y.encodeStateVector(client);
+		client.getMap<Y.Map<unknown>>('deals').set(
+			'bad',
+			new Y.Map<unknown>(Object.entries({ title: 'No task', valueMinor: 1, currency: 'EUR', stageId: 's1', rank: 'a0', ownerId: 'u', source: 'manual', status: 'open', createdAt: clock.now(), updatedAt: clock.now() }))
+		);
+		const violations = room.applyPeerUpdate(peer, Y.encodeStateAsUpdate(client, before2));
+		expect(violations.map((v) => v.rule)).toEqual(['deal-without-task']);
+		expect(readDeal(room.doc, 'bad')).toBeNull();
+		expect(readDeal(room.doc, 'ok')!.title).toBe('Renamed');
+
+		await room.unload();
+		const reloaded = await Room.load({ db, docId, now: () => new Date() });
+		expect(readDeal(reloaded.doc, 'bad')).toBeNull();
+		expect(readDeal(reloaded.doc, 'ok')!.title).toBe('Renamed');
+		await reloaded.unload();
+	});
+});

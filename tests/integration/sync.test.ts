@@ -1,0 +1,248 @@
+import { afterEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { createDeal, listDealsInStage, listStages, moveDeal, readDeal, boardMaps } from '../../src/lib/model/index.js';
+import type { RunningServer } from '../../server/server.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
+
+const clock = { now: () => new Date().toISOString() };
+const firstTask = (id: string) => ({ id, type: 'call' as const, title: 'Call back', dueAt: '2030-01-01T09:00:00.000Z' });
+
+function stageNamed(doc: Y.Doc, name: string): string {
+	return listStages(doc).find((stage) => stage.name === name)!.id;
+}
+
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+	return new Promise((resolve) => {
+		const socket = new WebSocket(url, { headers });
+		socket.on('open', () => {
+			socket.close();
+			resolve(101);
+		});
+		socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+		socket.on('error', () => undefined);
+	});
+}
+
+describeEachDatabase('live board sync', (database) => {
+	let server: RunningServer | null = null;
+	const clients: BoardClient[] = [];
+	const connect = (...args: Parameters<typeof connectBoard>) => {
+		const client = connectBoard(...args);
+		clients.push(client);
+		return client;
+	};
+	afterEach(async () => {
+		for (const client of clients.splice(0)) client.destroy();
+		await server?.close();
+		server = null;
+	});
+
+	it('authenticates and authorises the upgrade before the socket opens', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const stranger = await signUpOwner(server.url);
+		const ws = server.url.replace('http', 'ws');
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}`)).toBe(401);
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}?token=vrk_nonsense`)).toBe(401);
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}?token=${stranger.token}`)).toBe(403);
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}?token=${owner.token}`)).toBe(101);
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}`, { cookie: owner.cookie })).toBe(101);
+		expect(await upgradeStatus(`${ws}/sync/${owner.pipeline.id}`, { cookie: owner.cookie, origin: 'https://evil.example' })).toBe(403);
+	});
+
+	it('shows one client’s new deal and move to another, and projects them with who moved', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, rep.token);
+		await Promise.all([a.synced(), b.synced()]);
+		expect(listStages(b.doc).map((s) => s.name)).toEqual(['New lead', 'Qualified', 'Meeting', 'Proposal', 'Negotiation', 'Won', 'Lost']);
+
+		const newLead = stageNamed(a.doc, 'New lead');
+		createDeal(a.doc, { id: 'deal-1', title: 'Acme renewal', valueMinor: 120000, currency: 'EUR', stageId: newLead, ownerId: owner.userId }, firstTask('task-1'), clock);
+		await eventually(() => readDeal(b.doc, 'deal-1') !== null, 'B sees the new deal');
+
+		const meeting = stageNamed(b.doc, 'Meeting');
+		moveDeal(b.doc, 'deal-1', meeting, undefined, clock);
+		await eventually(() => readDeal(a.doc, 'deal-1')?.stageId === meeting, 'A sees the move');
+
+		await eventually(async () => {
+			const list = await callApi(server!.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals?stage=${meeting}`, { token: owner.token });
+			return list.body.deals.length === 1;
+		}, 'the projection shows the deal in Meeting');
+		const list = await callApi(server.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals`, { token: owner.token });
+		expect(list.body.deals[0]).toMatchObject({ id: 'deal-1', title: 'Acme renewal', stageId: meeting, nextTask: { id: 'task-1' } });
+		const events = await database().db.query.stageEvents.findMany({ where: (e, { eq }) => eq(e.dealId, 'deal-1'), orderBy: (e, { asc }) => asc(e.id) });
+		expect(events.map((e) => [e.fromStageId, e.toStageId, e.userId])).toEqual([
+			[null, newLead, owner.userId],
+			[newLead, meeting, rep.userId]
+		]);
+	});
+
+	it('converges when two offline clients move the same deal to different stages', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const [s1, s2, s3] = listStages(a.doc).map((s) => s.id);
+		createDeal(a.doc, { id: 'contested', title: 'Contested', valueMinor: 1, currency: 'EUR', stageId: s1!, ownerId: owner.userId }, firstTask('t-contested'), clock);
+		await eventually(() => readDeal(b.doc, 'contested') !== null, 'B has the deal');
+
+		a.provider.disconnect();
+		b.provider.disconnect();
+		moveDeal(a.doc, 'contested', s2!, undefined, clock);
+		moveDeal(b.doc, 'contested', s3!, undefined, clock);
+		a.provider.connect();
+		b.provider.connect();
+		await eventually(() => readDeal(a.doc, 'contested')!.stageId === readDeal(b.doc, 'contested')!.stageId, 'both agree');
+		const final = readDeal(a.doc, 'contested')!.stageId;
+		expect([s2, s3]).toContain(final);
+		for (const doc of [a.doc, b.doc]) {
+			const placements = listStages(doc).flatMap((s) => listDealsInStage(doc, s.id).map((d) => d.id));
+			expect(placements.filter((id) => id === 'contested')).toHaveLength(1);
+		}
+		await eventually(async () => {
+			const list = await callApi(server!.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals`, { token: owner.token });
+			return list.body.deals.length === 1 && list.body.deals[0].stageId === final;
+		}, 'the projection agrees');
+	});
+
+	it('never loses or duplicates cards when two users reorder one column at once', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const stage = listStages(a.doc)[0]!.id;
+		for (let i = 0; i < 5; i++) {
+			createDeal(a.doc, { id: `c${i}`, title: `Card ${i}`, valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask(`tc${i}`), clock);
+		}
+		await eventually(() => listDealsInStage(b.doc, stage).length === 5, 'B has five cards');
+		a.provider.disconnect();
+		b.provider.disconnect();
+		moveDeal(a.doc, 'c0', stage, undefined, clock);
+		moveDeal(a.doc, 'c3', stage, undefined, clock);
+		moveDeal(b.doc, 'c3', stage, listDealsInStage(b.doc, stage).at(-1)!.rank + 'z', clock);
+		moveDeal(b.doc, 'c1', stage, undefined, clock);
+		a.provider.connect();
+		b.provider.connect();
+		const order = (doc: Y.Doc) => listDealsInStage(doc, stage).map((d) => d.id).join(',');
+		await eventually(() => order(a.doc) === order(b.doc), 'same order on both');
+		expect(order(a.doc).split(',').sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+	});
+
+	it('keeps everything a second client saw across a server restart, and merges edits made meanwhile', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'durable', title: 'Durable', valueMinor: 7, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('t-durable'), clock);
+		await eventually(() => readDeal(b.doc, 'durable') !== null, 'B saw it');
+
+		const url = server.url;
+		await server.close();
+		server = null;
+		// While the server is down, B keeps working offline.
+		const qualified = listStages(b.doc)[1]!.id;
+		moveDeal(b.doc, 'durable', qualified, undefined, clock);
+		server = await startTestServer(database());
+		const fresh = connect(server.url, owner.pipeline.id, owner.token);
+		await fresh.synced();
+		expect(readDeal(fresh.doc, 'durable')).toMatchObject({ title: 'Durable', stageId: stage });
+
+		// B's provider still points at the old port: reconnect it by hand to the new one.
+		b.provider.disconnect();
+		const rejoined = connect(server.url, owner.pipeline.id, owner.token, b.doc);
+		await rejoined.synced();
+		await eventually(() => readDeal(fresh.doc, 'durable')?.stageId === qualified, 'the offline move arrives');
+		expect(url).not.toBe('');
+	});
+
+	it('refuses a viewer’s edit: the viewer is told, nobody else sees it, the server does not keep it', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const viewer = await addMember(server.url, owner.token, owner.workspaceId, 'viewer');
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const v = connect(server.url, owner.pipeline.id, viewer.token);
+		await Promise.all([a.synced(), v.synced()]);
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'd', title: 'Original', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('t'), clock);
+		await eventually(() => readDeal(v.doc, 'd') !== null, 'viewer receives the board');
+
+		boardMaps(v.doc).deals.get('d')!.set('title', 'Vandalised');
+		await eventually(() => v.refusals.length === 1, 'viewer told');
+		expect(v.refusals[0]).toMatchObject({ rule: 'read-only' });
+		await eventually(() => readDeal(v.doc, 'd')!.title === 'Original', 'viewer’s own copy reverted');
+		expect(readDeal(a.doc, 'd')!.title).toBe('Original');
+
+		await server.close();
+		server = await startTestServer(database());
+		const later = connect(server.url, owner.pipeline.id, owner.token);
+		await later.synced();
+		expect(readDeal(later.doc, 'd')!.title).toBe('Original');
+	});
+
+	it('shows a deal created through the REST API live on an open board', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		await a.synced();
+		const created = await callApi(server.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'From the website', valueMinor: 50000, currency: 'USD', firstTask: { type: 'call', title: 'Call back', dueAt: '2030-01-01T10:00:00Z' } }
+		});
+		expect(created.status).toBe(201);
+		expect(created.body.deal).toMatchObject({ title: 'From the website', stageId: owner.pipeline.stages[0]!.id, ownerId: owner.userId, status: 'open' });
+		expect(created.body.task).toMatchObject({ dealId: created.body.deal.id, done: false, assigneeId: owner.userId });
+		await eventually(() => readDeal(a.doc, created.body.deal.id)?.title === 'From the website', 'the board shows it');
+
+		const lost = owner.pipeline.stages.find((s) => s.kind === 'lost')!;
+		const badStage = await callApi(server.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'X', valueMinor: 1, currency: 'USD', stageId: lost.id, firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } }
+		});
+		expect(badStage.status).toBe(422);
+		const noTask = await callApi(server.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'X', valueMinor: 1, currency: 'USD' }
+		});
+		expect(noTask.status).toBe(422);
+		expect(noTask.body.error.issues.map((i: { path: string }) => i.path)).toContain('firstTask');
+	});
+
+	it('clears the presence of a closed connection', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		b.provider.awareness.setLocalStateField('user', { name: 'Bea', holding: 'deal-9' });
+		await eventually(() => a.provider.awareness.getStates().has(b.doc.clientID), 'A sees B');
+		b.provider.ws?.close();
+		b.provider.shouldConnect = false;
+		await eventually(() => !a.provider.awareness.getStates().has(b.doc.clientID), 'B’s presence is gone');
+	});
+
+	it('drops a peer that sends garbage and stays up for the others', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		await a.synced();
+		const raw = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${owner.pipeline.id}?token=${owner.token}`);
+		await new Promise((resolve) => raw.on('open', resolve));
+		const closed = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
+		raw.send(new Uint8Array([0, 2, 200, 1, 2]));
+		expect(await closed).toBe(1003);
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'after', title: 'Still fine', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('t-after'), clock);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await b.synced();
+		await eventually(() => readDeal(b.doc, 'after') !== null, 'the room still works');
+	});
+});
