@@ -87,8 +87,22 @@ function checkEntity(entity: Violation['entity'], entityId: string, value: unkno
 	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error);
 }
 
-/** Checks one deal: its fields, its stage, and that an open deal has an active task. */
-export function checkDeal(doc: Y.Doc, dealId: string): Violation[] {
+/** True when one of the candidate tasks belongs to the deal and is not done. */
+function hasActiveTask(doc: Y.Doc, dealId: string, candidates?: Iterable<string>): boolean {
+	const { tasks } = boardMaps(doc);
+	if (!candidates) return listTasksOfDeal(doc, dealId).some((task) => !task.done);
+	for (const taskId of candidates) {
+		const task = tasks.get(taskId);
+		if (task?.get?.('dealId') === dealId && task.get('done') === false) return true;
+	}
+	return false;
+}
+
+/**
+ * Checks one deal: its fields, its stage, and that an open deal has an active
+ * task. `taskIds` (the deal's tasks, from an index) avoids scanning every task.
+ */
+export function checkDeal(doc: Y.Doc, dealId: string, taskIds?: Iterable<string>): Violation[] {
 	const { deals, stages } = boardMaps(doc);
 	const map = deals.get(dealId);
 	if (map === undefined) return [];
@@ -98,7 +112,7 @@ export function checkDeal(doc: Y.Doc, dealId: string): Violation[] {
 	if (!stages.has(stageId)) {
 		return [{ entity: 'deal', id: dealId, rule: 'unknown-stage', message: `Deal ${dealId} is in an unknown stage ${stageId}.` }];
 	}
-	if (map.get('status') === 'open' && !listTasksOfDeal(doc, dealId).some((task) => !task.done)) {
+	if (map.get('status') === 'open' && !hasActiveTask(doc, dealId, taskIds)) {
 		return [
 			{
 				entity: 'deal',
