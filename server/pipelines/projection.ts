@@ -1,85 +1,122 @@
-import { eq, inArray } from 'drizzle-orm';
-import { boardMaps, readDeal, readTask, listStages } from '../../src/lib/model/board.js';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { boardMaps, listStages, readDeal, readTask } from '../../src/lib/model/board.js';
 import type { Database } from '../db/client.js';
 import { dealsProjection, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
 import type { PersistedBatch, Room } from '../sync/room.js';
 import { toStageRow } from './pipeline.js';
 
+const chunkSize = 500;
+
+function chunks<T>(items: T[]): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize));
+	return out;
+}
+
+/** `set` for an upsert that takes every listed column from the proposed row. */
+function fromExcluded(table: PgTable, columns: string[]) {
+	const byKey = table as unknown as Record<string, { name: string }>;
+	return Object.fromEntries(columns.map((key) => [key, sql.raw(`excluded."${byKey[key]!.name}"`)]));
+}
+
+const dealColumns = [
+	'title', 'valueMinor', 'currency', 'stageId', 'rank', 'ownerId', 'contactId', 'companyId',
+	'source', 'status', 'lostReason', 'createdAt', 'updatedAt', 'closedAt'
+];
+const taskColumns = ['dealId', 'type', 'title', 'dueAt', 'assigneeId', 'done', 'doneAt', 'auto'];
+
 /**
  * Brings the relational projection up to date with a persisted batch: the
  * deals, tasks and stages it touched, and a stage event for each deal that
- * entered a stage. Reports and lists read these tables, never the document.
- * Deals that leave the document (archived) keep their rows.
+ * entered a stage (with who moved it). Reports and lists read these tables,
+ * never the document. Deals that leave the document (archived) keep their rows.
  */
 export async function projectBatch(db: Database, room: Room, batch: PersistedBatch): Promise<void> {
 	const pipelineId = room.docId;
 	const doc = room.doc;
 	const workspaceId = boardMaps(doc).meta.get('workspaceId') as string;
-	const dealIds = [...batch.changes.deals.keys()];
-	const deals = dealIds.map((id) => readDeal(doc, id)).filter((deal) => deal !== null);
+	const deals = [...batch.changes.deals.keys()].map((id) => readDeal(doc, id)).filter((deal) => deal !== null);
 	const taskIds = [...batch.changes.tasks.keys()];
+	const tasks = taskIds.map((id) => readTask(doc, id)).filter((task) => task !== null);
+	const deletedTasks = taskIds.filter((id) => !tasks.some((task) => task.id === id));
 
 	await db.transaction(async (tx) => {
-		const previous = dealIds.length
-			? await tx.select({ id: dealsProjection.id, stageId: dealsProjection.stageId }).from(dealsProjection).where(inArray(dealsProjection.id, dealIds))
-			: [];
-		const previousStage = new Map(previous.map((row) => [row.id, row.stageId]));
-		for (const deal of deals) {
-			const before = previousStage.get(deal.id);
-			const entered = before !== deal.stageId;
-			const row = {
-				pipelineId,
-				workspaceId,
-				title: deal.title,
-				valueMinor: deal.valueMinor,
-				currency: deal.currency,
-				stageId: deal.stageId,
-				rank: deal.rank,
-				ownerId: deal.ownerId,
-				contactId: deal.contactId ?? null,
-				companyId: deal.companyId ?? null,
-				source: deal.source,
-				status: deal.status,
-				lostReason: deal.lostReason ?? null,
-				createdAt: new Date(deal.createdAt),
-				updatedAt: new Date(deal.updatedAt),
-				closedAt: deal.closedAt ? new Date(deal.closedAt) : null
-			};
-			const stageEnteredAt = entered ? batch.at : undefined;
+		const previousStage = new Map<string, string>();
+		for (const part of chunks(deals.map((deal) => deal.id))) {
+			const rows = await tx
+				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId })
+				.from(dealsProjection)
+				.where(inArray(dealsProjection.id, part));
+			for (const row of rows) previousStage.set(row.id, row.stageId);
+		}
+		const entered = deals.filter((deal) => previousStage.get(deal.id) !== deal.stageId);
+		const enteredIds = new Set(entered.map((deal) => deal.id));
+		const dealRows = deals.map((deal) => ({
+			id: deal.id,
+			pipelineId,
+			workspaceId,
+			title: deal.title,
+			valueMinor: deal.valueMinor,
+			currency: deal.currency,
+			stageId: deal.stageId,
+			rank: deal.rank,
+			ownerId: deal.ownerId,
+			contactId: deal.contactId ?? null,
+			companyId: deal.companyId ?? null,
+			source: deal.source,
+			status: deal.status,
+			lostReason: deal.lostReason ?? null,
+			createdAt: new Date(deal.createdAt),
+			updatedAt: new Date(deal.updatedAt),
+			closedAt: deal.closedAt ? new Date(deal.closedAt) : null,
+			stageEnteredAt: batch.at
+		}));
+		// Deals that stayed in their stage keep their stage entry time.
+		const [moved, stayed] = [dealRows.filter((row) => enteredIds.has(row.id)), dealRows.filter((row) => !enteredIds.has(row.id))];
+		for (const part of chunks(moved)) {
 			await tx
 				.insert(dealsProjection)
-				.values({ id: deal.id, ...row, stageEnteredAt: stageEnteredAt ?? batch.at })
-				.onConflictDoUpdate({ target: dealsProjection.id, set: stageEnteredAt ? { ...row, stageEnteredAt } : row });
-			if (entered) {
-				await tx.insert(stageEvents).values({
+				.values(part)
+				.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, [...dealColumns, 'stageEnteredAt']) });
+		}
+		for (const part of chunks(stayed)) {
+			await tx
+				.insert(dealsProjection)
+				.values(part)
+				.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, dealColumns) });
+		}
+		for (const part of chunks(entered)) {
+			await tx.insert(stageEvents).values(
+				part.map((deal) => ({
 					pipelineId,
 					dealId: deal.id,
-					fromStageId: before ?? null,
+					fromStageId: previousStage.get(deal.id) ?? null,
 					toStageId: deal.stageId,
 					userId: batch.changes.deals.get(deal.id)?.by ?? null,
 					at: batch.at
-				});
-			}
+				}))
+			);
 		}
-		for (const taskId of taskIds) {
-			const task = readTask(doc, taskId);
-			if (!task) {
-				await tx.delete(tasksProjection).where(eq(tasksProjection.id, taskId));
-				continue;
-			}
-			const row = {
-				pipelineId,
-				dealId: task.dealId,
-				type: task.type,
-				title: task.title,
-				dueAt: new Date(task.dueAt),
-				assigneeId: task.assigneeId,
-				done: task.done,
-				doneAt: task.doneAt ? new Date(task.doneAt) : null,
-				auto: task.auto ?? false
-			};
-			await tx.insert(tasksProjection).values({ id: task.id, ...row }).onConflictDoUpdate({ target: tasksProjection.id, set: row });
+		const taskRows = tasks.map((task) => ({
+			id: task.id,
+			pipelineId,
+			dealId: task.dealId,
+			type: task.type,
+			title: task.title,
+			dueAt: new Date(task.dueAt),
+			assigneeId: task.assigneeId,
+			done: task.done,
+			doneAt: task.doneAt ? new Date(task.doneAt) : null,
+			auto: task.auto ?? false
+		}));
+		for (const part of chunks(taskRows)) {
+			await tx
+				.insert(tasksProjection)
+				.values(part)
+				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns) });
 		}
+		for (const part of chunks(deletedTasks)) await tx.delete(tasksProjection).where(inArray(tasksProjection.id, part));
 		if (batch.changes.stages.size > 0) {
 			const stages = listStages(doc);
 			await tx.delete(stagesProjection).where(eq(stagesProjection.pipelineId, pipelineId));
@@ -89,4 +126,3 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 		}
 	});
 }
-

@@ -11,9 +11,14 @@ export type Writer = { kind: 'member'; userId: string; role: Role } | { kind: 's
  * Checks a change that was just applied to a board against the schema, the
  * writer's role and "every open deal has an active task". Only what the change
  * touched is checked, so the cost follows the change, not the board's size.
- * `taskDeals` maps task ids to their deal as they were before the change.
+ * `index` knows each task's deal and each deal's tasks as they were before.
  */
-export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, taskDeals: ReadonlyMap<string, string>): Violation[] {
+export interface TaskIndex {
+	dealOf(taskId: string): string | undefined;
+	tasksOf(dealId: string): Iterable<string>;
+}
+
+export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, index: TaskIndex): Violation[] {
 	if (writer.kind === 'member' && writer.role === 'viewer') {
 		return [{ entity: 'board', id: '', rule: 'read-only', message: 'Viewers cannot change the board.' }];
 	}
@@ -51,13 +56,21 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, task
 		dealIds.add(dealId);
 	}
 	for (const [taskId, change] of changes.tasks) {
-		const before = taskDeals.get(taskId);
+		const before = index.dealOf(taskId);
 		if (before) dealIds.add(before);
 		if (change.deleted) continue;
 		violations.push(...checkTask(doc, taskId));
 		const now = boardMaps(doc).tasks.get(taskId)?.get?.('dealId');
 		if (typeof now === 'string') dealIds.add(now);
 	}
-	for (const dealId of dealIds) violations.push(...checkDeal(doc, dealId));
+	// A deal's tasks: those it had, plus those this change gave it.
+	const added = new Map<string, string[]>();
+	for (const taskId of changes.tasks.keys()) {
+		const dealId = boardMaps(doc).tasks.get(taskId)?.get?.('dealId');
+		if (typeof dealId === 'string') added.set(dealId, [...(added.get(dealId) ?? []), taskId]);
+	}
+	for (const dealId of dealIds) {
+		violations.push(...checkDeal(doc, dealId, [...index.tasksOf(dealId), ...(added.get(dealId) ?? [])]));
+	}
 	return violations;
 }

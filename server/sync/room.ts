@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
 import type { Violation } from '../../src/lib/model/validate.js';
 import type { Database } from '../db/client.js';
-import { checkChange, type Writer } from '../rules/check-change.js';
+import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.js';
 import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
 import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
@@ -63,8 +63,8 @@ export class Room {
 	private flushing: Promise<void> = Promise.resolve();
 	private flushScheduled = false;
 	private collecting: ChangeSet | null = null;
-	/** Task id -> deal id as persisted, to find the deal of a deleted task. */
-	private readonly taskDeals = new Map<string, string>();
+	/** Which deal each task belongs to, and back: rule checks follow the change, not the board. */
+	private readonly taskIndex = new TaskDealIndex();
 	private lastUpdateId = 0;
 	private updatesSinceSnapshot = 0;
 	private bytesSinceSnapshot = 0;
@@ -189,7 +189,7 @@ export class Room {
 			}
 			this.collecting = null;
 			if (!hasChanges(changes)) return [];
-			const violations = checkChange(this.doc, changes, writer, this.taskDeals);
+			const violations = checkChange(this.doc, changes, writer, this.taskIndex);
 			if (violations.length > 0) {
 				// The reversal is broadcast merged with the original, so no peer
 				// ever shows the refused state.
@@ -208,8 +208,8 @@ export class Room {
 		const { tasks } = boardMaps(this.doc);
 		for (const [taskId, change] of changes.tasks) {
 			const dealId = tasks.get(taskId)?.get?.('dealId');
-			if (change.deleted || typeof dealId !== 'string') this.taskDeals.delete(taskId);
-			else this.taskDeals.set(taskId, dealId);
+			if (change.deleted || typeof dealId !== 'string') this.taskIndex.remove(taskId);
+			else this.taskIndex.set(taskId, dealId);
 		}
 		// Remember who changed each deal: the projection records who moved it.
 		for (const change of changes.deals.values()) change.by = writer.userId;
@@ -220,7 +220,7 @@ export class Room {
 	private indexTasks(): void {
 		boardMaps(this.doc).tasks.forEach((task, taskId) => {
 			const dealId = task.get?.('dealId');
-			if (typeof dealId === 'string') this.taskDeals.set(taskId, dealId);
+			if (typeof dealId === 'string') this.taskIndex.set(taskId, dealId);
 		});
 	}
 
@@ -299,6 +299,34 @@ export class Room {
 		for (const peer of [...this.peers.keys()]) peer.close(1001, 'room unloaded');
 		this.awareness.destroy();
 		this.doc.destroy();
+	}
+}
+
+class TaskDealIndex implements TaskIndex {
+	private readonly dealByTask = new Map<string, string>();
+	private readonly tasksByDeal = new Map<string, Set<string>>();
+
+	dealOf(taskId: string): string | undefined {
+		return this.dealByTask.get(taskId);
+	}
+
+	tasksOf(dealId: string): Iterable<string> {
+		return this.tasksByDeal.get(dealId) ?? [];
+	}
+
+	set(taskId: string, dealId: string): void {
+		this.remove(taskId);
+		this.dealByTask.set(taskId, dealId);
+		let tasks = this.tasksByDeal.get(dealId);
+		if (!tasks) this.tasksByDeal.set(dealId, (tasks = new Set()));
+		tasks.add(taskId);
+	}
+
+	remove(taskId: string): void {
+		const dealId = this.dealByTask.get(taskId);
+		if (dealId === undefined) return;
+		this.dealByTask.delete(taskId);
+		this.tasksByDeal.get(dealId)?.delete(taskId);
 	}
 }
 

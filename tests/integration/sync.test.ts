@@ -245,4 +245,23 @@ describeEachDatabase('live board sync', (database) => {
 		await b.synced();
 		await eventually(() => readDeal(b.doc, 'after') !== null, 'the room still works');
 	});
+
+	it('fills an empty pipeline with sample deals, each with an open task, live on the board', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		await a.synced();
+		const refused = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: rep.token, json: {} });
+		expect(refused.status).toBe(403);
+		const filled = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 30 } });
+		expect(filled.status).toBe(201);
+		expect(filled.body).toEqual({ pipelineId: owner.pipeline.id, created: 30 });
+		await eventually(() => boardMaps(a.doc).deals.size === 30, 'the board shows 30 deals');
+		const owners = new Set([...boardMaps(a.doc).deals.values()].map((deal) => deal.get('ownerId')));
+		expect([...owners].every((id) => id === owner.userId || id === rep.userId)).toBe(true);
+		const list = await callApi(server.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals?status=open`, { token: owner.token });
+		expect(list.body.deals).toHaveLength(30);
+		expect(list.body.deals.every((deal: { nextTask: unknown }) => deal.nextTask !== null)).toBe(true);
+	});
 });

@@ -7,6 +7,9 @@ import { listPipelineDeals } from '../../pipelines/deal-query.js';
 import { isWorkspaceMember } from '../../workspaces/member.js';
 import { createDeal, listStages } from '../../../src/lib/model/index.js';
 import { RefusedChange } from '../../sync/room.js';
+import { listMembers } from '../../workspaces/member.js';
+import { seedSampleDeals } from '../../demo/seed.js';
+import { notFound } from '../../http/errors.js';
 import * as routes from './pipelines.routes.js';
 
 const router = createRouter()
@@ -90,6 +93,27 @@ const router = createRouter()
 			},
 			200
 		);
+	})
+	.openapi(routes.sampleDataRoute, async (c) => {
+	const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+	const { user } = requireAuth(c);
+	const body = c.req.valid('json');
+	const { db, rooms, now } = c.var.deps;
+	const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
+	const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
+	if (!pipeline) throw notFound('Pipeline');
+	// Deals are spread over the members who work deals, as a real team's would be.
+	const members = await listMembers(db, workspace.id);
+	const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
+	const created = await seedSampleDeals(rooms, {
+		pipelineId: pipeline.id,
+		ownerIds,
+		count: body.count,
+		writer: { kind: 'member', userId: user.id, role: workspace.role },
+		now: now(),
+		seed: Date.now()
 	});
+	return c.json({ pipelineId: pipeline.id, created }, 201);
+});
 
 export default router;

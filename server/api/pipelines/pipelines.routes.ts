@@ -134,3 +134,27 @@ export const listDealsRoute = createRoute({
 		422: errors[422]
 	}
 });
+
+export const sampleDataRoute = createRoute({
+	method: 'post',
+	path: '/workspaces/{workspaceId}/sample-data',
+	tags: ['Pipelines'],
+	summary: 'Fill a pipeline with realistic sample deals and tasks (manager), to try Voronka out',
+	request: {
+		params: z.object({ workspaceId: idParam }),
+		body: jsonBody(
+			z.object({
+				pipelineId: idParam.optional(),
+				count: z.number().int().min(1).max(5000).default(40)
+			})
+		)
+	},
+	responses: {
+		201: jsonResponse(z.object({ pipelineId: z.string(), created: z.number() }), 'Filled'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
