@@ -16,6 +16,7 @@ import workspacesRouter from './api/workspaces/workspaces.index.js';
 import invitesRouter from './api/invites/invites.index.js';
 import tokensRouter from './api/tokens/tokens.index.js';
 import pipelinesRouter from './api/pipelines/pipelines.index.js';
+import pipelineSettingsRouter from './api/pipelines/settings.index.js';
 import { RoomManager } from './sync/rooms.js';
 import { mountSync } from './sync/sync.route.js';
 import { projectBatch } from './pipelines/projection.js';
@@ -40,7 +41,8 @@ function createApi() {
 		.route('/api/workspaces', workspacesRouter)
 		.route('/api/invites', invitesRouter)
 		.route('/api/tokens', tokensRouter)
-		.route('/api', pipelinesRouter);
+		.route('/api', pipelinesRouter)
+		.route('/api', pipelineSettingsRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

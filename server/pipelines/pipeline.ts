@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
 import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
-import { docUpdates, memberships, pipelineMembers, pipelines, stagesProjection, type Pipeline } from '../db/schema.js';
+import { docUpdates, memberships, pipelineMembers, pipelines, stagesProjection, users, type Pipeline } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 import { defaultStages, type StageTemplate } from './default-stages.js';
@@ -101,14 +101,73 @@ export interface PipelineAccess {
  * The caller's access to a pipeline: a member of its workspace, and of the
  * pipeline when it is limited to its members (owners and admins always).
  */
-export async function getPipelineAccess(db: Database, pipelineId: string, userId: string): Promise<PipelineAccess | null> {
+export async function getPipelineAccess(
+	db: Database,
+	pipelineId: string,
+	userId: string,
+	options: { includeArchived?: boolean } = {}
+): Promise<PipelineAccess | null> {
 	const [row] = await db
 		.select({ pipeline: pipelines, role: memberships.role, listed: pipelineMembers.userId })
 		.from(pipelines)
 		.innerJoin(memberships, and(eq(memberships.workspaceId, pipelines.workspaceId), eq(memberships.userId, userId)))
 		.leftJoin(pipelineMembers, and(eq(pipelineMembers.pipelineId, pipelines.id), eq(pipelineMembers.userId, userId)))
 		.where(eq(pipelines.id, pipelineId));
-	if (!row || row.pipeline.archivedAt) return null;
+	if (!row || (row.pipeline.archivedAt && !options.includeArchived)) return null;
 	const allowed = row.pipeline.access === 'workspace' || row.listed !== null || hasRoleAtLeast(row.role, 'admin');
 	return allowed ? { pipeline: row.pipeline, role: row.role } : null;
+}
+
+export async function updatePipeline(
+	db: Database,
+	pipelineId: string,
+	changes: Partial<{ name: string; mode: PipelineMode; access: 'workspace' | 'members'; archivedAt: Date | null }>
+): Promise<void> {
+	if (Object.keys(changes).length === 0) return;
+	await db.update(pipelines).set(changes).where(eq(pipelines.id, pipelineId));
+}
+
+export interface PipelineMember {
+	userId: string;
+	name: string;
+	role: Role;
+	/** Listed in the pipeline (matters when its access is "members"). */
+	listed: boolean;
+}
+
+export async function listPipelineMembers(db: Database, pipeline: Pipeline): Promise<PipelineMember[]> {
+	const rows = await db
+		.select({ userId: memberships.userId, name: users.name, role: memberships.role, listed: pipelineMembers.userId })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.leftJoin(pipelineMembers, and(eq(pipelineMembers.pipelineId, pipeline.id), eq(pipelineMembers.userId, memberships.userId)))
+		.where(eq(memberships.workspaceId, pipeline.workspaceId))
+		.orderBy(asc(users.name));
+	return rows.map((row) => ({ userId: row.userId, name: row.name, role: row.role, listed: row.listed !== null }));
+}
+
+/** Replaces the pipeline's member list; ids that are not workspace members are refused. */
+export async function setPipelineMembers(tx: Database, pipeline: Pipeline, userIds: string[]): Promise<string[]> {
+	const known = userIds.length
+		? await tx
+				.select({ userId: memberships.userId })
+				.from(memberships)
+				.where(and(eq(memberships.workspaceId, pipeline.workspaceId), inArray(memberships.userId, userIds)))
+		: [];
+	const knownIds = new Set(known.map((row) => row.userId));
+	const unknown = userIds.filter((id) => !knownIds.has(id));
+	if (unknown.length > 0) return unknown;
+	await tx.delete(pipelineMembers).where(eq(pipelineMembers.pipelineId, pipeline.id));
+	if (userIds.length > 0) await tx.insert(pipelineMembers).values([...knownIds].map((userId) => ({ pipelineId: pipeline.id, userId })));
+	return [];
+}
+
+/** A pipeline's stages from the projection, in board order. */
+export async function listPipelineStages(db: Database, pipelineId: string) {
+	const rows = await db
+		.select()
+		.from(stagesProjection)
+		.where(eq(stagesProjection.pipelineId, pipelineId))
+		.orderBy(asc(stagesProjection.rank), asc(stagesProjection.id));
+	return rows.map(({ pipelineId: _pipelineId, ...stage }) => ({ ...stage, kind: stage.kind as Stage['kind'] }));
 }

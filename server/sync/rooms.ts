@@ -66,6 +66,27 @@ export class RoomManager {
 		await room.unload().catch((error) => console.error(`room ${docId}: unload failed`, error));
 	}
 
+	/**
+	 * Closes the connections of a user in the rooms of a workspace, after their
+	 * role or access changed: they reconnect and are authorised afresh.
+	 */
+	async disconnectUser(userId: string, where: (room: Room) => boolean): Promise<void> {
+		for (const entry of this.rooms.values()) {
+			const room = await entry.room.catch(() => null);
+			if (!room || !where(room)) continue;
+			for (const peer of [...room.peers.keys()]) {
+				if (peer.writer.userId === userId) peer.close(4401, 'access changed');
+			}
+		}
+	}
+
+	/** Closes every connection of a room, e.g. after its access rules changed. */
+	async disconnectAll(docId: string): Promise<void> {
+		const entry = this.rooms.get(docId);
+		const room = await entry?.room.catch(() => null);
+		for (const peer of [...(room?.peers.keys() ?? [])]) peer.close(4401, 'access changed');
+	}
+
 	/** Flushes and snapshots every room: for shutdown. */
 	async closeAll(): Promise<void> {
 		const ids = [...this.rooms.keys()];

@@ -6,7 +6,15 @@ import { changeMemberRole, listMembers, removeMember } from '../../workspaces/me
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
 import { canGrantRole } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../http/context.js';
+import { boardMaps } from '../../../src/lib/model/board.js';
 import * as routes from './workspaces.routes.js';
+
+/** Live board connections carry the role they opened with: make them reconnect. */
+function disconnectFromWorkspaceBoards(c: Context<AppEnv>, workspaceId: string, userId: string) {
+	return c.var.deps.rooms.disconnectUser(userId, (room) => boardMaps(room.doc).meta.get('workspaceId') === workspaceId);
+}
 
 const router = createRouter()
 	.openapi(routes.createWorkspaceRoute, async (c) => {
@@ -34,6 +42,7 @@ const router = createRouter()
 		const { workspaceId, userId } = c.req.valid('param');
 		const workspace = await requireWorkspace(c, workspaceId, 'admin');
 		const member = await changeMemberRole(c.var.deps.db, workspace.id, workspace.role, userId, c.req.valid('json').role);
+		await disconnectFromWorkspaceBoards(c, workspace.id, userId);
 		return c.json({ member: toMemberJson(member) }, 200);
 	})
 	.openapi(routes.removeMemberRoute, async (c) => {
@@ -43,6 +52,7 @@ const router = createRouter()
 		// Anyone may leave; removing someone else takes an admin.
 		const workspace = await requireWorkspace(c, workspaceId, leaving ? 'viewer' : 'admin');
 		await removeMember(c.var.deps.db, workspace.id, { userId: auth.user.id, role: workspace.role }, userId);
+		await disconnectFromWorkspaceBoards(c, workspace.id, userId);
 		return c.body(null, 204);
 	})
 	.openapi(routes.listInvitesRoute, async (c) => {

@@ -1,0 +1,89 @@
+import type { Context } from 'hono';
+import { createRouter } from '../../http/router.js';
+import { requireAuth } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { hasRoleAtLeast } from '../../workspaces/roles.js';
+import { updateBoardMeta } from '../../../src/lib/model/index.js';
+import {
+	getPipelineAccess,
+	listPipelineMembers,
+	listPipelineStages,
+	setPipelineMembers,
+	updatePipeline,
+	type PipelineAccess
+} from '../../pipelines/pipeline.js';
+import * as routes from './settings.routes.js';
+
+async function requireAccess(c: Context<AppEnv>, pipelineId: string, manage: boolean): Promise<PipelineAccess> {
+	const { user } = requireAuth(c);
+	// Managers reach archived pipelines too, to restore them.
+	const access = await getPipelineAccess(c.var.deps.db, pipelineId, user.id, { includeArchived: manage });
+	if (!access) throw notFound('Pipeline');
+	if (manage && !hasRoleAtLeast(access.role, 'manager')) throw forbidden('Only managers and admins change pipelines.');
+	return access;
+}
+
+async function describePipeline(c: Context<AppEnv>, access: PipelineAccess) {
+	const { pipeline, role } = access;
+	const stages = await listPipelineStages(c.var.deps.db, pipeline.id);
+	return {
+		id: pipeline.id,
+		workspaceId: pipeline.workspaceId,
+		name: pipeline.name,
+		mode: pipeline.mode,
+		access: pipeline.access,
+		archived: pipeline.archivedAt !== null,
+		role,
+		stages
+	};
+}
+
+const router = createRouter()
+	.openapi(routes.getPipelineRoute, async (c) => {
+		const access = await requireAccess(c, c.req.valid('param').pipelineId, false);
+		return c.json(await describePipeline(c, access), 200);
+	})
+	.openapi(routes.updatePipelineRoute, async (c) => {
+		const access = await requireAccess(c, c.req.valid('param').pipelineId, true);
+		const body = c.req.valid('json');
+		const { db, rooms, now } = c.var.deps;
+		const { user } = requireAuth(c);
+		await updatePipeline(db, access.pipeline.id, {
+			name: body.name,
+			mode: body.mode,
+			access: body.access,
+			archivedAt: body.archived === undefined ? undefined : body.archived ? now() : null
+		});
+		if (body.name !== undefined || body.mode !== undefined) {
+			// The board shows name and mode live: write them into the document too.
+			await rooms.withRoom(access.pipeline.id, (room) =>
+				room.change({ kind: 'member', userId: user.id, role: access.role }, (doc) => updateBoardMeta(doc, { name: body.name, mode: body.mode }))
+			);
+		}
+		// Who may be connected changed: everyone reconnects and is authorised afresh.
+		if (body.access !== undefined || body.archived) await rooms.disconnectAll(access.pipeline.id);
+		const updated = await getPipelineAccess(db, access.pipeline.id, user.id, { includeArchived: true });
+		return c.json(await describePipeline(c, updated!), 200);
+	})
+	.openapi(routes.listPipelineMembersRoute, async (c) => {
+		const access = await requireAccess(c, c.req.valid('param').pipelineId, true);
+		const members = await listPipelineMembers(c.var.deps.db, access.pipeline);
+		return c.json({ access: access.pipeline.access, members }, 200);
+	})
+	.openapi(routes.setPipelineMembersRoute, async (c) => {
+		const access = await requireAccess(c, c.req.valid('param').pipelineId, true);
+		const { userIds } = c.req.valid('json');
+		const { db, rooms } = c.var.deps;
+		const unknown = await db.transaction((tx) => setPipelineMembers(tx, access.pipeline, userIds));
+		if (unknown.length > 0) {
+			throw unprocessable('unknown_member', `userIds: ${unknown.join(', ')} are not members of this workspace.`, [
+				{ path: 'userIds', message: 'Every id must be a member of the workspace.' }
+			]);
+		}
+		await rooms.disconnectAll(access.pipeline.id);
+		const members = await listPipelineMembers(db, access.pipeline);
+		return c.json({ access: access.pipeline.access, members }, 200);
+	});
+
+export default router;

@@ -1,0 +1,126 @@
+import { afterEach, expect, it } from 'vitest';
+import { readMeta } from '../../src/lib/model/index.js';
+import type { RunningServer } from '../../server/server.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
+
+describeEachDatabase('pipelines', (database) => {
+	let server: RunningServer | null = null;
+	const clients: BoardClient[] = [];
+	afterEach(async () => {
+		for (const client of clients.splice(0)) client.destroy();
+		await server?.close();
+		server = null;
+	});
+
+	it('gives a new workspace the default Sales pipeline, in board order', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const list = await callApi(server.url, 'GET', `/api/workspaces/${owner.workspaceId}/pipelines`, { token: owner.token });
+		expect(list.status).toBe(200);
+		expect(list.body).toHaveLength(1);
+		expect(list.body[0]).toMatchObject({ name: 'Sales', mode: 'free' });
+		expect(list.body[0].stages.map((s: { name: string; probability: number; kind: string }) => [s.name, s.probability, s.kind])).toEqual([
+			['New lead', 10, 'open'],
+			['Qualified', 25, 'open'],
+			['Meeting', 40, 'open'],
+			['Proposal', 60, 'open'],
+			['Negotiation', 80, 'open'],
+			['Won', 100, 'won'],
+			['Lost', 0, 'lost']
+		]);
+	});
+
+	it('lets managers create pipelines with their own stages, not reps', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const manager = await addMember(server.url, owner.token, owner.workspaceId, 'manager');
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const path = `/api/workspaces/${owner.workspaceId}/pipelines`;
+		expect((await callApi(server.url, 'POST', path, { token: rep.token, json: { name: 'Renewals' } })).status).toBe(403);
+		const created = await callApi(server.url, 'POST', path, {
+			token: manager.token,
+			json: {
+				name: 'Service claims',
+				mode: 'strict',
+				stages: [
+					{ name: 'Received', kind: 'open', probability: 20 },
+					{ name: 'Resolved', kind: 'won', probability: 100 },
+					{ name: 'Rejected', kind: 'lost', probability: 0 }
+				]
+			}
+		});
+		expect(created.status).toBe(201);
+		expect(created.body).toMatchObject({ name: 'Service claims', mode: 'strict' });
+		expect(created.body.stages.map((s: { name: string }) => s.name)).toEqual(['Received', 'Resolved', 'Rejected']);
+		const bad = await callApi(server.url, 'POST', path, { token: manager.token, json: { name: 'X', stages: [{ name: 'A', kind: 'maybe', probability: 120 }] } });
+		expect(bad.status).toBe(422);
+		const list = await callApi(server.url, 'GET', path, { token: rep.token });
+		expect(list.body.map((p: { name: string }) => p.name)).toEqual(['Sales', 'Service claims']);
+	});
+
+	it('renames a pipeline live on its board', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const board = connectBoard(server.url, owner.pipeline.id, owner.token);
+		clients.push(board);
+		await board.synced();
+		const renamed = await callApi(server.url, 'PATCH', `/api/pipelines/${owner.pipeline.id}`, { token: owner.token, json: { name: 'New business', mode: 'strict' } });
+		expect(renamed.status).toBe(200);
+		expect(renamed.body).toMatchObject({ name: 'New business', mode: 'strict', archived: false, role: 'owner' });
+		await eventually(() => readMeta(board.doc)?.name === 'New business', 'the board shows the new name');
+		expect(readMeta(board.doc)?.mode).toBe('strict');
+	});
+
+	it('limits a members-only pipeline to its members, and closes the sockets of those taken off', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const other = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const id = owner.pipeline.id;
+		const board = connectBoard(server.url, id, other.token);
+		clients.push(board);
+		await board.synced();
+		const closed = new Promise<void>((resolve) => board.provider.on('connection-close', () => resolve()));
+
+		expect((await callApi(server.url, 'PUT', `/api/pipelines/${id}/members`, { token: owner.token, json: { userIds: [rep.userId] } })).status).toBe(200);
+		expect((await callApi(server.url, 'PATCH', `/api/pipelines/${id}`, { token: owner.token, json: { access: 'members' } })).status).toBe(200);
+		await closed;
+
+		const forRep = await callApi(server.url, 'GET', `/api/workspaces/${owner.workspaceId}/pipelines`, { token: rep.token });
+		const forOther = await callApi(server.url, 'GET', `/api/workspaces/${owner.workspaceId}/pipelines`, { token: other.token });
+		expect(forRep.body).toHaveLength(1);
+		expect(forOther.body).toHaveLength(0);
+		expect((await callApi(server.url, 'GET', `/api/pipelines/${id}/deals`, { token: other.token })).status).toBe(404);
+		const members = await callApi(server.url, 'GET', `/api/pipelines/${id}/members`, { token: owner.token });
+		expect(members.body.members.find((m: { userId: string }) => m.userId === rep.userId).listed).toBe(true);
+		const unknown = await callApi(server.url, 'PUT', `/api/pipelines/${id}/members`, { token: owner.token, json: { userIds: ['nobody'] } });
+		expect(unknown.status).toBe(422);
+	});
+
+	it('archives a pipeline out of sight and restores it', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const id = owner.pipeline.id;
+		const path = `/api/workspaces/${owner.workspaceId}/pipelines`;
+		expect((await callApi(server.url, 'PATCH', `/api/pipelines/${id}`, { token: owner.token, json: { archived: true } })).body.archived).toBe(true);
+		expect((await callApi(server.url, 'GET', path, { token: owner.token })).body).toHaveLength(0);
+		expect((await callApi(server.url, 'GET', `/api/pipelines/${id}`, { token: owner.token })).status).toBe(404);
+		expect((await callApi(server.url, 'PATCH', `/api/pipelines/${id}`, { token: owner.token, json: { archived: false } })).status).toBe(200);
+		expect((await callApi(server.url, 'GET', path, { token: owner.token })).body).toHaveLength(1);
+	});
+
+	it('disconnects a removed member from the boards at once and refuses their reconnection', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const board = connectBoard(server.url, owner.pipeline.id, rep.token);
+		clients.push(board);
+		await board.synced();
+		const closed = new Promise<void>((resolve) => board.provider.on('connection-close', () => resolve()));
+		expect((await callApi(server.url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}`, { token: owner.token })).status).toBe(204);
+		await closed;
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(board.provider.wsconnected).toBe(false);
+	});
+});
