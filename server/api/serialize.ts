@@ -1,3 +1,4 @@
+import type { DealWithNextTask } from '../pipelines/deal-query.js';
 import type { Member } from '../workspaces/member.js';
 import type { InviteSummary } from '../workspaces/invite.js';
 
@@ -12,4 +13,16 @@ export function toInviteJson(invite: InviteSummary) {
 
 export function toApiTokenJson(token: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null }) {
 	return { ...token, createdAt: token.createdAt.toISOString(), lastUsedAt: token.lastUsedAt?.toISOString() ?? null };
+}
+
+export function toDealListJson({ pipelineId: _p, workspaceId: _w, rank: _r, ...deal }: DealWithNextTask) {
+	return {
+		...deal,
+		status: deal.status as 'open' | 'won' | 'lost',
+		createdAt: deal.createdAt.toISOString(),
+		updatedAt: deal.updatedAt.toISOString(),
+		closedAt: deal.closedAt?.toISOString() ?? null,
+		stageEnteredAt: deal.stageEnteredAt.toISOString(),
+		nextTask: deal.nextTask && { ...deal.nextTask, dueAt: deal.nextTask.dueAt.toISOString() }
+	};
 }

@@ -123,4 +123,52 @@ describeEachDatabase('pipelines', (database) => {
 		await new Promise((resolve) => setTimeout(resolve, 400));
 		expect(board.provider.wsconnected).toBe(false);
 	});
+
+	it('changes owner and stage of several deals at once, with the open tasks following the owner', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const id = owner.pipeline.id;
+		const make = (title: string) =>
+			callApi(server!.url, 'POST', `/api/pipelines/${id}/deals`, {
+				token: owner.token,
+				json: { title, valueMinor: 100, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } }
+			});
+		const a = (await make('A')).body;
+		const b = (await make('B')).body;
+		const meeting = owner.pipeline.stages[2]!.id;
+		const bulk = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/bulk`, {
+			token: owner.token,
+			json: { dealIds: [a.deal.id, b.deal.id], changes: { ownerId: rep.userId, stageId: meeting } }
+		});
+		expect(bulk.status).toBe(200);
+		expect(bulk.body).toEqual({ updated: 2 });
+		const board = connectBoard(server.url, id, owner.token);
+		clients.push(board);
+		await board.synced();
+		const { boardMaps } = await import('../../src/lib/model/index.js');
+		const deals = boardMaps(board.doc).deals;
+		expect([a, b].map(({ deal }) => [deals.get(deal.id)!.get('stageId'), deals.get(deal.id)!.get('ownerId')])).toEqual([
+			[meeting, rep.userId],
+			[meeting, rep.userId]
+		]);
+		expect(boardMaps(board.doc).tasks.get(a.task.id)!.get('assigneeId')).toBe(rep.userId);
+		await eventually(async () => {
+			const list = await callApi(server!.url, 'GET', `/api/pipelines/${id}/deals?owner=${rep.userId}&stage=${meeting}`, { token: owner.token });
+			return list.body.deals.length === 2;
+		}, 'the projection follows');
+
+		const wrongStage = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/bulk`, {
+			token: owner.token,
+			json: { dealIds: [a.deal.id], changes: { stageId: owner.pipeline.stages.at(-1)!.id } }
+		});
+		expect(wrongStage.status).toBe(422);
+		const unknownDeal = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/bulk`, {
+			token: owner.token,
+			json: { dealIds: ['nope'], changes: { ownerId: rep.userId } }
+		});
+		expect(unknownDeal.status).toBe(422);
+		const nothing = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/bulk`, { token: owner.token, json: { dealIds: [a.deal.id], changes: {} } });
+		expect(nothing.status).toBe(422);
+	});
 });

@@ -1,16 +1,51 @@
-import { createRouter } from '../../http/router.js';
-import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
-import { unprocessable } from '../../http/errors.js';
+import type { Context } from 'hono';
+import type * as Y from 'yjs';
+import { boardMaps, createDeal, listStages, moveDealsToStage, reassignDeal } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
-import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
-import { listPipelineDeals } from '../../pipelines/deal-query.js';
-import { isWorkspaceMember } from '../../workspaces/member.js';
-import { createDeal, listStages } from '../../../src/lib/model/index.js';
-import { RefusedChange } from '../../sync/room.js';
-import { listMembers } from '../../workspaces/member.js';
 import { seedSampleDeals } from '../../demo/seed.js';
-import { notFound } from '../../http/errors.js';
+import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { notFound, unprocessable } from '../../http/errors.js';
+import { createRouter } from '../../http/router.js';
+import { listPipelineDeals } from '../../pipelines/deal-query.js';
+import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
+import type { Writer } from '../../rules/check-change.js';
+import { RefusedChange } from '../../sync/room.js';
+import { isWorkspaceMember, listMembers } from '../../workspaces/member.js';
+import { toDealListJson } from '../serialize.js';
 import * as routes from './pipelines.routes.js';
+
+/**
+ * Applies a change to a pipeline's live board as the caller, and answers 422
+ * with the broken rule when the board refuses it.
+ */
+async function changeBoard<T>(c: Context<AppEnv>, pipelineId: string, writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
+	try {
+		return await c.var.deps.rooms.withRoom(pipelineId, (room) => room.change(writer, run));
+	} catch (error) {
+		if (!(error instanceof RefusedChange)) throw error;
+		const first = error.violations[0]!;
+		throw unprocessable(`rule_${first.rule.replaceAll('-', '_')}`, first.message);
+	}
+}
+
+function assertOpenStage(doc: Y.Doc, stageId: string | undefined, path: string): string {
+	const open = listStages(doc).filter((stage) => stage.kind === 'open');
+	const id = stageId ?? open[0]?.id;
+	if (!id || !open.some((stage) => stage.id === id)) {
+		throw unprocessable('unknown_stage', `${path}: Not an open stage of this pipeline.`, [
+			{ path, message: 'Not an open stage of this pipeline.' }
+		]);
+	}
+	return id;
+}
+
+async function assertMember(c: Context<AppEnv>, workspaceId: string, userId: string, path: string): Promise<void> {
+	if (await isWorkspaceMember(c.var.deps.db, workspaceId, userId)) return;
+	throw unprocessable('unknown_owner', `${path}: The owner must be a member of the workspace.`, [
+		{ path, message: 'Not a member of this workspace.' }
+	]);
+}
 
 const router = createRouter()
 	.openapi(routes.listPipelinesRoute, async (c) => {
@@ -31,41 +66,47 @@ const router = createRouter()
 		const access = await requirePipeline(c, pipelineId, 'rep');
 		const { user } = requireAuth(c);
 		const body = c.req.valid('json');
-		const { db, rooms, now } = c.var.deps;
 		const ownerId = body.ownerId ?? user.id;
-		if (ownerId !== user.id && !(await isWorkspaceMember(db, access.pipeline.workspaceId, ownerId))) {
-			throw unprocessable('unknown_owner', 'ownerId: The owner must be a member of the workspace.', [
-				{ path: 'ownerId', message: 'Not a member of this workspace.' }
-			]);
-		}
-		const writer = { kind: 'member' as const, userId: user.id, role: access.role };
-		const clock = { now: () => now().toISOString() };
-		try {
-			const created = await rooms.withRoom(pipelineId, (room) =>
-				room.change(writer, (doc) => {
-					const open = listStages(doc).filter((stage) => stage.kind === 'open');
-					const stageId = body.stageId ?? open[0]?.id;
-					if (!stageId || !open.some((stage) => stage.id === stageId)) {
-						throw unprocessable('unknown_stage', 'stageId: Not an open stage of this pipeline.', [
-							{ path: 'stageId', message: 'Not an open stage of this pipeline.' }
-						]);
-					}
-					return createDeal(
-						doc,
-						{ id: generateId(), title: body.title, valueMinor: body.valueMinor, currency: body.currency, stageId, ownerId, contactId: body.contactId, companyId: body.companyId },
-						{ id: generateId(), ...body.firstTask, dueAt: new Date(body.firstTask.dueAt).toISOString() },
-						clock
-					);
-				})
-			);
-			return c.json(created, 201);
-		} catch (error) {
-			if (error instanceof RefusedChange) {
-				const first = error.violations[0]!;
-				throw unprocessable(`rule_${first.rule.replaceAll('-', '_')}`, first.message);
+		if (ownerId !== user.id) await assertMember(c, access.pipeline.workspaceId, ownerId, 'ownerId');
+		const clock = { now: () => c.var.deps.now().toISOString() };
+		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
+			createDeal(
+				doc,
+				{
+					id: generateId(),
+					title: body.title,
+					valueMinor: body.valueMinor,
+					currency: body.currency,
+					stageId: assertOpenStage(doc, body.stageId, 'stageId'),
+					ownerId,
+					contactId: body.contactId,
+					companyId: body.companyId
+				},
+				{ id: generateId(), ...body.firstTask, dueAt: new Date(body.firstTask.dueAt).toISOString() },
+				clock
+			)
+		);
+		return c.json(created, 201);
+	})
+	.openapi(routes.bulkUpdateDealsRoute, async (c) => {
+		const { pipelineId } = c.req.valid('param');
+		const access = await requirePipeline(c, pipelineId, 'rep');
+		const { user } = requireAuth(c);
+		const { dealIds, changes } = c.req.valid('json');
+		if (changes.ownerId) await assertMember(c, access.pipeline.workspaceId, changes.ownerId, 'changes.ownerId');
+		const clock = { now: () => c.var.deps.now().toISOString() };
+		await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) => {
+			const { deals } = boardMaps(doc);
+			const missing = dealIds.filter((id) => !deals.has(id));
+			if (missing.length > 0) {
+				throw unprocessable('unknown_deal', `dealIds: ${missing.join(', ')} are not on this board.`, [
+					{ path: 'dealIds', message: 'Every deal must be on this board.' }
+				]);
 			}
-			throw error;
-		}
+			if (changes.stageId) moveDealsToStage(doc, dealIds, assertOpenStage(doc, changes.stageId, 'changes.stageId'), clock);
+			if (changes.ownerId) for (const dealId of dealIds) reassignDeal(doc, dealId, changes.ownerId, clock);
+		});
+		return c.json({ updated: dealIds.length }, 200);
 	})
 	.openapi(routes.listDealsRoute, async (c) => {
 		const { pipelineId } = c.req.valid('param');
@@ -79,41 +120,28 @@ const router = createRouter()
 			limit: query.limit,
 			offset: query.offset
 		});
-		return c.json(
-			{
-				deals: deals.map(({ pipelineId: _p, workspaceId: _w, rank: _r, ...deal }) => ({
-					...deal,
-					status: deal.status as 'open' | 'won' | 'lost',
-					createdAt: deal.createdAt.toISOString(),
-					updatedAt: deal.updatedAt.toISOString(),
-					closedAt: deal.closedAt?.toISOString() ?? null,
-					stageEnteredAt: deal.stageEnteredAt.toISOString(),
-					nextTask: deal.nextTask && { ...deal.nextTask, dueAt: deal.nextTask.dueAt.toISOString() }
-				}))
-			},
-			200
-		);
+		return c.json({ deals: deals.map(toDealListJson) }, 200);
 	})
 	.openapi(routes.sampleDataRoute, async (c) => {
-	const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
-	const { user } = requireAuth(c);
-	const body = c.req.valid('json');
-	const { db, rooms, now } = c.var.deps;
-	const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
-	const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
-	if (!pipeline) throw notFound('Pipeline');
-	// Deals are spread over the members who work deals, as a real team's would be.
-	const members = await listMembers(db, workspace.id);
-	const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
-	const created = await seedSampleDeals(rooms, {
-		pipelineId: pipeline.id,
-		ownerIds,
-		count: body.count,
-		writer: { kind: 'member', userId: user.id, role: workspace.role },
-		now: now(),
-		seed: Date.now()
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+		const { user } = requireAuth(c);
+		const body = c.req.valid('json');
+		const { db, rooms, now } = c.var.deps;
+		const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
+		const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
+		if (!pipeline) throw notFound('Pipeline');
+		// Deals are spread over the members who work deals, as a real team's would be.
+		const members = await listMembers(db, workspace.id);
+		const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
+		const created = await seedSampleDeals(rooms, {
+			pipelineId: pipeline.id,
+			ownerIds,
+			count: body.count,
+			writer: { kind: 'member', userId: user.id, role: workspace.role },
+			now: now(),
+			seed: Date.now()
+		});
+		return c.json({ pipelineId: pipeline.id, created }, 201);
 	});
-	return c.json({ pipelineId: pipeline.id, created }, 201);
-});
 
 export default router;

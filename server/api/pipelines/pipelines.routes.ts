@@ -158,3 +158,33 @@ export const sampleDataRoute = createRoute({
 		422: errors[422]
 	}
 });
+
+export const bulkUpdateDealsRoute = createRoute({
+	method: 'post',
+	path: '/pipelines/{pipelineId}/deals/bulk',
+	tags: ['Deals'],
+	summary: 'Change the owner or the stage of several deals at once (rep)',
+	request: {
+		params: z.object({ pipelineId: idParam }),
+		body: jsonBody(
+			z
+				.object({
+					dealIds: z.array(idParam).min(1).max(500),
+					changes: z
+						.object({ ownerId: idParam.optional(), stageId: idParam.optional() })
+						.refine((changes) => changes.ownerId !== undefined || changes.stageId !== undefined, {
+							message: 'Give ownerId, stageId or both.'
+						})
+				})
+				.openapi('BulkUpdateDealsBody')
+		)
+	},
+	responses: {
+		200: jsonResponse(z.object({ updated: z.number() }), 'Updated'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});

@@ -127,6 +127,50 @@ export function rankForDrop(doc: Y.Doc, stageId: string, beforeId: string | null
 	return rankBetween(before?.rank ?? null, after?.rank ?? null);
 }
 
+/**
+ * Gives a deal a new owner. The open tasks the previous owner held on it go
+ * along: a reassigned deal must not keep its next step with someone who no
+ * longer works it.
+ */
+export function reassignDeal(doc: Y.Doc, dealId: string, ownerId: string, clock: Clock): void {
+	const { deals, tasks } = boardMaps(doc);
+	const deal = deals.get(dealId);
+	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	const previous = deal.get('ownerId');
+	if (previous === ownerId) return;
+	doc.transact(() => {
+		deal.set('ownerId', ownerId);
+		deal.set('updatedAt', clock.now());
+		tasks.forEach((task) => {
+			if (task.get('dealId') === dealId && task.get('done') === false && task.get('assigneeId') === previous) {
+				task.set('assigneeId', ownerId);
+			}
+		});
+	});
+}
+
+/**
+ * Moves several deals to the top of a stage in one transaction, keeping their
+ * given order; the column is read once, not once per deal.
+ */
+export function moveDealsToStage(doc: Y.Doc, dealIds: string[], stageId: string, clock: Clock): void {
+	const { deals } = boardMaps(doc);
+	const moving = new Set(dealIds);
+	let next = listDealsInStage(doc, stageId).find((deal) => !moving.has(deal.id))?.rank ?? null;
+	const now = clock.now();
+	doc.transact(() => {
+		for (const dealId of [...dealIds].reverse()) {
+			const deal = deals.get(dealId);
+			if (!deal) throw new Error(`Unknown deal ${dealId}`);
+			const rank = rankBetween(null, next);
+			deal.set('stageId', stageId);
+			deal.set('rank', rank);
+			deal.set('updatedAt', now);
+			next = rank;
+		}
+	});
+}
+
 export function addStage(doc: Y.Doc, stage: Omit<Stage, 'rank'>, afterStageId: string | null): Stage {
 	const stages = listStages(doc);
 	const index = afterStageId ? stages.findIndex((s) => s.id === afterStageId) : -1;
