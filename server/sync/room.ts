@@ -61,6 +61,7 @@ export class Room {
 	private pendingChanges = emptyChangeSet();
 	private pendingWriters: Writer[] = [];
 	private flushing: Promise<void> = Promise.resolve();
+	private projecting: Promise<void> = Promise.resolve();
 	private flushScheduled = false;
 	private collecting: ChangeSet | null = null;
 	/** Which deal each task belongs to, and back: rule checks follow the change, not the board. */
@@ -273,9 +274,13 @@ export class Room {
 		) {
 			await this.compact();
 		}
-		if (this.options.afterPersist && hasChanges(changes)) {
-			await this.options
-				.afterPersist(this, { update, changes, writers, at: this.options.now() })
+		// The projection runs in its own queue: a slow report table never
+		// delays the next broadcast.
+		const afterPersist = this.options.afterPersist;
+		if (afterPersist && hasChanges(changes)) {
+			const batchAt = this.options.now();
+			this.projecting = this.projecting
+				.then(() => afterPersist(this, { update, changes, writers, at: batchAt }))
 				.catch((error) => console.error(`room ${this.docId}: projection failed`, error));
 		}
 	}
@@ -292,9 +297,15 @@ export class Room {
 		for (const peer of this.peers.keys()) if (peer !== except) peer.send(message);
 	}
 
+	/** Resolves when the projection has caught up with everything flushed so far. */
+	async projected(): Promise<void> {
+		await this.flushed();
+		await this.projecting;
+	}
+
 	/** Flushes, snapshots and frees the document. */
 	async unload(): Promise<void> {
-		await this.flushed();
+		await this.projected();
 		await this.compact();
 		for (const peer of [...this.peers.keys()]) peer.close(1001, 'room unloaded');
 		this.awareness.destroy();

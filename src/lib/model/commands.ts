@@ -70,14 +70,15 @@ export interface NewTask {
  */
 export function createDeal(doc: Y.Doc, input: NewDeal, firstTask: NewTask, clock: Clock): { deal: Deal; task: Task } {
 	const now = clock.now();
-	const top = listDealsInStage(doc, input.stageId)[0];
+	// Only look for the top of the column when no place was given: it reads the whole board.
+	const rank = input.rank ?? rankBetween(null, listDealsInStage(doc, input.stageId)[0]?.rank ?? null);
 	const deal: Deal = {
 		id: input.id,
 		title: input.title,
 		valueMinor: input.valueMinor,
 		currency: input.currency,
 		stageId: input.stageId,
-		rank: input.rank ?? rankBetween(null, top?.rank ?? null),
+		rank,
 		ownerId: input.ownerId,
 		contactId: input.contactId,
 		companyId: input.companyId,
