@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { describeWithBrowser, launchBrowser } from './support/browser';
+import {
+	addMember,
+	columnOf,
+	createDeal,
+	dragWithMouse,
+	firstPipeline,
+	openBoard,
+	signUpOwner,
+	waitForColumn,
+	waitForConnection
+} from './support/board';
+
+const baseUrl = inject('baseUrl');
+
+/** Every card on the board as "column: title", sorted: two boards agree when these are equal. */
+function boardContents(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll('[data-deal-id]')]
+			.map((card) => `${card.closest('[data-drop-stage]')?.querySelector('h2')?.textContent?.trim()}: ${card.querySelector('h3')?.textContent}`)
+			.sort()
+	);
+}
+
+describeWithBrowser('working on the board offline', () => {
+	let browser: Browser;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	it('keeps offline moves and new deals, and converges with the team when back online', async () => {
+		const owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
+		const rep = await addMember(browser, baseUrl, owner, 'rep', 'Ron Rep');
+		const pipeline = await firstPipeline(owner);
+		const globex = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
+		const initech = await createDeal(owner, pipeline, 'Initech: pilot', 'New lead');
+		await openBoard(owner, pipeline.id);
+		await openBoard(rep, pipeline.id);
+		await owner.page.locator(`[data-presence="${rep.userId}"]`).waitFor();
+
+		// The rep loses the network: the board says so and drops its socket (the
+		// others vanish from its header). Chromium's offline emulation only holds a
+		// socket's frames, so the board closes it on the browser's "offline" event;
+		// the server notices at its next heartbeat. That nothing crosses while
+		// offline is checked below, in both directions.
+		await rep.context.setOffline(true);
+		await waitForConnection(rep.page, 'offline');
+		await expect(rep.page.getByText('Offline — changes will sync').count()).resolves.toBe(1);
+		await rep.page.locator(`[data-presence="${owner.userId}"]`).waitFor({ state: 'detached', timeout: 5000 });
+
+		// Offline, the rep moves a card and adds a deal; both show at once on the rep's board.
+		await dragWithMouse(rep.page, globex, 'Qualified');
+		expect(await columnOf(rep.page, globex)).toBe('Qualified');
+		await rep.page.getByRole('button', { name: 'Add a deal to New lead' }).click();
+		await rep.page.getByLabel('Deal title').fill('Hooli: offline deal');
+		await rep.page.getByLabel('Value').fill('4 200');
+		await rep.page.getByRole('button', { name: 'Add deal' }).click();
+		await rep.page.getByText('Hooli: offline deal').waitFor();
+
+		// Meanwhile the owner moves the other card; neither sees the other's change yet.
+		await dragWithMouse(owner.page, initech, 'Proposal');
+		await owner.page.waitForTimeout(1000);
+		expect(await columnOf(owner.page, globex)).toBe('New lead');
+		await expect(owner.page.getByText('Hooli: offline deal').count()).resolves.toBe(0);
+		expect(await columnOf(rep.page, initech)).toBe('New lead');
+
+		// Back online: both boards converge, nothing duplicated or lost.
+		await rep.context.setOffline(false);
+		await waitForConnection(rep.page, 'live');
+		await waitForColumn(owner.page, globex, 'Qualified');
+		await waitForColumn(rep.page, initech, 'Proposal');
+		await owner.page.getByText('Hooli: offline deal').waitFor();
+		const expected = ['New lead: Hooli: offline deal', 'Proposal: Initech: pilot', 'Qualified: Globex: annual licence'];
+		await expect(boardContents(owner.page)).resolves.toEqual(expected);
+		await expect(boardContents(rep.page)).resolves.toEqual(expected);
+
+		// The server kept it: a fresh load of the owner's board shows the same.
+		await owner.page.reload();
+		await waitForConnection(owner.page, 'live');
+		await owner.page.getByText('Hooli: offline deal').waitFor();
+		await expect(boardContents(owner.page)).resolves.toEqual(expected);
+
+		await owner.context.close();
+		await rep.context.close();
+	});
+});
