@@ -26,6 +26,8 @@ export interface Refusal {
 	entity: string;
 	id: string;
 	message: string;
+	/** When it arrived (ms), to tie a board-wide refusal to the card just moved. */
+	at: number;
 }
 
 const messageAuth = 2;
@@ -36,13 +38,14 @@ function parseRefusal(reason: string, key: number): Refusal {
 		const body = JSON.parse(reason) as Partial<Refusal>;
 		return {
 			key,
+			at: Date.now(),
 			rule: String(body.rule ?? 'refused'),
 			entity: String(body.entity ?? 'board'),
 			id: String(body.id ?? ''),
 			message: String(body.message ?? 'The server refused this change.')
 		};
 	} catch {
-		return { key, rule: 'refused', entity: 'board', id: '', message: reason || 'The server refused this change.' };
+		return { key, at: Date.now(), rule: 'refused', entity: 'board', id: '', message: reason || 'The server refused this change.' };
 	}
 }
 
