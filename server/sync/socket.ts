@@ -6,7 +6,9 @@ import type { Peer, Room } from './room.js';
 import type { RoomManager } from './rooms.js';
 
 const heartbeatMs = 30_000;
-const maxMessageBytes = 2 * 1024 * 1024;
+// A client back from a long offline stretch may send a large update; presence is small.
+const maxMessageBytes = 16 * 1024 * 1024;
+const maxAwarenessBytes = 64 * 1024;
 
 /** A websocket client of a room. Messages that arrive while the room loads wait. */
 class SocketPeer implements Peer {
@@ -50,6 +52,9 @@ class SocketPeer implements Peer {
 		try {
 			if (data.byteLength > maxMessageBytes) throw new Error(`message of ${data.byteLength} bytes is too large`);
 			message = decodeClientMessage(data);
+			if (message.kind === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
+				throw new Error(`presence of ${message.update.byteLength} bytes is too large`);
+			}
 		} catch (error) {
 			// A malformed message could leave a half-applied state: drop the peer.
 			this.close(1003, `invalid message: ${(error as Error).message}`.slice(0, 120));
