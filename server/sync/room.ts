@@ -4,6 +4,7 @@ import { boardMaps } from '../../src/lib/model/board.js';
 import type { Violation } from '../../src/lib/model/validate.js';
 import type { Database } from '../db/client.js';
 import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.js';
+import { addRepairTask, findUnseenCompletions, learnState, type KnownState } from '../rules/repair.js';
 import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
 import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
@@ -11,6 +12,8 @@ import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encod
 /** One peer of a room: a websocket, or anything else that can take bytes. */
 export interface Peer {
 	writer: Writer;
+	/** What the peer is known to have seen (from its sync requests and its own updates). */
+	known?: KnownState;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
@@ -130,6 +133,8 @@ export class Room {
 	}
 
 	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {
+		peer.known ??= new Map();
+		learnState(peer.known, Y.decodeStateVector(stateVector));
 		await this.flushed();
 		if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
 	}
@@ -147,17 +152,49 @@ export class Room {
 	 * peer is told why, and its other (earlier or later) edits are untouched.
 	 */
 	applyPeerUpdate(peer: Peer, update: Uint8Array): Violation[] {
-		const violations = this.applyChecked(peer.writer, peer, () => Y.applyUpdate(this.doc, update, peer));
+		const repairs: string[] = [];
+		const violations = this.applyChecked(peer.writer, peer, () => Y.applyUpdate(this.doc, update, peer), (found) =>
+			found.filter((violation) => {
+				const repairable = violation.rule === 'deal-without-task' && this.isUnseenMerge(peer, violation.id, update);
+				if (repairable) repairs.push(violation.id);
+				return !repairable;
+			})
+		);
+		peer.known ??= new Map();
+		learnState(peer.known, Y.parseUpdateMeta(update).to);
 		if (violations.length > 0) {
 			const first = violations[0]!;
 			peer.send(encodeRefusal({ type: 'refused', rule: first.rule, entity: first.entity, id: first.id, message: first.message }));
+		} else if (repairs.length > 0) {
+			this.repairDeals(repairs);
 		}
 		return violations;
 	}
 
 	/**
+	 * True when the deal lost its last active task only because this update
+	 * merged with completions its author had not seen: two valid edits.
+	 */
+	private isUnseenMerge(peer: Peer, dealId: string, update: Uint8Array): boolean {
+		if (!peer.known) return false;
+		return findUnseenCompletions(this.doc, dealId, this.taskIndex.tasksOf(dealId), peer.known, update).length > 0;
+	}
+
+	/** Gives each deal a "Plan the next step" task, as the server. */
+	private repairDeals(dealIds: string[]): void {
+		const origin = { writer: systemWriter };
+		const violations = this.applyChecked(systemWriter, origin, () =>
+			this.doc.transact(() => {
+				for (const dealId of dealIds) addRepairTask(this.doc, dealId, this.options.now());
+			}, origin)
+		);
+		if (violations.length > 0) console.error(`room ${this.docId}: repair refused`, violations);
+	}
+
+	/**
 	 * A change made by the server (the REST API, a job) on behalf of a writer.
-	 * Refused changes throw RefusedChange; accepted ones resolve once on disk.
+	 * Refused changes throw RefusedChange; accepted ones resolve once on disk
+	 * and in the projection.
 	 */
 	async change<T>(writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
 		let result!: T;
@@ -168,11 +205,17 @@ export class Room {
 			}, origin);
 		});
 		if (violations.length > 0) throw new RefusedChange(violations);
-		await this.flushed();
+		// An API caller reads its own writes: wait for the projection too.
+		await this.projected();
 		return result;
 	}
 
-	private applyChecked(writer: Writer, origin: unknown, apply: () => void): Violation[] {
+	private applyChecked(
+		writer: Writer,
+		origin: unknown,
+		apply: () => void,
+		excuse: (violations: Violation[]) => Violation[] = (violations) => violations
+	): Violation[] {
 		const { meta, stages, deals, tasks } = boardMaps(this.doc);
 		const undo = new Y.UndoManager([meta, stages, deals, tasks], {
 			trackedOrigins: new Set([origin]),
@@ -190,7 +233,7 @@ export class Room {
 			}
 			this.collecting = null;
 			if (!hasChanges(changes)) return [];
-			const violations = checkChange(this.doc, changes, writer, this.taskIndex);
+			const violations = excuse(checkChange(this.doc, changes, writer, this.taskIndex));
 			if (violations.length > 0) {
 				// The reversal is broadcast merged with the original, so no peer
 				// ever shows the refused state.
@@ -340,6 +383,8 @@ class TaskDealIndex implements TaskIndex {
 		this.tasksByDeal.get(dealId)?.delete(taskId);
 	}
 }
+
+const systemWriter: Writer = { kind: 'system', userId: null };
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 

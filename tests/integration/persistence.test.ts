@@ -79,4 +79,41 @@ describeEachDatabase('board persistence', (database) => {
 		expect(readDeal(reloaded.doc, 'ok')!.title).toBe('Renamed');
 		await reloaded.unload();
 	});
+
+	it('repairs the same merge with the same task id on two servers, whatever order they saw the edits in', async () => {
+		const db = database().db;
+		const base = new Y.Doc();
+		initialiseBoard(base, { pipelineId: 'x', workspaceId: 'w', name: 'P', mode: 'free' }, [{ id: 's1', name: 'One', kind: 'open', probability: 10 }]);
+		createDeal(base, { id: 'deal', title: 'Deal', valueMinor: 1, currency: 'EUR', stageId: 's1', ownerId: 'u' }, { id: 't1', type: 'call', title: 'Call', dueAt: clock.now() }, clock);
+		base.getMap<Y.Map<unknown>>('tasks').set('t2', new Y.Map<unknown>(Object.entries({ dealId: 'deal', type: 'email', title: 'Mail', dueAt: clock.now(), assigneeId: 'u', done: false })));
+		const baseState = Y.encodeStateAsUpdate(base);
+		const completion = (taskId: string) => {
+			const client = new Y.Doc();
+			Y.applyUpdate(client, baseState);
+			const before = Y.encodeStateVector(client);
+			client.getMap<Y.Map<unknown>>('tasks').get(taskId)!.set('done', true);
+			return Y.encodeStateAsUpdate(client, before);
+		};
+		const [first, second] = [completion('t1'), completion('t2')];
+
+		const repairOn = async (order: Uint8Array[]) => {
+			const docId = `doc-${Math.random().toString(36).slice(2)}`;
+			const room = await Room.load({ db, docId, now: () => new Date('2026-11-23T12:00:00Z') });
+			await room.change(system, (doc) => Y.applyUpdate(doc, baseState));
+			const peers = order.map(() => {
+				const peer: Peer = { writer: { kind: 'member', userId: 'u', role: 'rep' }, send: () => {}, close: () => {} };
+				room.join(peer);
+				void room.answerSyncStep1(peer, Y.encodeStateVector(base));
+				return peer;
+			});
+			order.forEach((update, index) => expect(room.applyPeerUpdate(peers[index]!, update)).toEqual([]));
+			const autos = [...room.doc.getMap<Y.Map<unknown>>('tasks').entries()].filter(([, task]) => task.get('auto') === true);
+			await room.unload();
+			return autos.map(([id]) => id);
+		};
+		const one = await repairOn([first, second]);
+		const other = await repairOn([second, first]);
+		expect(one).toHaveLength(1);
+		expect(other).toEqual(one);
+	});
 });

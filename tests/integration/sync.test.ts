@@ -264,4 +264,57 @@ describeEachDatabase('live board sync', (database) => {
 		expect(list.body.deals).toHaveLength(30);
 		expect(list.body.deals.every((deal: { nextTask: unknown }) => deal.nextTask !== null)).toBe(true);
 	});
+
+	it('repairs two offline completions of a deal’s two tasks with exactly one auto task, also after a restart', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'two-tasks', title: 'Two tasks', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('first'), clock);
+		const tasks = boardMaps(a.doc).tasks;
+		tasks.set('second', new Y.Map<unknown>(Object.entries({ dealId: 'two-tasks', type: 'email', title: 'Send proposal', dueAt: '2030-01-02T09:00:00.000Z', assigneeId: owner.userId, done: false })));
+		await eventually(() => boardMaps(b.doc).tasks.has('second'), 'B has both tasks');
+
+		a.provider.disconnect();
+		b.provider.disconnect();
+		boardMaps(a.doc).tasks.get('first')!.set('done', true);
+		boardMaps(b.doc).tasks.get('second')!.set('done', true);
+		a.provider.connect();
+		await a.synced();
+		b.provider.connect();
+		const autoTasks = (doc: Y.Doc) => [...boardMaps(doc).tasks.entries()].filter(([, task]) => task.get('auto') === true);
+		await eventually(() => autoTasks(a.doc).length === 1 && autoTasks(b.doc).length === 1, 'one auto task on both');
+		expect(a.refusals).toEqual([]);
+		expect(b.refusals).toEqual([]);
+		const [autoId, auto] = autoTasks(a.doc)[0]!;
+		expect(auto.toJSON()).toMatchObject({ dealId: 'two-tasks', title: 'Plan the next step', done: false, assigneeId: owner.userId, auto: true });
+		expect(boardMaps(a.doc).tasks.get('first')!.get('done')).toBe(true);
+		expect(boardMaps(a.doc).tasks.get('second')!.get('done')).toBe(true);
+
+		await server.close();
+		server = await startTestServer(database());
+		const later = connect(server.url, owner.pipeline.id, owner.token);
+		await later.synced();
+		expect(autoTasks(later.doc).map(([id]) => id)).toEqual([autoId]);
+	});
+
+	it('refuses completing a deal’s only task, keeping the rest of the session', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'single', title: 'Single', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('only'), clock);
+		await eventually(() => readDeal(b.doc, 'single') !== null, 'B has it');
+		boardMaps(a.doc).tasks.get('only')!.set('done', true);
+		boardMaps(a.doc).deals.get('single')!.set('title', 'Single, renamed');
+		await eventually(() => a.refusals.length === 1, 'A told');
+		expect(a.refusals[0]).toMatchObject({ rule: 'deal-without-task', id: 'single' });
+		await eventually(() => boardMaps(a.doc).tasks.get('only')!.get('done') === false, 'A reverted');
+		expect(boardMaps(b.doc).tasks.get('only')!.get('done')).toBe(false);
+		await eventually(() => readDeal(b.doc, 'single')!.title === 'Single, renamed', 'the valid rename arrives');
+	});
 });
