@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
-import { checkDeal, checkMeta, checkStage, checkTask, type Violation } from '../../src/lib/model/validate.js';
+import { checkDeal, checkMeta, checkStage, checkStrictMove, checkTask, type Violation } from '../../src/lib/model/validate.js';
 import type { ChangeSet } from '../sync/changes.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 
@@ -48,12 +48,15 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 		}
 	}
 	const dealIds = new Set<string>();
+	const strict = boardMaps(doc).meta.get('mode') === 'strict' && writer.kind === 'member';
 	for (const [dealId, change] of changes.deals) {
 		if (change.deleted && writer.kind === 'member') {
 			violations.push({ entity: 'deal', id: dealId, rule: 'forbidden', message: 'Deals are closed as won or lost, not deleted.' });
 			continue;
 		}
 		dealIds.add(dealId);
+		const moved = !change.created && change.oldStageId !== undefined && change.oldStageId !== deals.get(dealId)?.get?.('stageId');
+		if (strict && moved) violations.push(...checkStrictMove(doc, dealId, change.oldStageId!));
 	}
 	for (const [taskId, change] of changes.tasks) {
 		const before = index.dealOf(taskId);

@@ -184,7 +184,7 @@ export function addStage(doc: Y.Doc, stage: Omit<Stage, 'rank'>, afterStageId: s
 export function updateStage(
 	doc: Y.Doc,
 	stageId: string,
-	changes: Partial<Pick<Stage, 'name' | 'probability' | 'rotDays' | 'color' | 'rank'>>
+	changes: Partial<Pick<Stage, 'name' | 'probability' | 'rotDays' | 'color' | 'rank' | 'required'>>
 ): void {
 	const map = boardMaps(doc).stages.get(stageId);
 	if (!map) throw new Error(`Unknown stage ${stageId}`);

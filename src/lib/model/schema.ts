@@ -28,6 +28,10 @@ export interface BoardMeta {
 	mode: PipelineMode;
 }
 
+/** Deal fields a strict pipeline's stage may require before a deal enters it. */
+export const requirableFields = ['value', 'contact', 'company'] as const;
+export type RequirableField = (typeof requirableFields)[number];
+
 export interface Stage {
 	id: string;
 	name: string;
@@ -37,6 +41,8 @@ export interface Stage {
 	probability: number;
 	rotDays?: number;
 	color?: string;
+	/** In a strict pipeline: what a deal must have before it enters this stage. */
+	required?: RequirableField[];
 }
 
 export interface Deal {

@@ -7,6 +7,7 @@ import {
 	dealStatuses,
 	limits,
 	pipelineModes,
+	requirableFields,
 	stageKinds,
 	taskTypes
 } from './schema.js';
@@ -29,7 +30,8 @@ export const stageSchema = z.strictObject({
 	kind: z.enum(stageKinds),
 	probability: z.number().int().min(0).max(100),
 	rotDays: z.number().int().min(1).max(3650).optional(),
-	color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional()
+	color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+	required: z.array(z.enum(requirableFields)).max(requirableFields.length).optional()
 });
 
 export const dealSchema = z.strictObject({
@@ -66,6 +68,8 @@ export type ViolationRule =
 	| 'unknown-deal'
 	| 'deal-without-task'
 	| 'stage-not-empty'
+	| 'strict-move'
+	| 'required-fields'
 	| 'read-only'
 	| 'forbidden';
 
@@ -158,5 +162,48 @@ export function validateBoard(doc: Y.Doc): Violation[] {
 		...[...stages.keys()].flatMap((stageId) => checkStage(doc, stageId)),
 		...[...deals.keys()].flatMap((dealId) => checkDeal(doc, dealId)),
 		...[...tasks.keys()].flatMap((taskId) => checkTask(doc, taskId))
+	];
+}
+
+const fieldLabels: Record<(typeof requirableFields)[number], string> = { value: 'a value', contact: 'a contact', company: 'a company' };
+
+/**
+ * The strict-mode rule for a deal that moved from one stage to another: only
+ * to the next open stage, and only with that stage's required fields filled.
+ */
+export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string): Violation[] {
+	const deal = boardMaps(doc).deals.get(dealId);
+	if (!deal) return [];
+	const stages = [...boardMaps(doc).stages.entries()]
+		.map(([id, map]) => ({ id, rank: map.get('rank') as string, kind: map.get('kind'), name: map.get('name') as string, required: map.get('required') as string[] | undefined }))
+		.filter((stage) => stage.kind === 'open')
+		.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1));
+	const from = stages.findIndex((stage) => stage.id === fromStageId);
+	const target = stages.find((stage) => stage.id === deal.get('stageId'));
+	const next = stages[from + 1];
+	if (!target || !next || target.id !== next.id) {
+		return [
+			{
+				entity: 'deal',
+				id: dealId,
+				rule: 'strict-move',
+				message: next
+					? `In this strict pipeline "${deal.get('title')}" can only move on to "${next.name}".`
+					: `In this strict pipeline "${deal.get('title')}" is in the last stage; close it as won or lost.`
+			}
+		];
+	}
+	const missing = (target.required ?? []).filter((field) => {
+		if (field === 'value') return !((deal.get('valueMinor') as number) > 0);
+		return !deal.get(field === 'contact' ? 'contactId' : 'companyId');
+	});
+	if (missing.length === 0) return [];
+	return [
+		{
+			entity: 'deal',
+			id: dealId,
+			rule: 'required-fields',
+			message: `"${target.name}" needs ${missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]).join(' and ')} on the deal first.`
+		}
 	];
 }
