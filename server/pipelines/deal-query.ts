@@ -1,15 +1,28 @@
-import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { dealsProjection, tasksProjection, type DealRow } from '../db/schema.js';
+import { dealsProjection, stagesProjection, tasksProjection, type DealRow } from '../db/schema.js';
 
 export interface DealFilters {
 	stageId?: string;
 	ownerId?: string;
 	status?: 'open' | 'won' | 'lost';
 	search?: string;
+	sort: DealSort;
+	order: 'asc' | 'desc';
 	limit: number;
 	offset: number;
 }
+
+export const dealSorts = ['board', 'created', 'updated', 'title', 'value', 'stageEntered'] as const;
+export type DealSort = (typeof dealSorts)[number];
+
+const sortColumns = {
+	created: dealsProjection.createdAt,
+	updated: dealsProjection.updatedAt,
+	title: dealsProjection.title,
+	value: dealsProjection.valueMinor,
+	stageEntered: dealsProjection.stageEnteredAt
+};
 
 export interface DealWithNextTask extends DealRow {
 	nextTask: { id: string; title: string; type: string; dueAt: Date } | null;
@@ -19,23 +32,43 @@ function escapeLike(text: string): string {
 	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** Deals of a pipeline from the projection, board order within each stage. */
-export async function listPipelineDeals(db: Database, pipelineId: string, filters: DealFilters): Promise<DealWithNextTask[]> {
+/**
+ * Deals of a pipeline from the projection, one page of them and the total.
+ * The default order is the board's: stage by stage, each in column order.
+ */
+export async function listPipelineDeals(
+	db: Database,
+	pipelineId: string,
+	filters: DealFilters
+): Promise<{ deals: DealWithNextTask[]; total: number }> {
 	const conditions: SQL[] = [eq(dealsProjection.pipelineId, pipelineId)];
 	if (filters.stageId) conditions.push(eq(dealsProjection.stageId, filters.stageId));
 	if (filters.ownerId) conditions.push(eq(dealsProjection.ownerId, filters.ownerId));
 	if (filters.status) conditions.push(eq(dealsProjection.status, filters.status));
-	if (filters.search) {
-		const pattern = `%${escapeLike(filters.search)}%`;
-		conditions.push(or(ilike(dealsProjection.title, pattern))!);
-	}
-	const deals = await db
-		.select()
+	if (filters.search) conditions.push(ilike(dealsProjection.title, `%${escapeLike(filters.search)}%`));
+	const where = and(...conditions);
+	const direction = filters.order === 'desc' ? desc : asc;
+	const ordering =
+		filters.sort === 'board'
+			? [direction(stagesProjection.rank), direction(dealsProjection.rank), asc(dealsProjection.id)]
+			: [direction(sortColumns[filters.sort]), asc(dealsProjection.id)];
+	const rows = await db
+		.select({ deal: dealsProjection })
 		.from(dealsProjection)
-		.where(and(...conditions))
-		.orderBy(asc(dealsProjection.stageId), asc(dealsProjection.rank), asc(dealsProjection.id))
+		.leftJoin(stagesProjection, and(eq(stagesProjection.pipelineId, dealsProjection.pipelineId), eq(stagesProjection.id, dealsProjection.stageId)))
+		.where(where)
+		.orderBy(...ordering)
 		.limit(filters.limit)
 		.offset(filters.offset);
+	const [{ total } = { total: 0 }] = await db
+		.select({ total: sql<number>`count(*)::int` })
+		.from(dealsProjection)
+		.where(where);
+	const deals = rows.map((row) => row.deal);
+	return { deals: await withNextTasks(db, deals), total };
+}
+
+async function withNextTasks(db: Database, deals: DealRow[]): Promise<DealWithNextTask[]> {
 	if (deals.length === 0) return [];
 	const tasks = await db
 		.select({ id: tasksProjection.id, dealId: tasksProjection.dealId, title: tasksProjection.title, type: tasksProjection.type, dueAt: tasksProjection.dueAt })

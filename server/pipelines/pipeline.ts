@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
 import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
@@ -8,11 +8,23 @@ import { generateId } from '../auth/tokens.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 import { defaultStages, type StageTemplate } from './default-stages.js';
 
+export interface StageSummary extends Pick<Stage, 'id' | 'name' | 'kind' | 'probability' | 'rank'> {
+	rotDays: number | null;
+	color: string | null;
+}
+
 export interface PipelineSummary {
 	id: string;
 	name: string;
 	mode: PipelineMode;
-	stages: Array<Pick<Stage, 'id' | 'name' | 'kind' | 'probability' | 'rank'>>;
+	access: 'workspace' | 'members';
+	archived: boolean;
+	stages: StageSummary[];
+}
+
+function toStageSummary(stage: { id: string; name: string; kind: string; probability: number; rank: string; rotDays: number | null; color: string | null }): StageSummary {
+	const { id, name, kind, probability, rank, rotDays, color } = stage;
+	return { id, name, kind: kind as Stage['kind'], probability, rank, rotDays, color };
 }
 
 /**
@@ -41,7 +53,14 @@ export async function createPipeline(
 	const stages = listStages(doc);
 	await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId: id, ...toStageRow(stage) })));
 	doc.destroy();
-	return { id, name: input.name, mode, stages: stages.map(({ id, name, kind, probability, rank }) => ({ id, name, kind, probability, rank })) };
+	return {
+		id,
+		name: input.name,
+		mode,
+		access: 'workspace',
+		archived: false,
+		stages: stages.map((stage) => toStageSummary({ ...stage, ...toStageRow(stage) }))
+	};
 }
 
 export function toStageRow(stage: Stage) {
@@ -56,16 +75,25 @@ export function toStageRow(stage: Stage) {
 	};
 }
 
-/** Pipelines of a workspace the user may see, with their stages in board order. */
-export async function listVisiblePipelines(db: Database, workspaceId: string, userId: string, role: Role): Promise<PipelineSummary[]> {
+/**
+ * Pipelines of a workspace the user may see, with their stages in board
+ * order: the active ones, or with `archived` the archived ones.
+ */
+export async function listVisiblePipelines(
+	db: Database,
+	workspaceId: string,
+	userId: string,
+	role: Role,
+	options: { archived?: boolean } = {}
+): Promise<PipelineSummary[]> {
 	const seesAll = hasRoleAtLeast(role, 'admin');
 	const rows = await db
-		.select({ id: pipelines.id, name: pipelines.name, mode: pipelines.mode })
+		.select({ id: pipelines.id, name: pipelines.name, mode: pipelines.mode, access: pipelines.access, archivedAt: pipelines.archivedAt })
 		.from(pipelines)
 		.where(
 			and(
 				eq(pipelines.workspaceId, workspaceId),
-				isNull(pipelines.archivedAt),
+				options.archived ? isNotNull(pipelines.archivedAt) : isNull(pipelines.archivedAt),
 				seesAll
 					? undefined
 					: or(
@@ -83,12 +111,13 @@ export async function listVisiblePipelines(db: Database, workspaceId: string, us
 		.select()
 		.from(stagesProjection)
 		.where(inArray(stagesProjection.pipelineId, rows.map((row) => row.id)));
-	return rows.map((row) => ({
+	return rows.map(({ archivedAt, ...row }) => ({
 		...row,
+		archived: archivedAt !== null,
 		stages: stageRows
 			.filter((stage) => stage.pipelineId === row.id)
 			.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1))
-			.map(({ id, name, kind, probability, rank }) => ({ id, name, kind: kind as Stage['kind'], probability, rank }))
+			.map(toStageSummary)
 	}));
 }
 

@@ -19,7 +19,8 @@ describeEachDatabase('pipelines', (database) => {
 		const list = await callApi(server.url, 'GET', `/api/workspaces/${owner.workspaceId}/pipelines`, { token: owner.token });
 		expect(list.status).toBe(200);
 		expect(list.body).toHaveLength(1);
-		expect(list.body[0]).toMatchObject({ name: 'Sales', mode: 'free' });
+		expect(list.body[0]).toMatchObject({ name: 'Sales', mode: 'free', access: 'workspace', archived: false });
+		expect(list.body[0].stages[0]).toMatchObject({ rotDays: 3, color: '#64748b' });
 		expect(list.body[0].stages.map((s: { name: string; probability: number; kind: string }) => [s.name, s.probability, s.kind])).toEqual([
 			['New lead', 10, 'open'],
 			['Qualified', 25, 'open'],
@@ -105,6 +106,10 @@ describeEachDatabase('pipelines', (database) => {
 		const path = `/api/workspaces/${owner.workspaceId}/pipelines`;
 		expect((await callApi(server.url, 'PATCH', `/api/pipelines/${id}`, { token: owner.token, json: { archived: true } })).body.archived).toBe(true);
 		expect((await callApi(server.url, 'GET', path, { token: owner.token })).body).toHaveLength(0);
+		const archived = await callApi(server.url, 'GET', `${path}/archived`, { token: owner.token });
+		expect(archived.body.map((p: { id: string; archived: boolean }) => [p.id, p.archived])).toEqual([[id, true]]);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		expect((await callApi(server.url, 'GET', `${path}/archived`, { token: rep.token })).status).toBe(403);
 		expect((await callApi(server.url, 'GET', `/api/pipelines/${id}`, { token: owner.token })).status).toBe(404);
 		expect((await callApi(server.url, 'PATCH', `/api/pipelines/${id}`, { token: owner.token, json: { archived: false } })).status).toBe(200);
 		expect((await callApi(server.url, 'GET', path, { token: owner.token })).body).toHaveLength(1);
@@ -170,5 +175,31 @@ describeEachDatabase('pipelines', (database) => {
 		expect(unknownDeal.status).toBe(422);
 		const nothing = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/bulk`, { token: owner.token, json: { dealIds: [a.deal.id], changes: {} } });
 		expect(nothing.status).toBe(422);
+	});
+
+	it('pages and sorts the deals list, board order by default', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const id = owner.pipeline.id;
+		const [first, second] = owner.pipeline.stages;
+		const make = (title: string, valueMinor: number, stageId: string) =>
+			callApi(server!.url, 'POST', `/api/pipelines/${id}/deals`, {
+				token: owner.token,
+				json: { title, valueMinor, currency: 'EUR', stageId, firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } }
+			});
+		await make('Later stage', 300, second!.id);
+		await make('Small', 100, first!.id);
+		await make('Big', 900, first!.id);
+		const titles = (body: { deals: Array<{ title: string }> }) => body.deals.map((deal) => deal.title);
+		const board = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals`, { token: owner.token });
+		expect(titles(board.body)).toEqual(['Big', 'Small', 'Later stage']);
+		const byValue = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals?sort=value&order=desc`, { token: owner.token });
+		expect(titles(byValue.body)).toEqual(['Big', 'Later stage', 'Small']);
+		const page = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals?sort=title&limit=1&offset=1`, { token: owner.token });
+		expect(page.body).toMatchObject({ total: 3 });
+		expect(titles(page.body)).toEqual(['Later stage']);
+		const bad = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals?sort=price&limit=0`, { token: owner.token });
+		expect(bad.status).toBe(422);
+		expect(bad.body.error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['limit', 'sort']);
 	});
 });

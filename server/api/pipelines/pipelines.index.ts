@@ -53,6 +53,11 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		return c.json(await listVisiblePipelines(c.var.deps.db, workspace.id, user.id, workspace.role), 200);
 	})
+	.openapi(routes.listArchivedPipelinesRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+		const { user } = requireAuth(c);
+		return c.json(await listVisiblePipelines(c.var.deps.db, workspace.id, user.id, workspace.role, { archived: true }), 200);
+	})
 	.openapi(routes.createPipelineRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
 		const body = c.req.valid('json');
@@ -112,15 +117,17 @@ const router = createRouter()
 		const { pipelineId } = c.req.valid('param');
 		await requirePipeline(c, pipelineId);
 		const query = c.req.valid('query');
-		const deals = await listPipelineDeals(c.var.deps.db, pipelineId, {
+		const { deals, total } = await listPipelineDeals(c.var.deps.db, pipelineId, {
 			stageId: query.stage,
 			ownerId: query.owner,
 			status: query.status,
 			search: query.q,
+			sort: query.sort,
+			order: query.order,
 			limit: query.limit,
 			offset: query.offset
 		});
-		return c.json({ deals: deals.map(toDealListJson) }, 200);
+		return c.json({ deals: deals.map(toDealListJson), total }, 200);
 	})
 	.openapi(routes.sampleDataRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');

@@ -1,14 +1,31 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dealSchema as boardDealSchema, stageSchema as boardStageSchema, taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
 import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src/lib/model/schema.js';
+import { pipelineAccess } from '../../db/schema.js';
+import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse } from '../schemas.js';
 
 const stageSummary = z
-	.object({ id: z.string(), name: z.string(), kind: z.enum(stageKinds), probability: z.number(), rank: z.string() })
+	.object({
+		id: z.string(),
+		name: z.string(),
+		kind: z.enum(stageKinds),
+		probability: z.number(),
+		rank: z.string(),
+		rotDays: z.number().nullable(),
+		color: z.string().nullable()
+	})
 	.openapi('StageSummary');
 const pipelineSummary = z
-	.object({ id: z.string(), name: z.string(), mode: z.enum(pipelineModes), stages: z.array(stageSummary) })
+	.object({
+		id: z.string(),
+		name: z.string(),
+		mode: z.enum(pipelineModes),
+		access: z.enum(pipelineAccess),
+		archived: z.boolean(),
+		stages: z.array(stageSummary)
+	})
 	.openapi('Pipeline');
 
 const stageInput = boardStageSchema.omit({ rank: true }).extend({ name: z.string().trim().min(1).max(100) });
@@ -20,6 +37,15 @@ export const listPipelinesRoute = createRoute({
 	summary: 'Pipelines of the workspace the caller may see, stages in board order',
 	request: { params: z.object({ workspaceId: idParam }) },
 	responses: { 200: jsonResponse(z.array(pipelineSummary), 'Pipelines'), 401: errors[401], 404: errors[404] }
+});
+
+export const listArchivedPipelinesRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/pipelines/archived',
+	tags: ['Pipelines'],
+	summary: 'Archived pipelines, to restore them (manager)',
+	request: { params: z.object({ workspaceId: idParam }) },
+	responses: { 200: jsonResponse(z.array(pipelineSummary), 'Archived pipelines'), 401: errors[401], 403: errors[403], 404: errors[404] }
 });
 
 export const createPipelineRoute = createRoute({
@@ -122,12 +148,14 @@ export const listDealsRoute = createRoute({
 			owner: idParam.optional(),
 			status: z.enum(dealStatuses).optional(),
 			q: z.string().trim().max(200).optional(),
+			sort: z.enum(dealSorts).default('board'),
+			order: z.enum(['asc', 'desc']).default('asc'),
 			limit: z.coerce.number().int().min(1).max(5000).default(500),
 			offset: z.coerce.number().int().min(0).default(0)
 		})
 	},
 	responses: {
-		200: jsonResponse(z.object({ deals: z.array(dealRowJson) }), 'Deals'),
+		200: jsonResponse(z.object({ deals: z.array(dealRowJson), total: z.number() }), 'One page of deals and how many match'),
 		401: errors[401],
 		403: errors[403],
 		404: errors[404],
