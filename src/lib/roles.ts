@@ -38,3 +38,18 @@ export function canChangeMember(actor: Role, target: Role): boolean {
 export function grantableRoles(actor: Role): Role[] {
 	return roles.filter((role) => canGrantRole(actor, role));
 }
+
+/** Managers and above create, rename, restrict, archive and restore pipelines. */
+export function canManagePipelines(role: Role): boolean {
+	return rank[role] >= rank.manager;
+}
+
+/** Reps and above create and change deals; viewers only read. */
+export function canWorkDeals(role: Role): boolean {
+	return rank[role] >= rank.rep;
+}
+
+/** Owners and admins see every pipeline, whoever is listed in it. */
+export function seesEveryPipeline(role: Role): boolean {
+	return rank[role] >= rank.admin;
+}

@@ -1,6 +1,5 @@
 import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
-import type { Role } from '$lib/api/types';
 
 type WorkspaceApi = (typeof api.api.workspaces)[':workspaceId'];
 type PipelineApi = (typeof api.api.pipelines)[':pipelineId'];
@@ -12,23 +11,8 @@ export type PipelineMode = PipelineDetail['mode'];
 export type PipelineAccess = PipelineDetail['access'];
 export type PipelineMember = InferResponseType<PipelineApi['members']['$get'], 200>['members'][number];
 
-// Mirrors server/workspaces/roles.ts, as $lib/roles does for members.
-const rank: Record<Role, number> = { owner: 5, admin: 4, manager: 3, rep: 2, viewer: 1 };
-
-/** Managers and above create, rename, restrict and archive pipelines. */
-export function canManagePipelines(role: Role): boolean {
-	return rank[role] >= rank.manager;
-}
-
-/** Reps and above create and change deals; viewers only read. */
-export function canWorkDeals(role: Role): boolean {
-	return rank[role] >= rank.rep;
-}
-
-/** Owners and admins see every pipeline, whoever is listed in it. */
-export function seesEveryPipeline(role: Role): boolean {
-	return rank[role] >= rank.admin;
-}
+// The role checks moved to $lib/roles; this re-export only serves settings/+page.svelte until it imports them from there.
+export { canManagePipelines, canWorkDeals, seesEveryPipeline } from '$lib/roles';
 
 export const modeLabels: Record<PipelineMode, string> = {
 	strict: 'Strict',
