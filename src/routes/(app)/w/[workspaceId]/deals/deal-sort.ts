@@ -1,62 +1,105 @@
-import type { DealRow } from './deal-types';
+import type { InferRequestType } from 'hono/client';
+import type { api } from '$lib/api/client';
+import { defaultFilters, type DealFilters, type DealStatus } from './deal-types';
 
-export type SortKey = 'title' | 'stage' | 'value' | 'owner' | 'nextTask' | 'stageAge' | 'created';
-export type SortDirection = 'ascending' | 'descending';
+type DealsGet = (typeof api.api.pipelines)[':pipelineId']['deals']['$get'];
+type ServerQuery = NonNullable<InferRequestType<DealsGet>['query']>;
+
+/** The orders the server sorts the whole list in (`GET /api/pipelines/:id/deals?sort=`). */
+export const sortKeys = ['board', 'created', 'updated', 'title', 'value', 'stageEntered'] as const satisfies readonly NonNullable<
+	ServerQuery['sort']
+>[];
+export type SortKey = (typeof sortKeys)[number];
+export type SortOrder = 'asc' | 'desc';
 
 export interface DealSort {
 	key: SortKey;
-	direction: SortDirection;
+	order: SortOrder;
 }
 
-export interface SortContext {
-	stageOrder: Map<string, number>;
-	ownerName: (ownerId: string) => string;
-}
+/** Newest first, as the list always opened. */
+export const defaultSort: DealSort = { key: 'created', order: 'desc' };
 
-/** The direction a column sorts in when first clicked: biggest, oldest and newest first where that is what people look for. */
-export const firstDirection: Record<SortKey, SortDirection> = {
-	title: 'ascending',
-	stage: 'ascending',
-	value: 'descending',
-	owner: 'ascending',
-	nextTask: 'ascending',
-	stageAge: 'descending',
-	created: 'descending'
+/** The order a sort takes when first chosen: biggest, longest in stage and newest first where that is what people look for. */
+export const firstOrder: Record<SortKey, SortOrder> = {
+	board: 'asc',
+	created: 'desc',
+	updated: 'desc',
+	title: 'asc',
+	value: 'desc',
+	// Entered earliest = longest in the stage.
+	stageEntered: 'asc'
 };
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+/** Deals per page of the list. */
+export const pageSize = 100;
 
-function time(iso: string): number {
-	return new Date(iso).getTime();
+/** Everything that decides which deals the list shows; it lives in the URL query so a reload or a link shows the same list. */
+export interface DealQuery {
+	filters: DealFilters;
+	sort: DealSort;
+	/** 1-based. */
+	page: number;
 }
 
-function dueTime(deal: DealRow): number {
-	return deal.nextTask ? time(deal.nextTask.dueAt) : -Infinity;
+const statuses: readonly string[] = ['open', 'won', 'lost'] satisfies DealStatus[];
+
+function isSortKey(value: string | null): value is SortKey {
+	return (sortKeys as readonly (string | null)[]).includes(value);
 }
 
-function compare(a: DealRow, b: DealRow, key: SortKey, context: SortContext): number {
-	switch (key) {
-		case 'title':
-			return collator.compare(a.title, b.title);
-		case 'stage':
-			return (context.stageOrder.get(a.stageId) ?? 0) - (context.stageOrder.get(b.stageId) ?? 0);
-		case 'value':
-			return a.valueMinor - b.valueMinor;
-		case 'owner':
-			return collator.compare(context.ownerName(a.ownerId), context.ownerName(b.ownerId));
-		case 'nextTask':
-			// No task at all is more urgent than any due date: nobody is working the deal.
-			return dueTime(a) - dueTime(b);
-		case 'stageAge':
-			// Longer in the stage = entered earlier.
-			return time(b.stageEnteredAt) - time(a.stageEnteredAt);
-		case 'created':
-			return time(a.createdAt) - time(b.createdAt);
-	}
+/** Reads `?sort=&order=&q=&stage=&owner=&status=&page=`; anything unknown falls back to the default. */
+export function parseDealQuery(params: URLSearchParams): DealQuery {
+	const key = params.get('sort');
+	const order = params.get('order');
+	const status = params.get('status');
+	const page = Number(params.get('page'));
+	const sort: DealSort = isSortKey(key)
+		? { key, order: order === 'asc' || order === 'desc' ? order : firstOrder[key] }
+		: { ...defaultSort };
+	return {
+		filters: {
+			q: params.get('q')?.trim() ?? defaultFilters.q,
+			stage: params.get('stage') ?? defaultFilters.stage,
+			owner: params.get('owner') ?? defaultFilters.owner,
+			// "All" is written as status=all; no status at all is the default, open deals.
+			status: status === 'all' ? '' : status && statuses.includes(status) ? (status as DealStatus) : defaultFilters.status
+		},
+		sort,
+		page: Number.isInteger(page) && page > 1 ? page : 1
+	};
 }
 
-/** A sorted copy; ties (and NaN from two missing tasks) fall back to the title. */
-export function sortDeals(deals: readonly DealRow[], sort: DealSort, context: SortContext): DealRow[] {
-	const sign = sort.direction === 'ascending' ? 1 : -1;
-	return [...deals].sort((a, b) => sign * compare(a, b, sort.key, context) || collator.compare(a.title, b.title));
+/** A copy of `url` showing `query`; defaults are left out so plain links stay plain. Other parameters (the pipeline) are kept. */
+export function dealQueryUrl(url: URL, query: DealQuery): URL {
+	const next = new URL(url);
+	const set = (name: string, value: string, fallback: string) => {
+		if (value === fallback) next.searchParams.delete(name);
+		else next.searchParams.set(name, value);
+	};
+	const { filters, sort, page } = query;
+	set('sort', sort.key, defaultSort.key);
+	set('order', sort.key === defaultSort.key && sort.order === defaultSort.order ? '' : sort.order, '');
+	set('q', filters.q, '');
+	set('stage', filters.stage, '');
+	set('owner', filters.owner, '');
+	set('status', filters.status === '' ? 'all' : filters.status, defaultFilters.status);
+	set('page', String(page), '1');
+	return next;
+}
+
+/** The server's query for one page of the list. */
+export function serverQuery(query: DealQuery): ServerQuery {
+	const { filters, sort, page } = query;
+	const params: ServerQuery = {
+		sort: sort.key,
+		order: sort.order,
+		limit: String(pageSize),
+		offset: String((page - 1) * pageSize)
+	};
+	if (filters.status) params.status = filters.status;
+	if (filters.stage) params.stage = filters.stage;
+	if (filters.owner) params.owner = filters.owner;
+	if (filters.q) params.q = filters.q;
+	return params;
 }

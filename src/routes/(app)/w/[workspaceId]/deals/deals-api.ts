@@ -1,17 +1,10 @@
 import { api, call } from '$lib/api/client';
-import type { DealFilters, DealRow } from './deal-types';
+import { serverQuery, type DealQuery } from './deal-sort';
+import type { DealRow } from './deal-types';
 
-/** The list asks for up to this many deals; more than that needs a narrower filter. */
-export const dealLimit = 1000;
-
-export async function fetchDeals(pipelineId: string, filters: DealFilters): Promise<DealRow[]> {
-	const query: Record<string, string> = { limit: String(dealLimit) };
-	if (filters.status) query.status = filters.status;
-	if (filters.stage) query.stage = filters.stage;
-	if (filters.owner) query.owner = filters.owner;
-	if (filters.q) query.q = filters.q;
-	const answer = await call(api.api.pipelines[':pipelineId'].deals.$get({ param: { pipelineId }, query }));
-	return answer.deals;
+/** One page of the list, sorted by the server, and how many deals match the filters in all. */
+export async function fetchDeals(pipelineId: string, query: DealQuery): Promise<{ deals: DealRow[]; total: number }> {
+	return call(api.api.pipelines[':pipelineId'].deals.$get({ param: { pipelineId }, query: serverQuery(query) }));
 }
 
 export async function bulkChangeDeals(
