@@ -17,6 +17,8 @@ import invitesRouter from './api/invites/invites.index.js';
 import tokensRouter from './api/tokens/tokens.index.js';
 import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
+import dealsRouter from './api/deals/deals.index.js';
+import tasksRouter from './api/tasks/tasks.index.js';
 import { RoomManager } from './sync/rooms.js';
 import { mountSync } from './sync/sync.route.js';
 import { projectBatch } from './pipelines/projection.js';
@@ -42,7 +44,9 @@ function createApi() {
 		.route('/api/invites', invitesRouter)
 		.route('/api/tokens', tokensRouter)
 		.route('/api', pipelinesRouter)
-		.route('/api', pipelineSettingsRouter);
+		.route('/api', pipelineSettingsRouter)
+		.route('/api', dealsRouter)
+		.route('/api', tasksRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

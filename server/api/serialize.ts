@@ -1,3 +1,4 @@
+import type { DealRow, TaskRow } from '../db/schema.js';
 import type { DealWithNextTask } from '../pipelines/deal-query.js';
 import type { Member } from '../workspaces/member.js';
 import type { InviteSummary } from '../workspaces/invite.js';
@@ -24,5 +25,26 @@ export function toDealListJson({ pipelineId: _p, workspaceId: _w, rank: _r, ...d
 		closedAt: deal.closedAt?.toISOString() ?? null,
 		stageEnteredAt: deal.stageEnteredAt.toISOString(),
 		nextTask: deal.nextTask && { ...deal.nextTask, dueAt: deal.nextTask.dueAt.toISOString() }
+	};
+}
+
+export function toDealJson({ workspaceId: _w, rank: _r, ...deal }: DealRow) {
+	return {
+		...deal,
+		status: deal.status as 'open' | 'won' | 'lost',
+		createdAt: deal.createdAt.toISOString(),
+		updatedAt: deal.updatedAt.toISOString(),
+		closedAt: deal.closedAt?.toISOString() ?? null,
+		stageEnteredAt: deal.stageEnteredAt.toISOString()
+	};
+}
+
+export function toTaskJson({ pipelineId: _p, ...task }: TaskRow) {
+	return {
+		...task,
+		type: task.type as 'call' | 'meeting' | 'email' | 'todo',
+		dueAt: task.dueAt.toISOString(),
+		doneAt: task.doneAt?.toISOString(),
+		auto: task.auto || undefined
 	};
 }

@@ -46,6 +46,8 @@ export const sessions = pgTable(
 export const workspaces = pgTable('workspaces', {
 	id: text('id').primaryKey(),
 	name: text('name').notNull(),
+	// Closed deals leave the live boards this many days after closing.
+	closedDealDays: integer('closed_deal_days').notNull().default(7),
 	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
 	createdAt: createdAt()
 });
@@ -248,6 +250,40 @@ export const stageEvents = pgTable(
 		at: timestamp('at', { withTimezone: true }).notNull()
 	},
 	(t) => [index('stage_events_deal_idx').on(t.dealId), index('stage_events_pipeline_idx').on(t.pipelineId, t.at)]
+);
+
+/** The workspace's list of reasons a deal is lost, editable by admins. */
+export const lostReasons = pgTable(
+	'lost_reasons',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		label: text('label').notNull(),
+		position: integer('position').notNull()
+	},
+	(t) => [index('lost_reasons_workspace_idx').on(t.workspaceId, t.position)]
+);
+
+export const interactionKinds = ['call', 'meeting', 'email', 'note'] as const;
+
+/** The timeline of a deal: calls, meetings, emails and notes, with who and when. */
+export const interactions = pgTable(
+	'interactions',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		dealId: text('deal_id').notNull(),
+		kind: text('kind', { enum: interactionKinds }).notNull(),
+		text: text('text').notNull(),
+		at: timestamp('at', { withTimezone: true }).notNull(),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [index('interactions_deal_idx').on(t.dealId, t.at)]
 );
 
 export type User = typeof users.$inferSelect;

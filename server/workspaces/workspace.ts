@@ -4,6 +4,7 @@ import { memberships, workspaces } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import type { Role } from './roles.js';
 import { createPipeline } from '../pipelines/pipeline.js';
+import { defaultLostReasons, replaceLostReasons } from './lost-reasons.js';
 
 export interface WorkspaceOfUser {
 	id: string;
@@ -20,6 +21,7 @@ export async function createWorkspace(tx: Database, ownerId: string, name: strin
 	await tx.insert(workspaces).values({ id, name: name.trim(), createdBy: ownerId });
 	await tx.insert(memberships).values({ workspaceId: id, userId: ownerId, role: 'owner' });
 	await createPipeline(tx, { workspaceId: id, name: 'Sales' });
+	await replaceLostReasons(tx, id, defaultLostReasons);
 	return { id, name: name.trim(), role: 'owner' };
 }
 

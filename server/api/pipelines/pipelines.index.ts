@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type * as Y from 'yjs';
-import { boardMaps, createDeal, listStages, moveDealsToStage, reassignDeal } from '../../../src/lib/model/index.js';
+import { boardMaps, createDeal, moveDealsToStage, reassignDeal } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
 import { seedSampleDeals } from '../../demo/seed.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
@@ -9,43 +9,10 @@ import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listPipelineDeals } from '../../pipelines/deal-query.js';
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
-import type { Writer } from '../../rules/check-change.js';
-import { RefusedChange } from '../../sync/room.js';
-import { isWorkspaceMember, listMembers } from '../../workspaces/member.js';
+import { listMembers } from '../../workspaces/member.js';
+import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealListJson } from '../serialize.js';
 import * as routes from './pipelines.routes.js';
-
-/**
- * Applies a change to a pipeline's live board as the caller, and answers 422
- * with the broken rule when the board refuses it.
- */
-async function changeBoard<T>(c: Context<AppEnv>, pipelineId: string, writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
-	try {
-		return await c.var.deps.rooms.withRoom(pipelineId, (room) => room.change(writer, run));
-	} catch (error) {
-		if (!(error instanceof RefusedChange)) throw error;
-		const first = error.violations[0]!;
-		throw unprocessable(`rule_${first.rule.replaceAll('-', '_')}`, first.message);
-	}
-}
-
-function assertOpenStage(doc: Y.Doc, stageId: string | undefined, path: string): string {
-	const open = listStages(doc).filter((stage) => stage.kind === 'open');
-	const id = stageId ?? open[0]?.id;
-	if (!id || !open.some((stage) => stage.id === id)) {
-		throw unprocessable('unknown_stage', `${path}: Not an open stage of this pipeline.`, [
-			{ path, message: 'Not an open stage of this pipeline.' }
-		]);
-	}
-	return id;
-}
-
-async function assertMember(c: Context<AppEnv>, workspaceId: string, userId: string, path: string): Promise<void> {
-	if (await isWorkspaceMember(c.var.deps.db, workspaceId, userId)) return;
-	throw unprocessable('unknown_owner', `${path}: The owner must be a member of the workspace.`, [
-		{ path, message: 'Not a member of this workspace.' }
-	]);
-}
 
 const router = createRouter()
 	.openapi(routes.listPipelinesRoute, async (c) => {

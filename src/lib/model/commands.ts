@@ -206,3 +206,93 @@ export function deleteStage(doc: Y.Doc, stageId: string): void {
 function stripUndefined<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+export interface TaskChanges {
+	type?: TaskType;
+	title?: string;
+	dueAt?: string;
+	assigneeId?: string;
+}
+
+/** Adds a task to a deal; the assignee defaults to the deal's owner. */
+export function addTask(doc: Y.Doc, dealId: string, task: NewTask): Task {
+	const deal = boardMaps(doc).deals.get(dealId);
+	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	const created: Task = {
+		id: task.id,
+		dealId,
+		type: task.type,
+		title: task.title,
+		dueAt: task.dueAt,
+		assigneeId: task.assigneeId ?? (deal.get('ownerId') as string),
+		done: false
+	};
+	doc.transact(() => boardMaps(doc).tasks.set(created.id, toEntity(created)));
+	return created;
+}
+
+export function updateTask(doc: Y.Doc, taskId: string, changes: TaskChanges): void {
+	const task = boardMaps(doc).tasks.get(taskId);
+	if (!task) throw new Error(`Unknown task ${taskId}`);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(changes)) if (value !== undefined) task.set(key, value);
+	});
+}
+
+/**
+ * Completes a task, or reopens it. Completing the last active task of an open
+ * deal needs the next one in the same transaction (or the deal closed first):
+ * the rule holds at every step.
+ */
+export function setTaskDone(doc: Y.Doc, taskId: string, done: boolean, clock: Clock, next?: NewTask): Task | null {
+	const task = boardMaps(doc).tasks.get(taskId);
+	if (!task) throw new Error(`Unknown task ${taskId}`);
+	let created: Task | null = null;
+	doc.transact(() => {
+		task.set('done', done);
+		if (done) task.set('doneAt', clock.now());
+		else task.delete('doneAt');
+		if (next) created = addTask(doc, task.get('dealId') as string, next);
+	});
+	return created;
+}
+
+/** Closes a deal as won, or as lost with a reason; it stays where it was in the funnel. */
+export function closeDeal(doc: Y.Doc, dealId: string, outcome: 'won' | 'lost', lostReason: string | undefined, clock: Clock): void {
+	const deal = boardMaps(doc).deals.get(dealId);
+	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	const now = clock.now();
+	doc.transact(() => {
+		deal.set('status', outcome);
+		deal.set('closedAt', now);
+		deal.set('updatedAt', now);
+		if (outcome === 'lost' && lostReason) deal.set('lostReason', lostReason);
+		else deal.delete('lostReason');
+	});
+}
+
+/** Reopens a closed deal with a new first task, in one transaction. */
+export function reopenDeal(doc: Y.Doc, dealId: string, task: NewTask, clock: Clock): Task {
+	const deal = boardMaps(doc).deals.get(dealId);
+	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	let created!: Task;
+	doc.transact(() => {
+		deal.set('status', 'open');
+		deal.delete('closedAt');
+		deal.delete('lostReason');
+		deal.set('updatedAt', clock.now());
+		created = addTask(doc, dealId, task);
+	});
+	return created;
+}
+
+export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency' | 'contactId' | 'companyId'>>;
+
+export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clock: Clock): void {
+	const deal = boardMaps(doc).deals.get(dealId);
+	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	doc.transact(() => {
+		for (const [key, value] of Object.entries(changes)) if (value !== undefined) deal.set(key, value);
+		deal.set('updatedAt', clock.now());
+	});
+}

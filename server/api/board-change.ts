@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import type * as Y from 'yjs';
+import type { Violation } from '../../src/lib/model/validate.js';
+import type { AppEnv } from '../http/context.js';
+import { ApiError, unprocessable } from '../http/errors.js';
+import { listStages } from '../../src/lib/model/board.js';
+import type { Writer } from '../rules/check-change.js';
+import { RefusedChange } from '../sync/room.js';
+import { isWorkspaceMember } from '../workspaces/member.js';
+
+// Rules about the deal's state conflict with the request (409); the rest is bad input (422).
+const conflictRules = new Set<Violation['rule']>(['deal-without-task', 'strict-move', 'required-fields', 'stage-not-empty']);
+
+/**
+ * Applies a change to a pipeline's live board as the caller, through the same
+ * room and checks as every other writer, and answers with the broken rule
+ * when the board refuses it.
+ */
+export async function changeBoard<T>(c: Context<AppEnv>, pipelineId: string, writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
+	try {
+		return await c.var.deps.rooms.withRoom(pipelineId, (room) => room.change(writer, run));
+	} catch (error) {
+		if (!(error instanceof RefusedChange)) throw error;
+		const first = error.violations[0]!;
+		const status = conflictRules.has(first.rule) ? 409 : 422;
+		throw new ApiError(status, `rule_${first.rule.replaceAll('-', '_')}`, first.message);
+	}
+}
+
+/** The id of an open stage of the board (the first one when none is given), or a 422. */
+export function assertOpenStage(doc: Y.Doc, stageId: string | undefined, path: string): string {
+	const open = listStages(doc).filter((stage) => stage.kind === 'open');
+	const id = stageId ?? open[0]?.id;
+	if (!id || !open.some((stage) => stage.id === id)) {
+		throw unprocessable('unknown_stage', `${path}: Not an open stage of this pipeline.`, [
+			{ path, message: 'Not an open stage of this pipeline.' }
+		]);
+	}
+	return id;
+}
+
+/** Deals and tasks belong to members of the workspace; anyone else is a 422 on the field. */
+export async function assertMember(c: Context<AppEnv>, workspaceId: string, userId: string, path: string): Promise<void> {
+	if (await isWorkspaceMember(c.var.deps.db, workspaceId, userId)) return;
+	throw unprocessable('unknown_owner', `${path}: The owner must be a member of the workspace.`, [
+		{ path, message: 'Not a member of this workspace.' }
+	]);
+}

@@ -1,0 +1,157 @@
+import type { Context } from 'hono';
+import {
+	addTask,
+	closeDeal,
+	moveDeal,
+	readDeal,
+	reassignDeal,
+	reopenDeal,
+	updateDeal,
+	type Clock
+} from '../../../src/lib/model/index.js';
+import { generateId } from '../../auth/tokens.js';
+import { addInteraction, findDealPipeline, getDealRow, listDealTasks, listInteractions, listStageHistory } from '../../deals/deal-lookup.js';
+import { requireAuth, requirePipeline } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { notFound, unprocessable } from '../../http/errors.js';
+import { createRouter } from '../../http/router.js';
+import type { Writer } from '../../rules/check-change.js';
+import { listLostReasons } from '../../workspaces/lost-reasons.js';
+import type { Role } from '../../workspaces/roles.js';
+import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
+import { toDealJson, toTaskJson } from '../serialize.js';
+import * as routes from './deals.routes.js';
+
+interface DealAccess {
+	pipelineId: string;
+	workspaceId: string;
+	role: Role;
+	writer: Writer;
+	clock: Clock;
+}
+
+/** The caller's access to a deal through its pipeline; 404 when they may not see it. */
+async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role = 'viewer'): Promise<DealAccess> {
+	const pipelineId = await findDealPipeline(c.var.deps.db, dealId);
+	if (!pipelineId) throw notFound('Deal');
+	const access = await requirePipeline(c, pipelineId, minimumRole);
+	const { user } = requireAuth(c);
+	return {
+		pipelineId,
+		workspaceId: access.pipeline.workspaceId,
+		role: access.role,
+		writer: { kind: 'member', userId: user.id, role: access.role },
+		clock: { now: () => c.var.deps.now().toISOString() }
+	};
+}
+
+/** Runs a change on the deal's board; a deal archived off the board cannot be changed there. */
+function changeDeal<T>(c: Context<AppEnv>, dealId: string, access: DealAccess, run: Parameters<typeof changeBoard<T>>[3]) {
+	return changeBoard(c, access.pipelineId, access.writer, (doc) => {
+		if (!readDeal(doc, dealId)) throw notFound('Deal on the live board');
+		return run(doc);
+	});
+}
+
+async function dealJson(c: Context<AppEnv>, dealId: string) {
+	const row = await getDealRow(c.var.deps.db, dealId);
+	if (!row) throw notFound('Deal');
+	return toDealJson(row);
+}
+
+const router = createRouter()
+	.openapi(routes.getDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId);
+		const { db } = c.var.deps;
+		const [deal, tasks, history, timeline] = await Promise.all([
+			dealJson(c, dealId),
+			listDealTasks(db, dealId),
+			listStageHistory(db, dealId),
+			listInteractions(db, dealId)
+		]);
+		return c.json(
+			{
+				deal,
+				role: access.role,
+				tasks: tasks.map(toTaskJson),
+				stageHistory: history.map((event) => ({ ...event, at: event.at.toISOString() })),
+				interactions: timeline.map((entry) => ({ ...entry, at: entry.at.toISOString() }))
+			},
+			200
+		);
+	})
+	.openapi(routes.updateDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const { ownerId, ...fields } = c.req.valid('json');
+		if (ownerId) await assertMember(c, access.workspaceId, ownerId, 'ownerId');
+		await changeDeal(c, dealId, access, (doc) => {
+			updateDeal(doc, dealId, fields, access.clock);
+			if (ownerId) reassignDeal(doc, dealId, ownerId, access.clock);
+		});
+		return c.json({ deal: await dealJson(c, dealId) }, 200);
+	})
+	.openapi(routes.moveDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const { stageId, rank } = c.req.valid('json');
+		await changeDeal(c, dealId, access, (doc) => moveDeal(doc, dealId, assertOpenStage(doc, stageId, 'stageId'), rank, access.clock));
+		return c.json({ deal: await dealJson(c, dealId) }, 200);
+	})
+	.openapi(routes.closeDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const { outcome, reason, note } = c.req.valid('json');
+		let lostReason: string | undefined;
+		if (outcome === 'lost') {
+			const known = (await listLostReasons(c.var.deps.db, access.workspaceId)).map((entry) => entry.label);
+			// With an empty list any reason is accepted; otherwise it must be one of the list.
+			if (known.length > 0 && !known.includes(reason!)) {
+				throw unprocessable('unknown_reason', `reason: Choose one of: ${known.join(', ')}.`, [
+					{ path: 'reason', message: 'Not one of the workspace’s lost reasons.' }
+				]);
+			}
+			lostReason = note ? `${reason} — ${note}` : reason;
+		}
+		await changeDeal(c, dealId, access, (doc) => closeDeal(doc, dealId, outcome, lostReason, access.clock));
+		return c.json({ deal: await dealJson(c, dealId) }, 200);
+	})
+	.openapi(routes.reopenDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const { task } = c.req.valid('json');
+		if (task.assigneeId) await assertMember(c, access.workspaceId, task.assigneeId, 'task.assigneeId');
+		const created = await changeDeal(c, dealId, access, (doc) => {
+			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', 'The deal is already open.');
+			return reopenDeal(doc, dealId, { id: generateId(), ...task, dueAt: new Date(task.dueAt).toISOString() }, access.clock);
+		});
+		return c.json({ deal: await dealJson(c, dealId), task: created }, 200);
+	})
+	.openapi(routes.addTaskRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const body = c.req.valid('json');
+		if (body.assigneeId) await assertMember(c, access.workspaceId, body.assigneeId, 'assigneeId');
+		const task = await changeDeal(c, dealId, access, (doc) =>
+			addTask(doc, dealId, { id: generateId(), ...body, dueAt: new Date(body.dueAt).toISOString() })
+		);
+		return c.json({ task }, 201);
+	})
+	.openapi(routes.addInteractionRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const { user } = requireAuth(c);
+		const body = c.req.valid('json');
+		const row = await addInteraction(c.var.deps.db, {
+			workspaceId: access.workspaceId,
+			dealId,
+			kind: body.kind,
+			text: body.text,
+			at: body.at ? new Date(body.at) : c.var.deps.now(),
+			userId: user.id
+		});
+		return c.json({ interaction: { id: row.id, kind: row.kind, text: row.text, at: row.at.toISOString(), userId: user.id, userName: user.name } }, 201);
+	});
+
+export default router;

@@ -1,0 +1,175 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
+import { dealStatuses, taskTypes } from '../../../src/lib/model/schema.js';
+import { interactionKinds } from '../../db/schema.js';
+import { errors } from '../responses.js';
+import { idParam, jsonBody, jsonResponse, roleField } from '../schemas.js';
+
+const params = z.object({ dealId: idParam });
+const isoTime = z.iso.datetime({ offset: true });
+
+export const newTaskBody = z
+	.object({
+		type: z.enum(taskTypes),
+		title: z.string().trim().min(1, 'Give the task a title.').max(200),
+		dueAt: isoTime,
+		assigneeId: idParam.optional()
+	})
+	.openapi('NewTask');
+
+const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
+const dealJson = z
+	.object({
+		id: z.string(),
+		pipelineId: z.string(),
+		title: z.string(),
+		valueMinor: z.number(),
+		currency: z.string(),
+		stageId: z.string(),
+		ownerId: z.string(),
+		contactId: z.string().nullable(),
+		companyId: z.string().nullable(),
+		source: z.string(),
+		status: z.enum(dealStatuses),
+		lostReason: z.string().nullable(),
+		createdAt: z.string(),
+		updatedAt: z.string(),
+		closedAt: z.string().nullable(),
+		stageEnteredAt: z.string()
+	})
+	.openapi('DealDetail');
+
+const dealPage = z.object({
+	deal: dealJson,
+	role: roleField,
+	tasks: z.array(taskJson),
+	stageHistory: z.array(
+		z.object({
+			fromStageId: z.string().nullable(),
+			fromStage: z.string().nullable(),
+			toStageId: z.string(),
+			toStage: z.string().nullable(),
+			userId: z.string().nullable(),
+			userName: z.string().nullable(),
+			at: z.string()
+		})
+	),
+	interactions: z.array(
+		z.object({ id: z.string(), kind: z.enum(interactionKinds), text: z.string(), at: z.string(), userId: z.string().nullable(), userName: z.string().nullable() })
+	)
+});
+
+const changeResponses = {
+	400: errors[400],
+	401: errors[401],
+	403: errors[403],
+	404: errors[404],
+	409: errors[409],
+	422: errors[422]
+} as const;
+
+export const getDealRoute = createRoute({
+	method: 'get',
+	path: '/deals/{dealId}',
+	tags: ['Deals'],
+	summary: 'A deal with its tasks, stage history (who moved it, when) and timeline, newest first',
+	request: { params },
+	responses: { 200: jsonResponse(dealPage, 'The deal'), 401: errors[401], 404: errors[404] }
+});
+
+export const updateDealRoute = createRoute({
+	method: 'patch',
+	path: '/deals/{dealId}',
+	tags: ['Deals'],
+	summary: 'Edit a deal’s fields; a new owner takes over the previous owner’s open tasks on it',
+	request: {
+		params,
+		body: jsonBody(
+			z
+				.object({
+					title: z.string().trim().min(1).max(200).optional(),
+					valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+					currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.').optional(),
+					ownerId: idParam.optional(),
+					contactId: idParam.optional(),
+					companyId: idParam.optional()
+				})
+				.openapi('UpdateDealBody')
+		)
+	},
+	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Updated'), ...changeResponses }
+});
+
+export const moveDealRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/move',
+	tags: ['Deals'],
+	summary: 'Move a deal to a stage (strict pipelines: only the next, with its required fields)',
+	request: { params, body: jsonBody(z.object({ stageId: idParam, rank: z.string().min(1).max(64).optional() })) },
+	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Moved'), ...changeResponses }
+});
+
+export const closeDealRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/close',
+	tags: ['Deals'],
+	summary: 'Close a deal as won, or as lost with a reason from the workspace’s list (and a note)',
+	request: {
+		params,
+		body: jsonBody(
+			z
+				.object({
+					outcome: z.enum(['won', 'lost']),
+					reason: z.string().trim().min(1).max(100).optional(),
+					note: z.string().trim().max(380).optional()
+				})
+				.refine((body) => body.outcome === 'won' || body.reason !== undefined, {
+					message: 'Say why the deal was lost.',
+					path: ['reason']
+				})
+				.openapi('CloseDealBody')
+		)
+	},
+	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Closed'), ...changeResponses }
+});
+
+export const reopenDealRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/reopen',
+	tags: ['Deals'],
+	summary: 'Reopen a closed deal with its next task',
+	request: { params, body: jsonBody(z.object({ task: newTaskBody })) },
+	responses: { 200: jsonResponse(z.object({ deal: dealJson, task: taskJson }), 'Reopened'), ...changeResponses }
+});
+
+export const addTaskRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/tasks',
+	tags: ['Tasks'],
+	summary: 'Add a task to a deal (assigned to the deal’s owner unless said otherwise)',
+	request: { params, body: jsonBody(newTaskBody) },
+	responses: { 201: jsonResponse(z.object({ task: taskJson }), 'Created'), ...changeResponses }
+});
+
+export const addInteractionRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/interactions',
+	tags: ['Deals'],
+	summary: 'Log a call, meeting, email or note on the deal’s timeline',
+	request: {
+		params,
+		body: jsonBody(
+			z.object({
+				kind: z.enum(interactionKinds),
+				text: z.string().trim().min(1, 'Write what happened.').max(10_000),
+				at: isoTime.optional()
+			})
+		)
+	},
+	responses: {
+		201: jsonResponse(z.object({ interaction: dealPage.shape.interactions.element }), 'Logged'),
+		...changeResponses
+	}
+});
+
+export type DealJson = z.infer<typeof dealJson>;

@@ -1,0 +1,63 @@
+import { readTask, setTaskDone, updateTask } from '../../../src/lib/model/index.js';
+import { generateId } from '../../auth/tokens.js';
+import { findTaskPipeline } from '../../deals/deal-lookup.js';
+import { listOpenTasksOfUser } from '../../deals/my-tasks.js';
+import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
+import { notFound } from '../../http/errors.js';
+import { createRouter } from '../../http/router.js';
+import { listLostReasons, replaceLostReasons } from '../../workspaces/lost-reasons.js';
+import { assertMember, changeBoard } from '../board-change.js';
+import * as routes from './tasks.routes.js';
+
+const router = createRouter()
+	.openapi(routes.updateTaskRoute, async (c) => {
+		const { taskId } = c.req.valid('param');
+		const found = await findTaskPipeline(c.var.deps.db, taskId);
+		if (!found) throw notFound('Task');
+		const access = await requirePipeline(c, found.pipelineId, 'rep');
+		const { user } = requireAuth(c);
+		const { done, next, ...changes } = c.req.valid('json');
+		const workspaceId = access.pipeline.workspaceId;
+		if (changes.assigneeId) await assertMember(c, workspaceId, changes.assigneeId, 'assigneeId');
+		if (next?.assigneeId) await assertMember(c, workspaceId, next.assigneeId, 'next.assigneeId');
+		const clock = { now: () => c.var.deps.now().toISOString() };
+		const result = await changeBoard(c, found.pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) => {
+			if (!readTask(doc, taskId)) throw notFound('Task on the live board');
+			updateTask(doc, taskId, { ...changes, dueAt: changes.dueAt && new Date(changes.dueAt).toISOString() });
+			const created =
+				done === undefined
+					? null
+					: setTaskDone(doc, taskId, done, clock, next && { id: generateId(), ...next, dueAt: new Date(next.dueAt).toISOString() });
+			return { task: readTask(doc, taskId)!, next: created };
+		});
+		return c.json(result, 200);
+	})
+	.openapi(routes.myTasksRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
+		const { user } = requireAuth(c);
+		const now = c.var.deps.now().getTime();
+		const rows = await listOpenTasksOfUser(c.var.deps.db, workspace.id, user.id);
+		const tasks = rows.map((row) => ({
+			id: row.id,
+			type: row.type as 'call' | 'meeting' | 'email' | 'todo',
+			title: row.title,
+			dueAt: row.dueAt.toISOString(),
+			auto: row.auto,
+			overdue: row.dueAt.getTime() < now,
+			deal: { id: row.dealId, title: row.dealTitle, status: row.dealStatus },
+			pipeline: { id: row.pipelineId, name: row.pipelineName }
+		}));
+		return c.json({ tasks, overdue: tasks.filter((task) => task.overdue).length }, 200);
+	})
+	.openapi(routes.listLostReasonsRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
+		return c.json({ reasons: await listLostReasons(c.var.deps.db, workspace.id) }, 200);
+	})
+	.openapi(routes.replaceLostReasonsRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
+		const { db } = c.var.deps;
+		await db.transaction((tx) => replaceLostReasons(tx, workspace.id, c.req.valid('json').labels));
+		return c.json({ reasons: await listLostReasons(db, workspace.id) }, 200);
+	});
+
+export default router;

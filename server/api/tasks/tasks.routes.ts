@@ -1,0 +1,106 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
+import { taskTypes } from '../../../src/lib/model/schema.js';
+import { errors } from '../responses.js';
+import { idParam, jsonBody, jsonResponse } from '../schemas.js';
+import { newTaskBody } from '../deals/deals.routes.js';
+
+const taskJson = boardTaskSchema.extend({ id: z.string() });
+
+export const updateTaskRoute = createRoute({
+	method: 'patch',
+	path: '/tasks/{taskId}',
+	tags: ['Tasks'],
+	summary: 'Edit, reassign, complete or reopen a task; completing a deal’s last open task needs `next`',
+	request: {
+		params: z.object({ taskId: idParam }),
+		body: jsonBody(
+			z
+				.object({
+					type: z.enum(taskTypes).optional(),
+					title: z.string().trim().min(1).max(200).optional(),
+					dueAt: z.iso.datetime({ offset: true }).optional(),
+					assigneeId: idParam.optional(),
+					done: z.boolean().optional(),
+					next: newTaskBody.optional()
+				})
+				.refine((body) => body.next === undefined || body.done === true, {
+					message: 'A next task goes with completing this one (done: true).',
+					path: ['next']
+				})
+				.openapi('UpdateTaskBody')
+		)
+	},
+	responses: {
+		200: jsonResponse(z.object({ task: taskJson, next: taskJson.nullable() }), 'Updated'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		409: errors[409],
+		422: errors[422]
+	}
+});
+
+const myTask = z.object({
+	id: z.string(),
+	type: z.enum(taskTypes),
+	title: z.string(),
+	dueAt: z.string(),
+	auto: z.boolean(),
+	overdue: z.boolean(),
+	deal: z.object({ id: z.string(), title: z.string(), status: z.string() }),
+	pipeline: z.object({ id: z.string(), name: z.string() })
+});
+
+export const myTasksRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/my-tasks',
+	tags: ['Tasks'],
+	summary: 'The caller’s open tasks across the workspace’s pipelines, soonest first, and how many are overdue',
+	request: { params: z.object({ workspaceId: idParam }) },
+	responses: {
+		200: jsonResponse(z.object({ tasks: z.array(myTask), overdue: z.number() }), 'Open tasks'),
+		401: errors[401],
+		404: errors[404]
+	}
+});
+
+export const listLostReasonsRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/lost-reasons',
+	tags: ['Deals'],
+	summary: 'The reasons a deal can be lost with, in order',
+	request: { params: z.object({ workspaceId: idParam }) },
+	responses: {
+		200: jsonResponse(z.object({ reasons: z.array(z.object({ id: z.string(), label: z.string() })) }), 'Reasons'),
+		401: errors[401],
+		404: errors[404]
+	}
+});
+
+export const replaceLostReasonsRoute = createRoute({
+	method: 'put',
+	path: '/workspaces/{workspaceId}/lost-reasons',
+	tags: ['Deals'],
+	summary: 'Replace the list of lost reasons (admin)',
+	request: {
+		params: z.object({ workspaceId: idParam }),
+		body: jsonBody(
+			z.object({
+				labels: z
+					.array(z.string().trim().min(1).max(100))
+					.max(50)
+					.refine((labels) => new Set(labels.map((l) => l.toLowerCase())).size === labels.length, 'Each reason only once.')
+			})
+		)
+	},
+	responses: {
+		200: jsonResponse(z.object({ reasons: z.array(z.object({ id: z.string(), label: z.string() })) }), 'Replaced'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
