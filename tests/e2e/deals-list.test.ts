@@ -76,14 +76,33 @@ describeWithBrowser('the deals list', () => {
 		await expect(globex.locator('[data-column="value"]').textContent()).resolves.toMatch(/12,500/);
 		await expect(globex.locator('[data-column="nextTask"]').textContent()).resolves.toContain('Call Globex about the renewal');
 
-		// Sort by value: biggest first, then smallest first.
+		// Sort by value: the server sorts (the request says so), the URL keeps it, a reload shows the same order.
 		const valueHeader = a.page.getByRole('columnheader', { name: 'Value' });
+		const sortedByServer = (order: string) =>
+			a.page.waitForResponse((response) => {
+				const url = new URL(response.url());
+				return url.pathname.endsWith('/deals') && url.searchParams.get('sort') === 'value' && url.searchParams.get('order') === order;
+			});
+		let answer = sortedByServer('desc');
 		await valueHeader.getByRole('button').click();
+		expect((await answer).status()).toBe(200);
+		await a.page.waitForURL(/[?&]sort=value&order=desc/);
+		await a.page.reload();
+		await waitForRows(a.page, 3);
 		await expect(valueHeader.getAttribute('aria-sort')).resolves.toBe('descending');
 		await expect(titles(a.page)).resolves.toEqual(['Umbrella expansion', 'Globex renewal', 'Initech pilot']);
+		answer = sortedByServer('asc');
 		await valueHeader.getByRole('button').click();
+		expect((await answer).status()).toBe(200);
+		await a.page.waitForURL(/[?&]sort=value&order=asc/);
+		await a.page.reload();
+		await waitForRows(a.page, 3);
 		await expect(valueHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
 		await expect(titles(a.page)).resolves.toEqual(['Initech pilot', 'Globex renewal', 'Umbrella expansion']);
+		// The server has no order by next task, so its header offers none.
+		const nextTaskHeader = a.page.getByRole('columnheader', { name: 'Next task' });
+		await expect(nextTaskHeader.getByRole('button').count()).resolves.toBe(0);
+		await expect(nextTaskHeader.getAttribute('aria-sort')).resolves.toBeNull();
 
 		// Search asks the server and narrows the list.
 		await a.page.getByRole('searchbox', { name: 'Search deals' }).fill('globex');
@@ -121,11 +140,51 @@ describeWithBrowser('the deals list', () => {
 			data: { name: 'Vic Viewer', email: uniqueEmail('vic'), password: strongPassword, inviteToken: token }
 		});
 		expect(joined.status()).toBe(201);
-		await v.page.goto(`/w/${workspaceId}/deals`);
+		// A shared link opens the list as it was sorted.
+		await v.page.goto(`/w/${workspaceId}/deals?sort=value&order=desc`);
 		await waitForRows(v.page, 3);
+		await expect(v.page.getByRole('columnheader', { name: 'Value' }).getAttribute('aria-sort')).resolves.toBe('descending');
+		await expect(titles(v.page)).resolves.toEqual(['Umbrella expansion', 'Globex renewal', 'Initech pilot']);
 		await expect(v.page.getByRole('checkbox').count()).resolves.toBe(0);
 		await expect(v.page.getByRole('button', { name: 'Add deal' }).count()).resolves.toBe(0);
 
 		await Promise.all([a.context.close(), v.context.close()]);
+	});
+
+	it('pages through more deals than fit on one page, sorted across pages by the server', async () => {
+		const a = await newUser(browser, baseUrl);
+		const workspaceId = await signUpWithWorkspace(a.page, account('Paula Pages', uniqueEmail('paula')), `Pages ${Date.now().toString(36)}`);
+		const [sales] = (await (await a.page.request.get(`/api/workspaces/${workspaceId}/pipelines`)).json()) as { id: string }[];
+		const filled = await a.page.request.post(`/api/workspaces/${workspaceId}/sample-data`, { data: { pipelineId: sales!.id, count: 150 } });
+		expect(filled.status()).toBe(201);
+		// What the server holds, biggest first: the list must show the same across its pages.
+		const all = (await (
+			await a.page.request.get(`/api/pipelines/${sales!.id}/deals?status=open&sort=value&order=desc&limit=5000`)
+		).json()) as { deals: { title: string }[]; total: number };
+		const total = all.total;
+		expect(total).toBeGreaterThan(100);
+		const format = (n: number) => n.toLocaleString('en-US');
+
+		await a.page.goto(`/w/${workspaceId}/deals?sort=value&order=desc`);
+		await waitForRows(a.page, 100);
+		const summary = a.page.getByTestId('deals-summary');
+		await expect(summary.textContent()).resolves.toContain(`Showing 1–100 of ${format(total)} deals`);
+		await expect(titles(a.page)).resolves.toEqual(all.deals.slice(0, 100).map((deal) => deal.title));
+
+		await a.page.getByRole('button', { name: 'Next', exact: true }).click();
+		await a.page.waitForURL(/[?&]page=2/);
+		await waitForRows(a.page, Math.min(total - 100, 100));
+		await expect(summary.textContent()).resolves.toContain(`Showing 101–${format(Math.min(total, 200))} of ${format(total)} deals`);
+		await expect(titles(a.page)).resolves.toEqual(all.deals.slice(100, 200).map((deal) => deal.title));
+
+		// A reload stays on that page; Previous goes back.
+		await a.page.reload();
+		await waitForRows(a.page, Math.min(total - 100, 100));
+		await expect(titles(a.page)).resolves.toEqual(all.deals.slice(100, 200).map((deal) => deal.title));
+		await a.page.getByRole('button', { name: 'Previous', exact: true }).click();
+		await a.page.waitForURL((url) => !url.searchParams.has('page'));
+		await expect.poll(() => titles(a.page)).toEqual(all.deals.slice(0, 100).map((deal) => deal.title));
+
+		await a.context.close();
 	});
 });

@@ -45,6 +45,10 @@ describeWithBrowser('pipeline settings', () => {
 		await a.page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Settings' }).click();
 		await a.page.getByRole('link', { name: /^Pipelines/ }).click();
 		await a.page.getByTestId('pipelines').waitFor();
+		// Pipelines are part of the settings: the side navigation says so.
+		await expect(
+			a.page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Settings' }).getAttribute('aria-current')
+		).resolves.toBe('page');
 		await a.page.getByRole('button', { name: 'New pipeline' }).click();
 		await a.page.getByLabel('Pipeline name').fill('Renewals');
 		await a.page.getByRole('radio', { name: /^Strict/ }).check();
@@ -78,9 +82,25 @@ describeWithBrowser('pipeline settings', () => {
 		await a.page.getByRole('dialog', { name: 'Archive “Renewals 2026”?' }).getByRole('button', { name: 'Archive' }).click();
 		await a.page.waitForURL(/\/pipelines\?archived=/);
 		await a.page.getByTestId('pipelines').waitFor();
-		const names = await a.page.getByTestId('pipeline-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')));
+		const names = await a.page.getByTestId('pipelines').getByTestId('pipeline-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')));
 		expect(names).toEqual(['Sales']);
 		await expect(listPipelines().then((list) => list.map((p) => p.id))).resolves.not.toContain(created!.id);
+
+		// The archived pipeline waits under Archived pipelines, and Restore brings it back with its access.
+		const archivedList = a.page.getByTestId('archived-pipelines');
+		const archivedRow = archivedList.getByTestId('pipeline-row');
+		await expect(archivedRow.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))).resolves.toEqual(['Renewals 2026']);
+		await expect(archivedRow.getByTestId('pipeline-access').textContent()).resolves.toContain('Only selected members');
+		await archivedList.getByRole('button', { name: 'Restore Renewals 2026' }).click();
+		await a.page.getByText('“Renewals 2026” restored').waitFor();
+		await expect.poll(() => archivedList.count()).toBe(0);
+		await expect
+			.poll(() => a.page.getByTestId('pipelines').getByTestId('pipeline-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name'))))
+			.toEqual(['Sales', 'Renewals 2026']);
+		await expect(listPipelines().then((list) => list.map((p) => p.id))).resolves.toContain(created!.id);
+		await expect(listPipelines(rita!.context.page).then((list) => list.map((p) => p.id))).resolves.toContain(created!.id);
+		// Reps have no archived list to see.
+		await expect(rita!.context.page.request.get(`/api/workspaces/${workspaceId}/pipelines/archived`).then((r) => r.status())).resolves.toBe(403);
 
 		await Promise.all([a.context.close(), ...reps.map((rep) => rep.context.context.close())]);
 	});
