@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { ensureAppBuilt } from './build-app.js';
 import { startServer } from './server.js';
+import { startJobs } from './jobs/scheduler.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // `--api-only` is for `npm run dev`, where Vite serves the app itself.
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
 
 	const server = await startServer({ database, config, buildDir: apiOnly ? undefined : buildDir });
 	log(`Voronka is running at ${config.ORIGIN ?? server.url}`);
+	const stopJobs = startJobs({ db: database.db, rooms: server.rooms, now: () => new Date() });
 
 	const stop = async () => {
+		stopJobs();
 		await server.close();
 		await database.close();
 		process.exit(0);

@@ -24,6 +24,7 @@ export function toDealListJson({ pipelineId: _p, workspaceId: _w, rank: _r, ...d
 		updatedAt: deal.updatedAt.toISOString(),
 		closedAt: deal.closedAt?.toISOString() ?? null,
 		stageEnteredAt: deal.stageEnteredAt.toISOString(),
+		archivedAt: deal.archivedAt?.toISOString() ?? null,
 		nextTask: deal.nextTask && { ...deal.nextTask, dueAt: deal.nextTask.dueAt.toISOString() }
 	};
 }
@@ -35,7 +36,8 @@ export function toDealJson({ workspaceId: _w, rank: _r, ...deal }: DealRow) {
 		createdAt: deal.createdAt.toISOString(),
 		updatedAt: deal.updatedAt.toISOString(),
 		closedAt: deal.closedAt?.toISOString() ?? null,
-		stageEnteredAt: deal.stageEnteredAt.toISOString()
+		stageEnteredAt: deal.stageEnteredAt.toISOString(),
+		archivedAt: deal.archivedAt?.toISOString() ?? null
 	};
 }
 

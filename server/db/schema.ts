@@ -207,7 +207,9 @@ export const dealsProjection = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
-		stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true }).notNull()
+		stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true }).notNull(),
+		// Set when the closed deal left the live board; it stays here, findable.
+		archivedAt: timestamp('archived_at', { withTimezone: true })
 	},
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),

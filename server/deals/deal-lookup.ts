@@ -1,7 +1,8 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import type { Deal } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, interactions, stageEvents, stagesProjection, tasksProjection, users } from '../db/schema.js';
+import { dealsProjection, interactions, stageEvents, stagesProjection, tasksProjection, users, type DealRow } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 
 /** Which pipeline a deal lives in, from the projection. */
@@ -82,4 +83,29 @@ export function listDealTasks(db: Database, dealId: string) {
 		.from(tasksProjection)
 		.where(eq(tasksProjection.dealId, dealId))
 		.orderBy(asc(tasksProjection.done), asc(tasksProjection.dueAt));
+}
+
+/** The board fields of a deal from its projection row, to put it back on the board. */
+export function toBoardDeal(row: DealRow): Deal {
+	return {
+		id: row.id,
+		title: row.title,
+		valueMinor: row.valueMinor,
+		currency: row.currency,
+		stageId: row.stageId,
+		rank: row.rank,
+		ownerId: row.ownerId,
+		contactId: row.contactId ?? undefined,
+		companyId: row.companyId ?? undefined,
+		source: row.source as Deal['source'],
+		status: row.status as Deal['status'],
+		lostReason: row.lostReason ?? undefined,
+		createdAt: row.createdAt.toISOString(),
+		updatedAt: row.updatedAt.toISOString(),
+		closedAt: row.closedAt?.toISOString()
+	};
+}
+
+export async function markDealOnBoard(db: Database, dealId: string): Promise<void> {
+	await db.update(dealsProjection).set({ archivedAt: null }).where(eq(dealsProjection.id, dealId));
 }

@@ -39,6 +39,8 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 	const deals = [...batch.changes.deals.keys()].map((id) => readDeal(doc, id)).filter((deal) => deal !== null);
 	const taskIds = [...batch.changes.tasks.keys()];
 	const tasks = taskIds.map((id) => readTask(doc, id)).filter((task) => task !== null);
+	// A task gone from the board with its deal was archived, not deleted: keep its row.
+	const { deals: dealMaps } = boardMaps(doc);
 	const deletedTasks = taskIds.filter((id) => !tasks.some((task) => task.id === id));
 
 	await db.transaction(async (tx) => {
@@ -116,7 +118,11 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 				.values(part)
 				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns) });
 		}
-		for (const part of chunks(deletedTasks)) await tx.delete(tasksProjection).where(inArray(tasksProjection.id, part));
+		for (const part of chunks(deletedTasks)) {
+			const rows = await tx.select({ id: tasksProjection.id, dealId: tasksProjection.dealId }).from(tasksProjection).where(inArray(tasksProjection.id, part));
+			const removed = rows.filter((row) => dealMaps.has(row.dealId)).map((row) => row.id);
+			if (removed.length > 0) await tx.delete(tasksProjection).where(inArray(tasksProjection.id, removed));
+		}
 		if (batch.changes.stages.size > 0) {
 			const stages = listStages(doc);
 			await tx.delete(stagesProjection).where(eq(stagesProjection.pipelineId, pipelineId));

@@ -48,6 +48,17 @@ export async function getWorkspaceOfUser(
 	return row ?? null;
 }
 
-export async function renameWorkspace(db: Database, workspaceId: string, name: string): Promise<void> {
-	await db.update(workspaces).set({ name: name.trim() }).where(eq(workspaces.id, workspaceId));
+export interface WorkspaceSettings {
+	closedDealDays: number;
+}
+
+export async function getWorkspaceSettings(db: Database, workspaceId: string): Promise<WorkspaceSettings> {
+	const [row] = await db.select({ closedDealDays: workspaces.closedDealDays }).from(workspaces).where(eq(workspaces.id, workspaceId));
+	return row ?? { closedDealDays: 7 };
+}
+
+export async function updateWorkspace(db: Database, workspaceId: string, changes: { name?: string; closedDealDays?: number }): Promise<void> {
+	const set = { name: changes.name?.trim(), closedDealDays: changes.closedDealDays };
+	if (set.name === undefined && set.closedDealDays === undefined) return;
+	await db.update(workspaces).set(set).where(eq(workspaces.id, workspaceId));
 }

@@ -1,7 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { addMember, callApi, signUpOwner, startTestServer } from '../support/sync-server.js';
+import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer } from '../support/sync-server.js';
+import { archiveClosedDeals } from '../../server/jobs/archive-closed-deals.js';
+import { readDeal } from '../../src/lib/model/index.js';
 
 describeEachDatabase('working deals through the API', (database) => {
 	let server: RunningServer | null = null;
@@ -147,5 +149,35 @@ describeEachDatabase('working deals through the API', (database) => {
 		const replaced = await api('PUT', `/api/workspaces/${owner.workspaceId}/lost-reasons`, { labels: ['Price', 'Timing'] });
 		expect(replaced.body.reasons.map((r: { label: string }) => r.label)).toEqual(['Price', 'Timing']);
 		expect((await api('PUT', `/api/workspaces/${owner.workspaceId}/lost-reasons`, { labels: ['Price', 'price'] })).status).toBe(422);
+	});
+
+	it('takes closed deals off the board after the workspace’s days, keeps them findable, and reopens them onto it', async () => {
+		const { owner, api, newDeal } = await setUp();
+		const settings = await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { closedDealDays: 3 });
+		expect(settings.body.settings).toEqual({ closedDealDays: 3 });
+		expect((await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { closedDealDays: -1 })).status).toBe(422);
+		const { deal: lost } = await newDeal('Lost one');
+		const { deal: open } = await newDeal('Still open');
+		await api('POST', `/api/deals/${lost.id}/close`, { outcome: 'lost', reason: 'No response' });
+
+		const soon = new Date(Date.now() + 2 * 24 * 3600_000);
+		expect(await archiveClosedDeals(database().db, server!.rooms, soon)).toBe(0);
+		const later = new Date(Date.now() + 4 * 24 * 3600_000);
+		expect(await archiveClosedDeals(database().db, server!.rooms, later)).toBe(1);
+		expect(await archiveClosedDeals(database().db, server!.rooms, later)).toBe(0);
+
+		const board = connectBoard(server!.url, owner.pipeline.id, owner.token);
+		await board.synced();
+		expect(readDeal(board.doc, lost.id)).toBeNull();
+		expect(readDeal(board.doc, open.id)).not.toBeNull();
+		const findable = await api('GET', `/api/pipelines/${owner.pipeline.id}/deals?status=lost`);
+		expect(findable.body.deals.map((d: { id: string; archivedAt: string | null }) => [d.id, d.archivedAt !== null])).toEqual([[lost.id, true]]);
+		expect((await api('GET', `/api/deals/${lost.id}`)).body.tasks).toHaveLength(1);
+
+		const reopened = await api('POST', `/api/deals/${lost.id}/reopen`, { task: { type: 'call', title: 'Try again', dueAt: '2030-02-01T09:00:00Z' } });
+		expect(reopened.status).toBe(200);
+		expect(reopened.body.deal).toMatchObject({ status: 'open', archivedAt: null });
+		await eventually(() => readDeal(board.doc, lost.id)?.status === 'open', 'the deal is back on the board');
+		board.destroy();
 	});
 });

@@ -6,11 +6,21 @@ import {
 	readDeal,
 	reassignDeal,
 	reopenDeal,
+	restoreDeal,
 	updateDeal,
 	type Clock
 } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
-import { addInteraction, findDealPipeline, getDealRow, listDealTasks, listInteractions, listStageHistory } from '../../deals/deal-lookup.js';
+import {
+	addInteraction,
+	findDealPipeline,
+	getDealRow,
+	listDealTasks,
+	listInteractions,
+	listStageHistory,
+	markDealOnBoard,
+	toBoardDeal
+} from '../../deals/deal-lookup.js';
 import { requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { notFound, unprocessable } from '../../http/errors.js';
@@ -122,10 +132,15 @@ const router = createRouter()
 		const access = await requireDeal(c, dealId, 'rep');
 		const { task } = c.req.valid('json');
 		if (task.assigneeId) await assertMember(c, access.workspaceId, task.assigneeId, 'task.assigneeId');
-		const created = await changeDeal(c, dealId, access, (doc) => {
+		const row = await getDealRow(c.var.deps.db, dealId);
+		if (!row) throw notFound('Deal');
+		const created = await changeBoard(c, access.pipelineId, access.writer, (doc) => {
+			// A deal archived off the board comes back as it was, then reopens.
+			if (!readDeal(doc, dealId)) restoreDeal(doc, toBoardDeal(row));
 			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', 'The deal is already open.');
 			return reopenDeal(doc, dealId, { id: generateId(), ...task, dueAt: new Date(task.dueAt).toISOString() }, access.clock);
 		});
+		if (row.archivedAt) await markDealOnBoard(c.var.deps.db, dealId);
 		return c.json({ deal: await dealJson(c, dealId), task: created }, 200);
 	})
 	.openapi(routes.addTaskRoute, async (c) => {

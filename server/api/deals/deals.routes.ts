@@ -35,7 +35,8 @@ const dealJson = z
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
-		stageEnteredAt: z.string()
+		stageEnteredAt: z.string(),
+		archivedAt: z.string().nullable().openapi({ description: 'When the closed deal left the live board' })
 	})
 	.openapi('DealDetail');
 

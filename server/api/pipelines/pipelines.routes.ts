@@ -132,6 +132,7 @@ const dealRowJson = z
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
 		stageEnteredAt: z.string(),
+		archivedAt: z.string().nullable(),
 		nextTask: z.object({ id: z.string(), title: z.string(), type: z.string(), dueAt: z.string() }).nullable()
 	})
 	.openapi('DealListItem');

@@ -1,7 +1,7 @@
 import { createRouter } from '../../http/router.js';
 import { requireAuth, requireWorkspace } from '../../http/auth.js';
 import { forbidden, notFound } from '../../http/errors.js';
-import { createWorkspace, renameWorkspace } from '../../workspaces/workspace.js';
+import { createWorkspace, getWorkspaceSettings, updateWorkspace } from '../../workspaces/workspace.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member.js';
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
 import { canGrantRole } from '../../workspaces/roles.js';
@@ -25,13 +25,14 @@ const router = createRouter()
 	})
 	.openapi(routes.getWorkspaceRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
-		return c.json({ workspace }, 200);
+		return c.json({ workspace, settings: await getWorkspaceSettings(c.var.deps.db, workspace.id) }, 200);
 	})
 	.openapi(routes.renameWorkspaceRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
-		const { name } = c.req.valid('json');
-		await renameWorkspace(c.var.deps.db, workspace.id, name);
-		return c.json({ workspace: { ...workspace, name: name.trim() } }, 200);
+		const changes = c.req.valid('json');
+		const { db } = c.var.deps;
+		await updateWorkspace(db, workspace.id, changes);
+		return c.json({ workspace: { ...workspace, name: changes.name?.trim() ?? workspace.name }, settings: await getWorkspaceSettings(db, workspace.id) }, 200);
 	})
 	.openapi(routes.listMembersRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);

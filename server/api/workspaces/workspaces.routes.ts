@@ -12,6 +12,7 @@ import {
 } from '../schemas.js';
 
 const workspaceParams = z.object({ workspaceId: idParam });
+const settingsSchema = z.object({ closedDealDays: z.number().int() }).openapi('WorkspaceSettings');
 const memberParams = workspaceParams.extend({ userId: idParam });
 const inviteParams = workspaceParams.extend({ inviteId: idParam });
 
@@ -35,17 +36,29 @@ export const getWorkspaceRoute = createRoute({
 	tags: ['Workspaces'],
 	summary: 'A workspace the caller belongs to, with the caller’s role',
 	request: { params: workspaceParams },
-	responses: { 200: jsonResponse(z.object({ workspace: workspaceSchema }), 'The workspace'), 401: errors[401], 404: errors[404] }
+	responses: {
+		200: jsonResponse(z.object({ workspace: workspaceSchema, settings: settingsSchema }), 'The workspace'),
+		401: errors[401],
+		404: errors[404]
+	}
 });
 
 export const renameWorkspaceRoute = createRoute({
 	method: 'patch',
 	path: '/{workspaceId}',
 	tags: ['Workspaces'],
-	summary: 'Rename a workspace (admin)',
-	request: { params: workspaceParams, body: jsonBody(z.object({ name: workspaceNameField })) },
+	summary: 'Rename a workspace or change its settings (admin)',
+	request: {
+		params: workspaceParams,
+		body: jsonBody(
+			z.object({
+				name: workspaceNameField.optional(),
+				closedDealDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days a closed deal stays on the live boards' })
+			})
+		)
+	},
 	responses: {
-		200: jsonResponse(z.object({ workspace: workspaceSchema }), 'Renamed'),
+		200: jsonResponse(z.object({ workspace: workspaceSchema, settings: settingsSchema }), 'Updated'),
 		400: errors[400],
 		401: errors[401],
 		403: errors[403],

@@ -296,3 +296,12 @@ export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clo
 		deal.set('updatedAt', clock.now());
 	});
 }
+
+/**
+ * Puts a deal that was archived off the board back on it, as it was, so it
+ * can be reopened. It goes to the top of its column.
+ */
+export function restoreDeal(doc: Y.Doc, deal: Deal): void {
+	const top = listDealsInStage(doc, deal.stageId)[0];
+	doc.transact(() => boardMaps(doc).deals.set(deal.id, toEntity({ ...deal, rank: rankBetween(null, top?.rank ?? null) })));
+}
