@@ -152,8 +152,9 @@ export async function updatePipeline(
 	pipelineId: string,
 	changes: Partial<{ name: string; mode: PipelineMode; access: 'workspace' | 'members'; archivedAt: Date | null }>
 ): Promise<void> {
-	if (Object.keys(changes).length === 0) return;
-	await db.update(pipelines).set(changes).where(eq(pipelines.id, pipelineId));
+	const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+	if (Object.keys(set).length === 0) return;
+	await db.update(pipelines).set(set).where(eq(pipelines.id, pipelineId));
 }
 
 export interface PipelineMember {

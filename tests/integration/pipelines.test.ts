@@ -69,6 +69,9 @@ describeEachDatabase('pipelines', (database) => {
 		const renamed = await callApi(server.url, 'PATCH', `/api/pipelines/${owner.pipeline.id}`, { token: owner.token, json: { name: 'New business', mode: 'strict' } });
 		expect(renamed.status).toBe(200);
 		expect(renamed.body).toMatchObject({ name: 'New business', mode: 'strict', archived: false, role: 'owner' });
+		const unchanged = await callApi(server.url, 'PATCH', `/api/pipelines/${owner.pipeline.id}`, { token: owner.token, json: {} });
+		expect(unchanged.status).toBe(200);
+		expect(unchanged.body.name).toBe('New business');
 		await eventually(() => readMeta(board.doc)?.name === 'New business', 'the board shows the new name');
 		expect(readMeta(board.doc)?.mode).toBe('strict');
 	});
