@@ -75,9 +75,9 @@ export function generateSampleDeals(input: {
 		const size = random();
 		const valueMinor = Math.round((size < 0.6 ? 1500 + size * 20000 : 15000 + size * 120000) / 50) * 5000;
 		const step = nextSteps[Math.min(nextSteps.length - 1, index + Math.floor(random() * 2))]!;
-		const dueInHours = Math.round(-48 + random() * 24 * 16);
-		const due = new Date(input.now.getTime() + dueInHours * 3600_000);
-		due.setUTCMinutes(random() < 0.5 ? 0 : 30, 0, 0);
+		// Due between two days ago and two weeks ahead, in office hours.
+		const due = new Date(input.now.getTime() + Math.round(-2 + random() * 16) * 24 * 3600_000);
+		due.setUTCHours(8 + Math.floor(random() * 9), random() < 0.5 ? 0 : 30, 0, 0);
 		return {
 			deal: {
 				id: input.newId(),
