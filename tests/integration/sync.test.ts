@@ -317,4 +317,42 @@ describeEachDatabase('live board sync', (database) => {
 		expect(boardMaps(b.doc).tasks.get('only')!.get('done')).toBe(false);
 		await eventually(() => readDeal(b.doc, 'single')!.title === 'Single, renamed', 'the valid rename arrives');
 	});
+
+	it('unloads a room once its last client has left, and loads it again on demand', async () => {
+		server = await startTestServer(database(), 100);
+		const owner = await signUpOwner(server.url);
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		await a.synced();
+		const stage = listStages(a.doc)[0]!.id;
+		createDeal(a.doc, { id: 'kept', title: 'Kept', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('t-kept'), clock);
+		await eventually(() => server!.rooms.loadedCount === 1, 'the room is loaded');
+		a.provider.destroy();
+		await eventually(() => server!.rooms.loadedCount === 0, 'the room unloads after the grace period');
+		const b = connect(server.url, owner.pipeline.id, owner.token);
+		await b.synced();
+		expect(readDeal(b.doc, 'kept')?.title).toBe('Kept');
+		expect(server.rooms.loadedCount).toBe(1);
+	});
+
+	it('filters the deals list by search text, owner and status', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const make = (title: string, ownerId: string) =>
+			callApi(server!.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+				token: owner.token,
+				json: { title, valueMinor: 1, currency: 'EUR', ownerId, firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } }
+			});
+		await make('Northwind 100% renewal', owner.userId);
+		await make('Globex pilot', rep.userId);
+		const list = (query: string) =>
+			callApi(server!.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals?${query}`, { token: owner.token }).then((r) =>
+				r.body.deals.map((d: { title: string }) => d.title)
+			);
+		expect(await list('q=northwind')).toEqual(['Northwind 100% renewal']);
+		expect(await list('q=100%25')).toEqual(['Northwind 100% renewal']);
+		expect(await list('q=_')).toEqual([]);
+		expect(await list(`owner=${rep.userId}`)).toEqual(['Globex pilot']);
+		expect(await list('status=won')).toEqual([]);
+	});
 });
