@@ -30,6 +30,8 @@ export interface AppOptions {
 	loginThrottle?: LoginThrottle;
 	/** How long an unused board stays in memory. */
 	unloadRoomsAfterMs?: number;
+	/** How often live connections are pinged; a peer that misses a pong is dropped. */
+	syncHeartbeatMs?: number;
 	/** The built SPA to serve; omitted in API-only tests and in development. */
 	buildDir?: string;
 }
@@ -67,6 +69,7 @@ export function createVoronka(options: AppOptions) {
 		config: options.config,
 		now,
 		rooms,
+		syncHeartbeatMs: options.syncHeartbeatMs ?? 30_000,
 		loginThrottle: options.loginThrottle ?? new LoginThrottle()
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });

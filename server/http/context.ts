@@ -11,6 +11,7 @@ export interface AppDeps {
 	config: Config;
 	loginThrottle: LoginThrottle;
 	rooms: RoomManager;
+	syncHeartbeatMs: number;
 	now: () => Date;
 }
 

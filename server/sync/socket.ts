@@ -5,7 +5,6 @@ import { decodeClientMessage, type ClientMessage } from './protocol.js';
 import type { Peer, Room } from './room.js';
 import type { RoomManager } from './rooms.js';
 
-const heartbeatMs = 30_000;
 // A client back from a long offline stretch may send a large update; presence is small.
 const maxMessageBytes = 16 * 1024 * 1024;
 const maxAwarenessBytes = 64 * 1024;
@@ -74,9 +73,10 @@ class SocketPeer implements Peer {
 
 /**
  * The websocket side of /sync/<pipelineId>: joins the pipeline's room, relays
- * messages, pings every 30 s and drops a peer that missed a pong.
+ * messages, pings every `heartbeatMs` (30 s in production) and drops a peer
+ * that missed a pong: a dead phone on a train must not hold presence forever.
  */
-export function createSyncHandlers(rooms: RoomManager, pipelineId: string, writer: Writer): WSEvents<WebSocket> {
+export function createSyncHandlers(rooms: RoomManager, pipelineId: string, writer: Writer, heartbeatMs: number): WSEvents<WebSocket> {
 	let peer: SocketPeer | null = null;
 	let heartbeat: NodeJS.Timeout | null = null;
 	return {

@@ -42,7 +42,7 @@ export function mountSync(app: Hono<AppEnv>, upgradeWebSocket: UpgradeWebSocket<
 		authorise,
 		upgradeWebSocket((c) => {
 			const { pipelineId, writer } = c.var.sync!;
-			return createSyncHandlers(c.var.deps.rooms, pipelineId, writer);
+			return createSyncHandlers(c.var.deps.rooms, pipelineId, writer, c.var.deps.syncHeartbeatMs);
 		})
 	);
 }

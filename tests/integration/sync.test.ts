@@ -355,4 +355,20 @@ describeEachDatabase('live board sync', (database) => {
 		expect(await list(`owner=${rep.userId}`)).toEqual(['Globex pilot']);
 		expect(await list('status=won')).toEqual([]);
 	});
+
+	it('drops a peer that stops answering pings, and keeps the ones that answer', async () => {
+		server = await startTestServer(database(), 200, 100);
+		const owner = await signUpOwner(server.url);
+		const healthy = connect(server.url, owner.pipeline.id, owner.token);
+		await healthy.synced();
+		const url = `${server.url.replace('http', 'ws')}/sync/${owner.pipeline.id}?token=${owner.token}`;
+		// A client whose network died: it never answers a ping.
+		const silent = new WebSocket(url, { autoPong: false });
+		const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+		const started = Date.now();
+		expect(await closed).toBe(1006);
+		expect(Date.now() - started).toBeLessThan(2000);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(healthy.provider.wsconnected).toBe(true);
+	});
 });

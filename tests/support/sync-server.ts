@@ -7,8 +7,13 @@ import type { DatabaseHandle } from '../../server/db/client.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { strongPassword, uniqueEmail } from './api-client.js';
 
-export async function startTestServer(database: DatabaseHandle, unloadRoomsAfterMs = 200): Promise<RunningServer> {
-	return startServer({ database, config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), unloadRoomsAfterMs });
+export async function startTestServer(database: DatabaseHandle, unloadRoomsAfterMs = 200, syncHeartbeatMs?: number): Promise<RunningServer> {
+	return startServer({
+		database,
+		config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+		unloadRoomsAfterMs,
+		syncHeartbeatMs
+	});
 }
 
 /** JSON over real HTTP, authenticated with an API token. */
