@@ -69,14 +69,26 @@ export class BoardConnection {
 	refusals = $state<Refusal[]>([]);
 
 	#refusalKey = 0;
+	#destroyed = false;
 	#cleanups: Array<() => void> = [];
 
 	constructor(pipelineId: string, user: PresenceUser) {
 		this.persistence = new IndexeddbPersistence(`voronka-board-${pipelineId}`, this.doc);
-		this.persistence.whenSynced.then(() => (this.loadedLocally = true));
 		this.provider = new WebsocketProvider(`${location.origin.replace(/^http/, 'ws')}/sync`, pipelineId, this.doc, {
 			maxBackoffTime: 5000,
-			connect: navigator.onLine
+			connect: false,
+			// Tabs share the board through the server and IndexedDB. The
+			// BroadcastChannel would re-encode the whole board for every tab on
+			// every connect: hundreds of milliseconds on a board of 5,000 deals.
+			disableBc: true
+		});
+		// Connect once the local copy is loaded: the first sync then asks the
+		// server only for what this device lacks, not for the whole board again.
+		this.persistence.whenSynced.then(() => {
+			if (this.#destroyed) return;
+			this.loadedLocally = true;
+			if (navigator.onLine) this.provider.connect();
+			this.#updateState();
 		});
 		// The server reverts a refused update and says why with the stock auth message.
 		this.provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
@@ -97,6 +109,7 @@ export class BoardConnection {
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		for (const cleanup of this.#cleanups) cleanup();
 		this.provider.awareness.setLocalState(null);
 		this.provider.destroy();
@@ -114,7 +127,7 @@ export class BoardConnection {
 	#updateState(): void {
 		const provider = this.provider;
 		if (provider.wsconnected && provider.synced) this.state = 'live';
-		else if (navigator.onLine && (provider.wsconnected || (provider.wsconnecting && !this.syncedOnce))) this.state = 'syncing';
+		else if (navigator.onLine && (!this.loadedLocally || provider.wsconnected || (provider.wsconnecting && !this.syncedOnce))) this.state = 'syncing';
 		else this.state = 'offline';
 	}
 
@@ -132,7 +145,7 @@ export class BoardConnection {
 			this.#updateState();
 		};
 		const onOnline = () => {
-			provider.connect();
+			if (this.loadedLocally) provider.connect();
 			this.#updateState();
 		};
 		const onPeers = () => this.#readPeers();
