@@ -69,7 +69,8 @@ export function createVoronka(options: AppOptions) {
 		config: options.config,
 		now,
 		rooms,
-		syncHeartbeatMs: options.syncHeartbeatMs ?? 30_000,
+		// A phone that vanished without closing shows as present for at most two beats.
+		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
 		loginThrottle: options.loginThrottle ?? new LoginThrottle()
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });

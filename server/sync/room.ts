@@ -106,7 +106,9 @@ export class Room {
 			const peer = origin as Peer;
 			const controlled = this.peers.get(peer);
 			if (controlled) {
-				for (const id of added) controlled.add(id);
+				// A peer that sends a client's state carries it, also when that client
+				// announced itself on another connection first.
+				for (const id of [...added, ...updated]) controlled.add(id);
 				for (const id of removed) controlled.delete(id);
 			}
 			this.broadcast(encodeAwareness(this.awareness, changed), null);
@@ -123,13 +125,18 @@ export class Room {
 		if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
 	}
 
-	/** Removes a peer and the presence it controlled. */
+	/**
+	 * Removes a peer and the presence it controlled, except presence another
+	 * live connection now carries: a client that reconnected before its old
+	 * socket closed keeps showing.
+	 */
 	leave(peer: Peer): void {
 		const controlled = this.peers.get(peer);
 		this.peers.delete(peer);
-		if (controlled && controlled.size > 0) {
-			awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
-		}
+		if (!controlled || controlled.size === 0) return;
+		const stillLive = new Set([...this.peers.values()].flatMap((ids) => [...ids]));
+		const gone = [...controlled].filter((id) => !stillLive.has(id));
+		if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
 	}
 
 	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {

@@ -73,7 +73,7 @@ class SocketPeer implements Peer {
 
 /**
  * The websocket side of /sync/<pipelineId>: joins the pipeline's room, relays
- * messages, pings every `heartbeatMs` (30 s in production) and drops a peer
+ * messages, pings every `heartbeatMs` (10 s in production) and drops a peer
  * that missed a pong: a dead phone on a train must not hold presence forever.
  */
 export function createSyncHandlers(rooms: RoomManager, pipelineId: string, writer: Writer, heartbeatMs: number): WSEvents<WebSocket> {

@@ -371,4 +371,28 @@ describeEachDatabase('live board sync', (database) => {
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(healthy.provider.wsconnected).toBe(true);
 	});
+
+	it('keeps the presence of a client that reconnected before its old connection closed', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const watcher = connect(server.url, owner.pipeline.id, owner.token);
+		const mover = connect(server.url, owner.pipeline.id, owner.token);
+		await Promise.all([watcher.synced(), mover.synced()]);
+		mover.provider.awareness.setLocalStateField('user', { name: 'Mo' });
+		await eventually(() => watcher.provider.awareness.getStates().has(mover.doc.clientID), 'watcher sees Mo');
+		const oldSocket = mover.provider.ws!;
+		// The same document reconnects on a second connection, then the old socket closes late.
+		const second = connect(server.url, owner.pipeline.id, owner.token, mover.doc);
+		await second.synced();
+		second.provider.awareness.setLocalStateField('user', { name: 'Mo' });
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const removals: number[] = [];
+		watcher.provider.awareness.on('change', ({ removed }: { removed: number[] }) => removals.push(...removed));
+		mover.provider.shouldConnect = false;
+		oldSocket.close();
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		// Not even a flicker: the watcher never saw Mo leave.
+		expect(removals).not.toContain(mover.doc.clientID);
+		expect(watcher.provider.awareness.getStates().has(mover.doc.clientID)).toBe(true);
+	});
 });
