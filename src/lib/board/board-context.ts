@@ -1,14 +1,21 @@
 import { getContext, setContext } from 'svelte';
 import type { BoardConnection } from './board-connection.svelte';
 import type { BoardStore } from './board-store.svelte';
-import type { BoardDrag } from './drag.svelte';
+import type { BoardDrag, StageDrag } from './drag.svelte';
 
 /** What every part of one open board shares. */
 export interface BoardContext {
 	store: BoardStore;
 	connection: BoardConnection;
 	drag: BoardDrag;
+	stageDrag: StageDrag;
 	meId: string;
+	/** The deal page a card opens. */
+	dealHref: (dealId: string) => string;
+	/** A pointerdown on a column header: managers drag the stage to a new place. */
+	startStageDrag: (event: PointerEvent, stageId: string) => void;
+	/** Moves a stage one place left or right among the open stages (keyboard). */
+	stepStage: (stageId: string, step: -1 | 1) => void;
 	canWrite: () => boolean;
 	canEditStages: () => boolean;
 	ownerName: (userId: string) => string;

@@ -129,3 +129,28 @@ export function followPointer(down: PointerEvent, callbacks: PointerDragCallback
 	window.addEventListener('keydown', onKey, true);
 	window.addEventListener('touchmove', onTouchMove, { passive: false });
 }
+
+/** The stage whose column is being dragged by its header, and where it would land. */
+export class StageDrag {
+	stageId = $state<string | null>(null);
+	/** Position among the other open stages, 0 for first. */
+	index = $state(0);
+	x = $state(0);
+	y = $state(0);
+	grabX = 0;
+	grabY = 0;
+	width = $state(272);
+
+	get active(): boolean {
+		return this.stageId !== null;
+	}
+
+	begin(stageId: string, index: number): void {
+		this.stageId = stageId;
+		this.index = index;
+	}
+
+	end(): void {
+		this.stageId = null;
+	}
+}

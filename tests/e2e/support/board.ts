@@ -122,3 +122,35 @@ export async function dragWithMouse(page: Page, dealId: string, stageName: strin
 	await page.mouse.move(to.x + to.width / 2, to.y + 24, { steps: 12 });
 	await page.mouse.up();
 }
+
+/** The open stages' names in the order the board shows them. */
+export async function stageOrder(page: Page): Promise<string[]> {
+	return page.locator('[data-drop-stage] h2').allTextContents().then((names) => names.map((name) => name.trim()));
+}
+
+export async function waitForStageOrder(page: Page, names: string[], timeoutMs = 8000): Promise<void> {
+	await page.waitForFunction(
+		(expected) => [...document.querySelectorAll('[data-drop-stage] h2')].map((h) => h.textContent?.trim()).join('|') === expected,
+		names.join('|'),
+		{ timeout: timeoutMs }
+	);
+}
+
+/**
+ * Drags a column by its header with real mouse moves until the pointer is
+ * just inside the left edge of another column, so it lands before it. Calls
+ * `whileHeld` before letting go (to look at the drop indicator).
+ */
+export async function dragStageBefore(page: Page, stageName: string, beforeName: string, whileHeld?: () => Promise<void>): Promise<void> {
+	const from = await column(page, stageName).getByRole('heading', { name: stageName, exact: true }).boundingBox();
+	const to = await column(page, beforeName).boundingBox();
+	if (!from || !to) throw new Error('column header not on screen');
+	const startX = from.x + Math.min(20, from.width / 2);
+	const startY = from.y + from.height / 2;
+	await page.mouse.move(startX, startY);
+	await page.mouse.down();
+	await page.mouse.move(startX + 10, startY + 4, { steps: 2 });
+	await page.mouse.move(to.x + 12, startY + 30, { steps: 14 });
+	await whileHeld?.();
+	await page.mouse.up();
+}
