@@ -204,6 +204,7 @@ export const dealsProjection = pgTable(
 		source: text('source').notNull(),
 		status: text('status').notNull(),
 		lostReason: text('lost_reason'),
+		lostNote: text('lost_note'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 		closedAt: timestamp('closed_at', { withTimezone: true }),

@@ -100,6 +100,7 @@ export function toBoardDeal(row: DealRow): Deal {
 		source: row.source as Deal['source'],
 		status: row.status as Deal['status'],
 		lostReason: row.lostReason ?? undefined,
+		lostNote: row.lostNote ?? undefined,
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 		closedAt: row.closedAt?.toISOString()

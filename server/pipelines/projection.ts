@@ -22,7 +22,7 @@ function fromExcluded(table: PgTable, columns: string[]) {
 
 const dealColumns = [
 	'title', 'valueMinor', 'currency', 'stageId', 'rank', 'ownerId', 'contactId', 'companyId',
-	'source', 'status', 'lostReason', 'createdAt', 'updatedAt', 'closedAt'
+	'source', 'status', 'lostReason', 'lostNote', 'createdAt', 'updatedAt', 'closedAt'
 ];
 const taskColumns = ['dealId', 'type', 'title', 'dueAt', 'assigneeId', 'done', 'doneAt', 'auto'];
 
@@ -69,6 +69,7 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 			source: deal.source,
 			status: deal.status,
 			lostReason: deal.lostReason ?? null,
+			lostNote: deal.lostNote ?? null,
 			createdAt: new Date(deal.createdAt),
 			updatedAt: new Date(deal.updatedAt),
 			closedAt: deal.closedAt ? new Date(deal.closedAt) : null,

@@ -62,16 +62,21 @@ describeEachDatabase('working deals through the API', (database) => {
 		expect((await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'lost', reason: 'Bad vibes' })).status).toBe(422);
 		const lost = await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'lost', reason: 'No budget', note: 'Frozen until Q3' });
 		expect(lost.status).toBe(200);
-		expect(lost.body.deal).toMatchObject({ status: 'lost', lostReason: 'No budget — Frozen until Q3' });
+		expect(lost.body.deal).toMatchObject({ status: 'lost', lostReason: 'No budget', lostNote: 'Frozen until Q3' });
 		expect(lost.body.deal.closedAt).not.toBeNull();
 
 		expect((await api('POST', `/api/deals/${deal.id}/reopen`, {})).status).toBe(422);
 		const reopened = await api('POST', `/api/deals/${deal.id}/reopen`, { task: { type: 'call', title: 'Check Q3 budget', dueAt: '2030-07-01T09:00:00Z' } });
 		expect(reopened.status).toBe(200);
-		expect(reopened.body.deal).toMatchObject({ status: 'open', lostReason: null, closedAt: null });
+		expect(reopened.body.deal).toMatchObject({ status: 'open', lostReason: null, lostNote: null, closedAt: null });
 		expect(reopened.body.task).toMatchObject({ title: 'Check Q3 budget', done: false });
-		const won = await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'won' });
+		const other = await newDeal('Other');
+		const foreignTask = await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'won', completeTaskIds: [other.task.id] });
+		expect(foreignTask.status).toBe(422);
+		const won = await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'won', completeTaskIds: [reopened.body.task.id] });
 		expect(won.body.deal.status).toBe('won');
+		const page = await api('GET', `/api/deals/${deal.id}`);
+		expect(page.body.tasks.find((t: { id: string }) => t.id === reopened.body.task.id).done).toBe(true);
 	});
 
 	it('moves only to the next stage of a strict pipeline, with its required fields', async () => {

@@ -4,6 +4,7 @@ import {
 	closeDeal,
 	moveDeal,
 	readDeal,
+	readTask,
 	reassignDeal,
 	reopenDeal,
 	restoreDeal,
@@ -112,8 +113,7 @@ const router = createRouter()
 	.openapi(routes.closeDealRoute, async (c) => {
 		const { dealId } = c.req.valid('param');
 		const access = await requireDeal(c, dealId, 'rep');
-		const { outcome, reason, note } = c.req.valid('json');
-		let lostReason: string | undefined;
+		const { outcome, reason, note, completeTaskIds = [] } = c.req.valid('json');
 		if (outcome === 'lost') {
 			const known = (await listLostReasons(c.var.deps.db, access.workspaceId)).map((entry) => entry.label);
 			// With an empty list any reason is accepted; otherwise it must be one of the list.
@@ -122,9 +122,16 @@ const router = createRouter()
 					{ path: 'reason', message: 'Not one of the workspace’s lost reasons.' }
 				]);
 			}
-			lostReason = note ? `${reason} — ${note}` : reason;
 		}
-		await changeDeal(c, dealId, access, (doc) => closeDeal(doc, dealId, outcome, lostReason, access.clock));
+		await changeDeal(c, dealId, access, (doc) => {
+			const foreign = completeTaskIds.filter((taskId) => readTask(doc, taskId)?.dealId !== dealId);
+			if (foreign.length > 0) {
+				throw unprocessable('unknown_task', `completeTaskIds: ${foreign.join(', ')} are not tasks of this deal.`, [
+					{ path: 'completeTaskIds', message: 'Every id must be a task of this deal.' }
+				]);
+			}
+			closeDeal(doc, dealId, outcome, { reason, note }, access.clock, completeTaskIds);
+		});
 		return c.json({ deal: await dealJson(c, dealId) }, 200);
 	})
 	.openapi(routes.reopenDealRoute, async (c) => {

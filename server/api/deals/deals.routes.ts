@@ -32,6 +32,7 @@ const dealJson = z
 		source: z.string(),
 		status: z.enum(dealStatuses),
 		lostReason: z.string().nullable(),
+		lostNote: z.string().nullable(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
@@ -122,7 +123,12 @@ export const closeDealRoute = createRoute({
 				.object({
 					outcome: z.enum(['won', 'lost']),
 					reason: z.string().trim().min(1).max(100).optional(),
-					note: z.string().trim().max(380).optional()
+					note: z.string().trim().max(500).optional(),
+					completeTaskIds: z
+						.array(idParam)
+						.max(100)
+						.optional()
+						.openapi({ description: 'Tasks of the deal to mark done in the same step' })
 				})
 				.refine((body) => body.outcome === 'won' || body.reason !== undefined, {
 					message: 'Say why the deal was lost.',

@@ -128,6 +128,7 @@ const dealRowJson = z
 		source: z.string(),
 		status: z.enum(dealStatuses),
 		lostReason: z.string().nullable(),
+		lostNote: z.string().nullable(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),

@@ -15,8 +15,9 @@ export function moveDeal(dealId: string, stageId: string) {
 	return call(deals.move.$post({ param: { dealId }, json: { stageId } }));
 }
 
-export function closeDeal(dealId: string, outcome: 'won' | 'lost', reason?: string, note?: string) {
-	return call(deals.close.$post({ param: { dealId }, json: { outcome, reason, note: note?.trim() || undefined } }));
+/** Closes the deal; `completeTaskIds` are marked done in the same step, so no state ever breaks a rule. */
+export function closeDeal(dealId: string, outcome: 'won' | 'lost', reason?: string, note?: string, completeTaskIds: string[] = []) {
+	return call(deals.close.$post({ param: { dealId }, json: { outcome, reason, note: note?.trim() || undefined, completeTaskIds } }));
 }
 
 export function reopenDeal(dealId: string, task: NewTask) {

@@ -257,17 +257,36 @@ export function setTaskDone(doc: Y.Doc, taskId: string, done: boolean, clock: Cl
 	return created;
 }
 
-/** Closes a deal as won, or as lost with a reason; it stays where it was in the funnel. */
-export function closeDeal(doc: Y.Doc, dealId: string, outcome: 'won' | 'lost', lostReason: string | undefined, clock: Clock): void {
-	const deal = boardMaps(doc).deals.get(dealId);
+/**
+ * Closes a deal as won, or as lost with a reason (and a note); it stays where
+ * it was in the funnel. `completeTaskIds` are marked done in the same step.
+ */
+export function closeDeal(
+	doc: Y.Doc,
+	dealId: string,
+	outcome: 'won' | 'lost',
+	lost: { reason?: string; note?: string },
+	clock: Clock,
+	completeTaskIds: string[] = []
+): void {
+	const { deals, tasks } = boardMaps(doc);
+	const deal = deals.get(dealId);
 	if (!deal) throw new Error(`Unknown deal ${dealId}`);
 	const now = clock.now();
 	doc.transact(() => {
 		deal.set('status', outcome);
 		deal.set('closedAt', now);
 		deal.set('updatedAt', now);
-		if (outcome === 'lost' && lostReason) deal.set('lostReason', lostReason);
-		else deal.delete('lostReason');
+		for (const [key, value] of [['lostReason', lost.reason], ['lostNote', lost.note]] as const) {
+			if (outcome === 'lost' && value) deal.set(key, value);
+			else deal.delete(key);
+		}
+		for (const taskId of completeTaskIds) {
+			const task = tasks.get(taskId);
+			if (task?.get('dealId') !== dealId) throw new Error(`Task ${taskId} is not a task of deal ${dealId}`);
+			task.set('done', true);
+			task.set('doneAt', now);
+		}
 	});
 }
 
@@ -280,6 +299,7 @@ export function reopenDeal(doc: Y.Doc, dealId: string, task: NewTask, clock: Clo
 		deal.set('status', 'open');
 		deal.delete('closedAt');
 		deal.delete('lostReason');
+		deal.delete('lostNote');
 		deal.set('updatedAt', clock.now());
 		created = addTask(doc, dealId, task);
 	});

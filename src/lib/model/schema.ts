@@ -60,6 +60,8 @@ export interface Deal {
 	source: DealSource;
 	status: DealStatus;
 	lostReason?: string;
+	/** Free text beside the lost reason, e.g. "frozen until Q3". */
+	lostNote?: string;
 	createdAt: string;
 	updatedAt: string;
 	closedAt?: string;

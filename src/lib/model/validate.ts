@@ -46,6 +46,7 @@ export const dealSchema = z.strictObject({
 	source: z.enum(dealSources),
 	status: z.enum(dealStatuses),
 	lostReason: z.string().max(limits.lostReasonLength).optional(),
+	lostNote: z.string().max(limits.lostReasonLength).optional(),
 	createdAt: isoTime,
 	updatedAt: isoTime,
 	closedAt: isoTime.optional()
