@@ -1,3 +1,4 @@
+/** Pipeline shapes from the API and their labels, shared by the deals and pipelines pages. */
 import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
 
@@ -10,9 +11,6 @@ export type PipelineStage = PipelineDetail['stages'][number];
 export type PipelineMode = PipelineDetail['mode'];
 export type PipelineAccess = PipelineDetail['access'];
 export type PipelineMember = InferResponseType<PipelineApi['members']['$get'], 200>['members'][number];
-
-// The role checks moved to $lib/roles; this re-export only serves settings/+page.svelte until it imports them from there.
-export { canManagePipelines, canWorkDeals, seesEveryPipeline } from '$lib/roles';
 
 export const modeLabels: Record<PipelineMode, string> = {
 	strict: 'Strict',
