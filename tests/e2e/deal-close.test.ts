@@ -46,8 +46,8 @@ describeWithBrowser('closing a deal', () => {
 		const outcome = page.getByTestId('deal-outcome');
 		await expect.poll(() => outcome.textContent()).toContain('Chose a competitor');
 		await expect(outcome.textContent()).resolves.toContain('Went with Hooli');
-		const closed = (await (await page.request.get(`/api/deals/${dealId}`)).json()) as { deal: { status: string; lostReason: string }; tasks: { done: boolean }[] };
-		expect(closed.deal).toMatchObject({ status: 'lost', lostReason: 'Chose a competitor — Went with Hooli' });
+		const closed = (await (await page.request.get(`/api/deals/${dealId}`)).json()) as { deal: { status: string; lostReason: string; lostNote: string }; tasks: { done: boolean }[] };
+		expect(closed.deal).toMatchObject({ status: 'lost', lostReason: 'Chose a competitor', lostNote: 'Went with Hooli' });
 		expect(closed.tasks.every((task) => task.done)).toBe(true);
 
 		// Reopening asks for the next task.
@@ -61,7 +61,7 @@ describeWithBrowser('closing a deal', () => {
 
 		await expect.poll(() => page.getByTestId('deal-status').textContent()).toBe('Open');
 		await expect.poll(() => page.getByTestId('task').filter({ hasText: 'Check in after their trial' }).getAttribute('data-done')).toBe('false');
-		const reopened = (await (await page.request.get(`/api/deals/${dealId}`)).json()) as { deal: { status: string; lostReason: string | null } };
-		expect(reopened.deal).toMatchObject({ status: 'open', lostReason: null });
+		const reopened = (await (await page.request.get(`/api/deals/${dealId}`)).json()) as { deal: { status: string; lostReason: string | null; lostNote: string | null } };
+		expect(reopened.deal).toMatchObject({ status: 'open', lostReason: null, lostNote: null });
 	});
 });
