@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { BoardConnection } from './board-connection.svelte';
 import type { BoardStore } from './board-store.svelte';
 import type { BoardDrag, StageDrag } from './drag.svelte';
+import type { Deal, Task } from '$lib/model';
 
 /** What every part of one open board shares. */
 export interface BoardContext {
@@ -19,6 +20,8 @@ export interface BoardContext {
 	canWrite: () => boolean;
 	canEditStages: () => boolean;
 	ownerName: (userId: string) => string;
+	/** Marks a task of the deal done; the last open one asks what happens next first. */
+	completeTask: (task: Task, deal: Deal) => void;
 	/** Minute-precision "now" for overdue and rotting marks. */
 	now: () => number;
 }

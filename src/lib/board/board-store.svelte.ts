@@ -123,6 +123,14 @@ export class BoardStore {
 		return next;
 	}
 
+	/** How many tasks of the deal are still open. */
+	openTaskCount(dealId: string): number {
+		void this.version;
+		let count = 0;
+		for (const taskId of this.#tasksOfDeal.get(dealId) ?? []) if (this.#tasks.get(taskId)?.done === false) count++;
+		return count;
+	}
+
 	/** The deal a task belongs to, to show a refusal about a task on its card. */
 	dealOfTask(taskId: string): string | undefined {
 		return this.#tasks.get(taskId)?.dealId;
