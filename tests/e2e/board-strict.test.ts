@@ -72,6 +72,7 @@ describeWithBrowser('a strict pipeline on the board', () => {
 		await dragWithMouse(page, dealId, 'Qualified');
 		expect(await columnOf(page, dealId)).toBe('New lead');
 		await expect(card(page, dealId).getByRole('alert').textContent()).resolves.toContain('"Qualified" needs a value');
+		if (shots) await card(page, dealId).screenshot({ path: `${shots}/strict-refusal-card.png` });
 
 		// Nor by keyboard.
 		await card(page, dealId).focus();
