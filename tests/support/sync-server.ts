@@ -7,12 +7,18 @@ import type { DatabaseHandle } from '../../server/db/client.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { strongPassword, uniqueEmail } from './api-client.js';
 
-export async function startTestServer(database: DatabaseHandle, unloadRoomsAfterMs = 200, syncHeartbeatMs?: number): Promise<RunningServer> {
+export async function startTestServer(
+	database: DatabaseHandle,
+	unloadRoomsAfterMs = 200,
+	syncHeartbeatMs?: number,
+	buildDir?: string
+): Promise<RunningServer> {
 	return startServer({
 		database,
 		config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
 		unloadRoomsAfterMs,
-		syncHeartbeatMs
+		syncHeartbeatMs,
+		buildDir
 	});
 }
 
