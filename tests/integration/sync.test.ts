@@ -326,6 +326,11 @@ describeEachDatabase('live board sync', (database) => {
 		const stage = listStages(a.doc)[0]!.id;
 		createDeal(a.doc, { id: 'kept', title: 'Kept', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: owner.userId }, firstTask('t-kept'), clock);
 		await eventually(() => server!.rooms.loadedCount === 1, 'the room is loaded');
+		// The deal must have reached the server before its only client goes away.
+		await eventually(async () => {
+			const list = await callApi(server!.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals`, { token: owner.token });
+			return list.body.total === 1;
+		}, 'the server has the deal');
 		a.provider.destroy();
 		await eventually(() => server!.rooms.loadedCount === 0, 'the room unloads after the grace period');
 		const b = connect(server.url, owner.pipeline.id, owner.token);
