@@ -87,9 +87,23 @@ export function loginPath(next: string): string {
 	return `/login?next=${encodeURIComponent(next)}`;
 }
 
+// While the user logs out on purpose, the 401s of the page they leave must not
+// race the way to /login with a "come back here" redirect of their own.
+let leaving = false;
+
+/** Runs a deliberate log-out: no 401 meanwhile turns into a redirect. */
+export async function whileLeaving(steps: () => Promise<void>): Promise<void> {
+	leaving = true;
+	try {
+		await steps();
+	} finally {
+		leaving = false;
+	}
+}
+
 function redirectToLogin(): void {
 	const here = location.pathname + location.search;
-	if (location.pathname === '/login') return;
+	if (leaving || location.pathname === '/login') return;
 	void goto(loginPath(here), { replaceState: true });
 }
 
