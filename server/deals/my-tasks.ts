@@ -1,25 +1,59 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { dealsProjection, pipelines, tasksProjection } from '../db/schema.js';
+import { canSeePipeline } from '../pipelines/pipeline.js';
+import type { Role } from '../workspaces/roles.js';
 
-/** The open tasks assigned to a user in a workspace, soonest first, with their deal. */
-export function listOpenTasksOfUser(db: Database, workspaceId: string, userId: string) {
+export interface TaskOwner {
+	workspaceId: string;
+	userId: string;
+	role: Role;
+}
+
+const columns = {
+	id: tasksProjection.id,
+	type: tasksProjection.type,
+	title: tasksProjection.title,
+	dueAt: tasksProjection.dueAt,
+	doneAt: tasksProjection.doneAt,
+	assigneeId: tasksProjection.assigneeId,
+	auto: tasksProjection.auto,
+	dealId: dealsProjection.id,
+	dealTitle: dealsProjection.title,
+	dealStatus: dealsProjection.status,
+	pipelineId: pipelines.id,
+	pipelineName: pipelines.name
+};
+
+/**
+ * A user's tasks on the live pipelines they may open: a task on an archived
+ * pipeline, or on one they were taken off, is not theirs to work any more.
+ */
+function selectTasksOf(db: Database, owner: TaskOwner, condition: SQL) {
 	return db
-		.select({
-			id: tasksProjection.id,
-			type: tasksProjection.type,
-			title: tasksProjection.title,
-			dueAt: tasksProjection.dueAt,
-			auto: tasksProjection.auto,
-			dealId: dealsProjection.id,
-			dealTitle: dealsProjection.title,
-			dealStatus: dealsProjection.status,
-			pipelineId: pipelines.id,
-			pipelineName: pipelines.name
-		})
+		.select(columns)
 		.from(tasksProjection)
 		.innerJoin(dealsProjection, eq(dealsProjection.id, tasksProjection.dealId))
 		.innerJoin(pipelines, eq(pipelines.id, tasksProjection.pipelineId))
-		.where(and(eq(tasksProjection.assigneeId, userId), eq(tasksProjection.done, false), eq(pipelines.workspaceId, workspaceId)))
-		.orderBy(asc(tasksProjection.dueAt), asc(tasksProjection.id));
+		.where(
+			and(
+				eq(tasksProjection.assigneeId, owner.userId),
+				condition,
+				eq(pipelines.workspaceId, owner.workspaceId),
+				isNull(pipelines.archivedAt),
+				canSeePipeline(db, owner.userId, owner.role)
+			)
+		);
+}
+
+/** The open tasks assigned to a user in a workspace, soonest first, with their deal. */
+export function listOpenTasksOfUser(db: Database, owner: TaskOwner) {
+	return selectTasksOf(db, owner, eq(tasksProjection.done, false)).orderBy(asc(tasksProjection.dueAt), asc(tasksProjection.id));
+}
+
+/** The tasks a user completed since `since`, newest first: the ones they may want to reopen. */
+export function listRecentlyDoneTasksOfUser(db: Database, owner: TaskOwner, since: Date, limit = 50) {
+	return selectTasksOf(db, owner, and(eq(tasksProjection.done, true), gte(tasksProjection.doneAt, since))!)
+		.orderBy(desc(tasksProjection.doneAt), asc(tasksProjection.id))
+		.limit(limit);
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
 import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
@@ -79,6 +79,18 @@ export function toStageRow(stage: Stage) {
  * Pipelines of a workspace the user may see, with their stages in board
  * order: the active ones, or with `archived` the archived ones.
  */
+/**
+ * The SQL condition on `pipelines` for "this user may open it": open to the
+ * whole workspace, or listed among its members (owners and admins see all).
+ */
+export function canSeePipeline(db: Database, userId: string, role: Role): SQL | undefined {
+	if (hasRoleAtLeast(role, 'admin')) return undefined;
+	return or(
+		eq(pipelines.access, 'workspace'),
+		inArray(pipelines.id, db.select({ id: pipelineMembers.pipelineId }).from(pipelineMembers).where(eq(pipelineMembers.userId, userId)))
+	);
+}
+
 export async function listVisiblePipelines(
 	db: Database,
 	workspaceId: string,
@@ -86,7 +98,6 @@ export async function listVisiblePipelines(
 	role: Role,
 	options: { archived?: boolean } = {}
 ): Promise<PipelineSummary[]> {
-	const seesAll = hasRoleAtLeast(role, 'admin');
 	const rows = await db
 		.select({ id: pipelines.id, name: pipelines.name, mode: pipelines.mode, access: pipelines.access, archivedAt: pipelines.archivedAt })
 		.from(pipelines)
@@ -94,15 +105,7 @@ export async function listVisiblePipelines(
 			and(
 				eq(pipelines.workspaceId, workspaceId),
 				options.archived ? isNotNull(pipelines.archivedAt) : isNull(pipelines.archivedAt),
-				seesAll
-					? undefined
-					: or(
-							eq(pipelines.access, 'workspace'),
-							inArray(
-								pipelines.id,
-								db.select({ id: pipelineMembers.pipelineId }).from(pipelineMembers).where(eq(pipelineMembers.userId, userId))
-							)
-						)
+				canSeePipeline(db, userId, role)
 			)
 		)
 		.orderBy(asc(pipelines.position), asc(pipelines.createdAt));

@@ -156,6 +156,45 @@ describeEachDatabase('working deals through the API', (database) => {
 		expect((await api('PUT', `/api/workspaces/${owner.workspaceId}/lost-reasons`, { labels: ['Price', 'price'] })).status).toBe(422);
 	});
 
+	it('offers what I completed in the last day for reopening, and only tasks of pipelines I may open', async () => {
+		const { owner, api, newDeal } = await setUp();
+		const rep = await addMember(server!.url, owner.token, owner.workspaceId, 'rep');
+		const mine = (token = owner.token) => api('GET', `/api/workspaces/${owner.workspaceId}/my-tasks`, undefined, token);
+
+		const { deal, task } = await newDeal('Two steps');
+		await api('POST', `/api/deals/${deal.id}/tasks`, { type: 'email', title: 'Send the offer', dueAt: '2030-01-02T10:00:00Z' });
+		expect((await api('PATCH', `/api/tasks/${task.id}`, { done: true })).status).toBe(200);
+		const afterDone = await mine();
+		expect(afterDone.body.tasks.map((t: { title: string }) => t.title)).toEqual(['Send the offer']);
+		expect(afterDone.body.done).toHaveLength(1);
+		expect(afterDone.body.done[0]).toMatchObject({ id: task.id, title: 'Call back', overdue: false, assigneeId: owner.userId });
+		expect(Date.parse(afterDone.body.done[0].doneAt)).toBeGreaterThan(Date.now() - 60_000);
+		expect((await api('PATCH', `/api/tasks/${task.id}`, { done: false })).status).toBe(200);
+		const afterReopen = await mine();
+		expect(afterReopen.body.done).toEqual([]);
+		expect(afterReopen.body.tasks.map((t: { title: string; doneAt: string | null }) => [t.title, t.doneAt])).toEqual([
+			['Call back', null],
+			['Send the offer', null]
+		]);
+
+		// A task on a members-only pipeline leaves the rep's list when they are taken off it.
+		const created = await api('POST', `/api/workspaces/${owner.workspaceId}/pipelines`, { name: 'Renewals' });
+		const renewals = created.body as { id: string };
+		const { task: renewal } = await newDeal('Renewal', undefined, renewals.id);
+		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { assigneeId: rep.userId })).status).toBe(200);
+		expect((await mine(rep.token)).body.tasks.map((t: { title: string }) => t.title)).toEqual(['Call back']);
+		expect((await api('PUT', `/api/pipelines/${renewals.id}/members`, { userIds: [] })).status).toBe(200);
+		expect((await api('PATCH', `/api/pipelines/${renewals.id}`, { access: 'members' })).status).toBe(200);
+		expect((await mine(rep.token)).body.tasks).toEqual([]);
+
+		// An archived pipeline's tasks are nobody's work any more, the owner's neither.
+		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { assigneeId: owner.userId })).status).toBe(200);
+		expect((await mine()).body.tasks.map((t: { title: string }) => t.title)).toContain('Call back');
+		expect((await mine()).body.tasks).toHaveLength(3);
+		expect((await api('PATCH', `/api/pipelines/${renewals.id}`, { archived: true })).status).toBe(200);
+		expect((await mine()).body.tasks.map((t: { deal: { title: string } }) => t.deal.title)).toEqual(['Two steps', 'Two steps']);
+	});
+
 	it('takes closed deals off the board after the workspace’s days, keeps them findable, and reopens them onto it', async () => {
 		const { owner, api, newDeal } = await setUp();
 		const settings = await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { closedDealDays: 3 });

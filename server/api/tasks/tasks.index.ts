@@ -1,13 +1,17 @@
 import { readTask, setTaskDone, updateTask } from '../../../src/lib/model/index.js';
+import type { TaskType } from '../../../src/lib/model/schema.js';
 import { generateId } from '../../auth/tokens.js';
 import { findTaskPipeline } from '../../deals/deal-lookup.js';
-import { listOpenTasksOfUser } from '../../deals/my-tasks.js';
+import { listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listLostReasons, replaceLostReasons } from '../../workspaces/lost-reasons.js';
 import { assertMember, changeBoard } from '../board-change.js';
 import * as routes from './tasks.routes.js';
+
+/** How far back "My tasks" offers a completed task for reopening. */
+const recentlyDoneMs = 24 * 60 * 60 * 1000;
 
 const router = createRouter()
 	.openapi(routes.updateTaskRoute, async (c) => {
@@ -34,20 +38,27 @@ const router = createRouter()
 	})
 	.openapi(routes.myTasksRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
-		const { user } = requireAuth(c);
+		const owner = { workspaceId: workspace.id, userId: requireAuth(c).user.id, role: workspace.role };
+		const { db } = c.var.deps;
 		const now = c.var.deps.now().getTime();
-		const rows = await listOpenTasksOfUser(c.var.deps.db, workspace.id, user.id);
-		const tasks = rows.map((row) => ({
+		const [open, done] = await Promise.all([
+			listOpenTasksOfUser(db, owner),
+			listRecentlyDoneTasksOfUser(db, owner, new Date(now - recentlyDoneMs))
+		]);
+		const toJson = (row: (typeof open)[number]) => ({
 			id: row.id,
-			type: row.type as 'call' | 'meeting' | 'email' | 'todo',
+			type: row.type as TaskType,
 			title: row.title,
 			dueAt: row.dueAt.toISOString(),
+			doneAt: row.doneAt?.toISOString() ?? null,
+			assigneeId: row.assigneeId,
 			auto: row.auto,
-			overdue: row.dueAt.getTime() < now,
+			overdue: row.doneAt === null && row.dueAt.getTime() < now,
 			deal: { id: row.dealId, title: row.dealTitle, status: row.dealStatus },
 			pipeline: { id: row.pipelineId, name: row.pipelineName }
-		}));
-		return c.json({ tasks, overdue: tasks.filter((task) => task.overdue).length }, 200);
+		});
+		const tasks = open.map(toJson);
+		return c.json({ tasks, overdue: tasks.filter((task) => task.overdue).length, done: done.map(toJson) }, 200);
 	})
 	.openapi(routes.listLostReasonsRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);

@@ -47,6 +47,8 @@ const myTask = z.object({
 	type: z.enum(taskTypes),
 	title: z.string(),
 	dueAt: z.string(),
+	doneAt: z.string().nullable(),
+	assigneeId: z.string(),
 	auto: z.boolean(),
 	overdue: z.boolean(),
 	deal: z.object({ id: z.string(), title: z.string(), status: z.string() }),
@@ -57,10 +59,13 @@ export const myTasksRoute = createRoute({
 	method: 'get',
 	path: '/workspaces/{workspaceId}/my-tasks',
 	tags: ['Tasks'],
-	summary: 'The caller’s open tasks across the workspace’s pipelines, soonest first, and how many are overdue',
+	summary: 'The caller’s open tasks across the pipelines they may open, soonest first, how many are overdue, and the ones they completed in the last 24 hours',
 	request: { params: z.object({ workspaceId: idParam }) },
 	responses: {
-		200: jsonResponse(z.object({ tasks: z.array(myTask), overdue: z.number() }), 'Open tasks'),
+		200: jsonResponse(
+			z.object({ tasks: z.array(myTask), overdue: z.number(), done: z.array(myTask) }).openapi('MyTasks'),
+			'Open tasks, and the recently done ones newest first'
+		),
 		401: errors[401],
 		404: errors[404]
 	}
