@@ -4,6 +4,7 @@ import { boardMaps } from '../../src/lib/model/board.js';
 import type { Violation } from '../../src/lib/model/validate.js';
 import type { Database } from '../db/client.js';
 import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.js';
+import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEntity } from '../rules/keep-valid.js';
 import { addRepairTask, findUnseenCompletions, learnState, type KnownState } from '../rules/repair.js';
 import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
 import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
@@ -159,23 +160,52 @@ export class Room {
 	 * peer is told why, and its other (earlier or later) edits are untouched.
 	 */
 	applyPeerUpdate(peer: Peer, update: Uint8Array): Violation[] {
-		const repairs: string[] = [];
-		const violations = this.applyChecked(peer.writer, peer, () => Y.applyUpdate(this.doc, update, peer), (found) =>
+		const repairs = new Set<string>();
+		const excuse = (found: Violation[]) =>
 			found.filter((violation) => {
 				const repairable = violation.rule === 'deal-without-task' && this.isUnseenMerge(peer, violation.id, update);
-				if (repairable) repairs.push(violation.id);
+				if (repairable) repairs.add(violation.id);
 				return !repairable;
-			})
+			});
+		let touched: TouchedEntity[] = [];
+		const violations = this.applyChecked(
+			peer.writer,
+			peer,
+			() => Y.applyUpdate(this.doc, update, peer),
+			excuse,
+			(changes) => (touched = readTouchedEntities(this.doc, changes, this.taskIndex))
 		);
 		peer.known ??= new Map();
 		learnState(peer.known, Y.parseUpdateMeta(update).to);
-		if (violations.length > 0) {
-			const first = violations[0]!;
-			peer.send(encodeRefusal({ type: 'refused', rule: first.rule, entity: first.entity, id: first.id, message: first.message }));
-		} else if (repairs.length > 0) {
-			this.repairDeals(repairs);
+		const refused = violations.length > 0 ? this.keepValidPart(peer.writer, touched, violations, excuse) : [];
+		for (const violation of refused.slice(0, maxRefusalsReported)) {
+			peer.send(encodeRefusal({ type: 'refused', rule: violation.rule, entity: violation.entity, id: violation.id, message: violation.message }));
 		}
-		return violations;
+		if (repairs.size > 0) this.repairDeals([...repairs]);
+		return refused;
+	}
+
+	/**
+	 * After a peer's update was refused and reverted, writes back the entities
+	 * it left valid (see keep-valid.ts) on the peer's behalf, checked like any
+	 * change. An entity that only breaks a rule together with a refused one
+	 * (a task of a refused new deal) is refused in the next round. Returns
+	 * every violation that refused something.
+	 */
+	private keepValidPart(writer: Writer, touched: TouchedEntity[], violations: Violation[], excuse: (found: Violation[]) => Violation[]): Violation[] {
+		const refusedAll = [...violations];
+		let refused = refusedKeys(violations, touched);
+		for (let round = 0; refused && round < maxKeepRounds; round += 1) {
+			const kept = touched.filter((entity) => !refused!.has(keyOf(entity)));
+			if (kept.length === 0) break;
+			const origin = { writer, keeping: true };
+			const found = this.applyChecked(writer, origin, () => this.doc.transact(() => writeEntities(this.doc, kept), origin), excuse);
+			if (found.length === 0) break;
+			refusedAll.push(...found);
+			const more = refusedKeys(found, touched);
+			refused = more && new Set([...refused, ...more]);
+		}
+		return refusedAll;
 	}
 
 	/**
@@ -188,7 +218,15 @@ export class Room {
 	}
 
 	/** Gives each deal a "Plan the next step" task, as the server. */
-	private repairDeals(dealIds: string[]): void {
+	private repairDeals(candidates: string[]): void {
+		// Only deals the merge really left without a task: a refused part of the update may have undone it.
+		const { deals, tasks } = boardMaps(this.doc);
+		const dealIds = candidates.filter(
+			(dealId) =>
+				deals.get(dealId)?.get('status') === 'open' &&
+				![...this.taskIndex.tasksOf(dealId)].some((taskId) => tasks.get(taskId)?.get('done') === false)
+		);
+		if (dealIds.length === 0) return;
 		const origin = { writer: systemWriter };
 		const violations = this.applyChecked(systemWriter, origin, () =>
 			this.doc.transact(() => {
@@ -221,7 +259,8 @@ export class Room {
 		writer: Writer,
 		origin: unknown,
 		apply: () => void,
-		excuse: (violations: Violation[]) => Violation[] = (violations) => violations
+		excuse: (violations: Violation[]) => Violation[] = (violations) => violations,
+		beforeRevert?: (changes: ChangeSet) => void
 	): Violation[] {
 		const { meta, stages, deals, tasks } = boardMaps(this.doc);
 		const undo = new Y.UndoManager([meta, stages, deals, tasks], {
@@ -242,6 +281,7 @@ export class Room {
 			if (!hasChanges(changes)) return [];
 			const violations = excuse(checkChange(this.doc, changes, writer, this.taskIndex));
 			if (violations.length > 0) {
+				beforeRevert?.(changes);
 				// The reversal is broadcast merged with the original, so no peer
 				// ever shows the refused state.
 				while (undo.canUndo()) undo.undo();
@@ -392,6 +432,10 @@ class TaskDealIndex implements TaskIndex {
 }
 
 const systemWriter: Writer = { kind: 'system', userId: null };
+/** A refused update rarely breaks more than a few rules; its author hears of the first ones. */
+const maxRefusalsReported = 10;
+/** Each round refuses at least one more entity; a handful covers any real dependency chain. */
+const maxKeepRounds = 5;
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 

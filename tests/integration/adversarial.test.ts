@@ -143,4 +143,65 @@ describeEachDatabase('adversarial clients', (database) => {
 		expect(attack.isBad(after.doc, ctx)).toBe(false);
 		if (attack.role === 'rep') expect(readDeal(after.doc, 'other')?.title).toBe('Other, renamed');
 	});
+
+	it('keeps the valid edits of an offline batch and refuses only the entities that break a rule', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const witness = connectBoard(server.url, owner.pipeline.id, owner.token);
+		clients.push(witness);
+		await witness.synced();
+		const stages = listStages(witness.doc).map((stage) => stage.id);
+		const task = (id: string) => ({ id, type: 'call' as const, title: 'Call', dueAt: '2030-01-01T10:00:00.000Z' });
+		const deal = (id: string) => ({ id, title: id, valueMinor: 5, currency: 'EUR', stageId: stages[0]!, ownerId: rep.userId });
+		createDeal(witness.doc, deal('moved'), task('moved-task'), clock);
+		createDeal(witness.doc, deal('emptied'), task('emptied-task'), clock);
+
+		const train = connectBoard(server.url, owner.pipeline.id, rep.token);
+		clients.push(train);
+		await train.synced();
+		await eventually(() => readDeal(train.doc, 'emptied') !== null, 'the rep has the board');
+		train.provider.disconnect();
+
+		// A day on the train: three good edits, and two that break rules.
+		moveDeal(train.doc, 'moved', stages[2]!, undefined, clock);
+		createDeal(train.doc, deal('new-on-train'), task('new-task'), clock);
+		boardMaps(train.doc).tasks.get('emptied-task')!.set('done', true);
+		createDeal(train.doc, deal('bad-task-deal'), task('bad-task'), clock);
+		boardMaps(train.doc).tasks.get('bad-task')!.set('title', 'x'.repeat(10_000));
+		train.provider.connect();
+
+		await eventually(() => train.refusals.length >= 3, 'the rep hears of every refused entity');
+		expect(train.refusals.map((r) => [r.rule, r.id]).sort()).toEqual(
+			[
+				['deal-without-task', 'bad-task-deal'],
+				['deal-without-task', 'emptied'],
+				['schema', 'bad-task']
+			].sort()
+		);
+		const kept = (doc: Y.Doc) => ({
+			moved: readDeal(doc, 'moved')?.stageId,
+			newDeal: readDeal(doc, 'new-on-train')?.title,
+			newTask: boardMaps(doc).tasks.get('new-task')?.get('done'),
+			emptiedTaskDone: boardMaps(doc).tasks.get('emptied-task')?.get('done'),
+			badDeal: boardMaps(doc).deals.has('bad-task-deal'),
+			badTask: boardMaps(doc).tasks.has('bad-task')
+		});
+		const expected = { moved: stages[2], newDeal: 'new-on-train', newTask: false, emptiedTaskDone: false, badDeal: false, badTask: false };
+		await eventually(() => JSON.stringify(kept(witness.doc)) === JSON.stringify(expected), 'the team sees the good part only');
+		await eventually(() => JSON.stringify(kept(train.doc)) === JSON.stringify(expected), 'the rep converges on it');
+
+		// The move stays the rep's in the stage history.
+		await eventually(async () => {
+			const page = await callApi(server!.url, 'GET', `/api/deals/moved`, { token: owner.token });
+			return page.body.stageHistory?.[0]?.userName === 'Ron rep';
+		}, 'the history says who moved it');
+
+		await server.close();
+		server = await startTestServer(database());
+		const after = connectBoard(server.url, owner.pipeline.id, owner.token);
+		clients.push(after);
+		await after.synced();
+		expect(kept(after.doc)).toEqual(expected);
+	});
 });
