@@ -22,6 +22,8 @@ export interface BoardContext {
 	ownerName: (userId: string) => string;
 	/** Marks a task of the deal done; the last open one asks what happens next first. */
 	completeTask: (task: Task, deal: Deal) => void;
+	/** Opens the dialog with every task of the deal. */
+	showTasks: (dealId: string) => void;
 	/** Minute-precision "now" for overdue and rotting marks. */
 	now: () => number;
 }

@@ -123,6 +123,17 @@ export class BoardStore {
 		return next;
 	}
 
+	/** Every task of the deal, open and done, in no order; a new array after each change of the board. */
+	tasksOf(dealId: string): Task[] {
+		void this.version;
+		const tasks: Task[] = [];
+		for (const taskId of this.#tasksOfDeal.get(dealId) ?? []) {
+			const task = this.#tasks.get(taskId);
+			if (task) tasks.push(task);
+		}
+		return tasks;
+	}
+
 	/** How many tasks of the deal are still open. */
 	openTaskCount(dealId: string): number {
 		void this.version;
