@@ -87,3 +87,33 @@ export interface Refusal {
 	id: string;
 	message: string;
 }
+
+/** One client's entry in an awareness update. */
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	/** The state's JSON text; "null" when the client left. */
+	json: string;
+}
+
+/** Splits an awareness update into its entries; throws on malformed bytes. */
+export function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+	const decoder = decoding.createDecoder(update);
+	const count = decoding.readVarUint(decoder);
+	const entries: AwarenessEntry[] = [];
+	for (let i = 0; i < count; i += 1) {
+		entries.push({ clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), json: decoding.readVarString(decoder) });
+	}
+	return entries;
+}
+
+export function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const entry of entries) {
+		encoding.writeVarUint(encoder, entry.clientId);
+		encoding.writeVarUint(encoder, entry.clock);
+		encoding.writeVarString(encoder, entry.json);
+	}
+	return encoding.toUint8Array(encoder);
+}

@@ -8,6 +8,7 @@ import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEnt
 import { addRepairTask, findUnseenCompletions, learnState, type KnownState } from '../rules/repair.js';
 import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
 import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
+import { checkPresence } from './presence.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 
 /** One peer of a room: a websocket, or anything else that can take bytes. */
@@ -147,8 +148,12 @@ export class Room {
 		if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
 	}
 
-	applyAwareness(peer: Peer, update: Uint8Array): void {
-		awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+	/** Applies a peer's presence; answers what was wrong when it is not the peer's own. */
+	applyAwareness(peer: Peer, update: Uint8Array): string | null {
+		const checked = checkPresence(this.awareness, update, peer.writer.userId ?? '', this.peers.get(peer) ?? new Set());
+		if (checked.problem !== null) return checked.problem;
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, checked.update, peer);
+		return null;
 	}
 
 	sendAwareness(peer: Peer): void {

@@ -62,8 +62,10 @@ class SocketPeer implements Peer {
 		try {
 			if (message.kind === 'sync-step-1') void room.answerSyncStep1(this, message.stateVector);
 			else if (message.kind === 'update') room.applyPeerUpdate(this, message.update);
-			else if (message.kind === 'awareness') room.applyAwareness(this, message.update);
-			else room.sendAwareness(this);
+			else if (message.kind === 'awareness') {
+				const problem = room.applyAwareness(this, message.update);
+				if (problem) this.close(1003, `invalid message: ${problem}`.slice(0, 120));
+			} else room.sendAwareness(this);
 		} catch (error) {
 			console.error(`room ${room.docId}: message from ${this.writer.userId} failed`, error);
 			this.close(1011, 'could not apply the message');

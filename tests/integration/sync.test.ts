@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createDeal, listDealsInStage, listStages, moveDeal, readDeal, boardMaps } from '../../src/lib/model/index.js';
 import type { RunningServer } from '../../server/server.js';
@@ -222,11 +223,50 @@ describeEachDatabase('live board sync', (database) => {
 		const a = connect(server.url, owner.pipeline.id, owner.token);
 		const b = connect(server.url, owner.pipeline.id, owner.token);
 		await Promise.all([a.synced(), b.synced()]);
-		b.provider.awareness.setLocalStateField('user', { name: 'Bea', holding: 'deal-9' });
+		b.provider.awareness.setLocalState({ user: { id: owner.userId, name: 'Bea', color: '#0a0' }, holding: 'deal-9' });
 		await eventually(() => a.provider.awareness.getStates().has(b.doc.clientID), 'A sees B');
 		b.provider.ws?.close();
 		b.provider.shouldConnect = false;
 		await eventually(() => !a.provider.awareness.getStates().has(b.doc.clientID), 'B’s presence is gone');
+	});
+
+	it('drops a peer whose presence names another user, so nobody sees a card held by someone who is not there', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const witness = connect(server.url, owner.pipeline.id, owner.token);
+		const spoofer = connect(server.url, owner.pipeline.id, rep.token);
+		await Promise.all([witness.synced(), spoofer.synced()]);
+		const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+			spoofer.provider.ws!.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason }))
+		);
+		spoofer.provider.shouldConnect = false;
+		spoofer.provider.awareness.setLocalState({ user: { id: owner.userId, name: 'Olga Owner', color: '#a00' }, holding: 'deal-1' });
+		const { code, reason } = await closed;
+		expect(code).toBe(1003);
+		expect(reason).toContain('presence user.id names another user');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(witness.provider.awareness.getStates().has(spoofer.doc.clientID)).toBe(false);
+
+		// The same rep announcing themselves is fine.
+		const honest = connect(server.url, owner.pipeline.id, rep.token);
+		await honest.synced();
+		honest.provider.awareness.setLocalState({ user: { id: rep.userId, name: 'Ron rep', color: '#0a0' }, holding: null });
+		await eventually(() => witness.provider.awareness.getStates().get(honest.doc.clientID)?.user?.name === 'Ron rep', 'the witness sees the rep');
+		// The witness's client relays what it heard (stock y-websocket does): that is no spoof.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(witness.provider.wsconnected).toBe(true);
+		// Nor can anyone take a colleague's presence away.
+		const rogue = connect(server.url, owner.pipeline.id, rep.token);
+		await rogue.synced();
+		await eventually(() => rogue.provider.awareness.getStates().has(honest.doc.clientID), 'the rogue knows the rep’s presence');
+		const removals: number[] = [];
+		witness.provider.awareness.on('change', ({ removed }: { removed: number[] }) => removals.push(...removed));
+		awarenessProtocol.removeAwarenessStates(rogue.provider.awareness, [honest.doc.clientID], 'test');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		// Not even a flicker (the rep's own client would re-announce itself at once).
+		expect(removals).not.toContain(honest.doc.clientID);
+		expect(witness.provider.awareness.getStates().has(honest.doc.clientID)).toBe(true);
 	});
 
 	it('drops a peer that sends garbage and stays up for the others', async () => {
@@ -383,13 +423,13 @@ describeEachDatabase('live board sync', (database) => {
 		const watcher = connect(server.url, owner.pipeline.id, owner.token);
 		const mover = connect(server.url, owner.pipeline.id, owner.token);
 		await Promise.all([watcher.synced(), mover.synced()]);
-		mover.provider.awareness.setLocalStateField('user', { name: 'Mo' });
+		mover.provider.awareness.setLocalStateField('user', { id: owner.userId, name: 'Mo', color: '#00a' });
 		await eventually(() => watcher.provider.awareness.getStates().has(mover.doc.clientID), 'watcher sees Mo');
 		const oldSocket = mover.provider.ws!;
 		// The same document reconnects on a second connection, then the old socket closes late.
 		const second = connect(server.url, owner.pipeline.id, owner.token, mover.doc);
 		await second.synced();
-		second.provider.awareness.setLocalStateField('user', { name: 'Mo' });
+		second.provider.awareness.setLocalStateField('user', { id: owner.userId, name: 'Mo', color: '#00a' });
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const removals: number[] = [];
 		watcher.provider.awareness.on('change', ({ removed }: { removed: number[] }) => removals.push(...removed));
