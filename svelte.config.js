@@ -9,7 +9,11 @@ const config = {
 		// A single-page app: everything sits behind a login, so there is nothing
 		// to prerender; the server answers unknown paths with this fallback page.
 		adapter: adapter({ fallback: 'index.html', strict: false }),
-		alias: { $model: 'src/lib/model' }
+		alias: { $model: 'src/lib/model' },
+		// The page's one inline script (the SPA's boot) is allowed by its hash in
+		// a <meta> policy; the server's header alone must still allow inline
+		// scripts for the API reference page, and both policies apply here.
+		csp: { mode: 'hash', directives: { 'script-src': ['self'] } }
 	}
 };
 
