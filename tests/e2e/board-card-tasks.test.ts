@@ -97,7 +97,7 @@ describeWithBrowser('a deal’s tasks from its board card', () => {
 		await next.waitFor({ state: 'hidden' });
 		await mine.getByRole('checkbox', { name: 'Complete “Demo for Globex”' }).waitFor();
 		await hers.getByRole('checkbox', { name: 'Complete “Demo for Globex”' }).waitFor();
-		expect((await task('Call back'))?.done).toBe(true);
+		await expect.poll(async () => (await task('Call back'))?.done, { timeout: 8000 }).toBe(true);
 
 		if (shots) {
 			await owner.page.setViewportSize({ width: 390, height: 844 });

@@ -41,6 +41,7 @@ describeWithBrowser('working on the board offline', () => {
 		const pipeline = await firstPipeline(owner);
 		const globex = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
 		const initech = await createDeal(owner, pipeline, 'Initech: pilot', 'New lead');
+		const initechTaskId = ((await (await owner.context.request.get(`/api/deals/${initech}`)).json()) as { tasks: { id: string }[] }).tasks[0]!.id;
 		await openBoard(owner, pipeline.id);
 		await openBoard(rep, pipeline.id);
 		await owner.page.locator(`[data-presence="${rep.userId}"]`).waitFor();
@@ -63,6 +64,15 @@ describeWithBrowser('working on the board offline', () => {
 		await rep.page.getByLabel('Value').fill('4 200');
 		await rep.page.getByRole('button', { name: 'Add deal' }).click();
 		await rep.page.getByText('Hooli: offline deal').waitFor();
+		// ...and completes Initech's only task: the next step is asked and kept offline too.
+		await rep.page.locator(`[data-complete-task="${initechTaskId}"]`).click();
+		const next = rep.page.getByRole('dialog', { name: 'What happens next?' });
+		await next.waitFor();
+		await next.getByLabel('Task', { exact: true }).fill('Offline follow-up');
+		await next.getByRole('button', { name: 'Tomorrow 10:00' }).click();
+		await next.getByRole('button', { name: 'Complete and schedule' }).click();
+		await next.waitFor({ state: 'hidden' });
+		await rep.page.locator(`[data-deal-id="${initech}"]`).getByText('Offline follow-up').waitFor();
 
 		// Meanwhile the owner moves the other card; neither sees the other's change yet.
 		await dragWithMouse(owner.page, initech, 'Proposal');
@@ -80,6 +90,13 @@ describeWithBrowser('working on the board offline', () => {
 		const expected = ['New lead: Hooli: offline deal', 'Proposal: Initech: pilot', 'Qualified: Globex: annual licence'];
 		await expect(boardContents(owner.page)).resolves.toEqual(expected);
 		await expect(boardContents(rep.page)).resolves.toEqual(expected);
+
+		await owner.page.locator(`[data-deal-id="${initech}"]`).getByText('Offline follow-up').waitFor();
+		const initechTasks = async () =>
+			((await (await owner.context.request.get(`/api/deals/${initech}`)).json()) as { tasks: { title: string; done: boolean }[] }).tasks
+				.map((task) => `${task.title}: ${task.done ? 'done' : 'open'}`)
+				.sort();
+		await expect.poll(initechTasks).toEqual(['Call back: done', 'Offline follow-up: open']);
 
 		// The server kept it: a fresh load of the owner's board shows the same.
 		await owner.page.reload();

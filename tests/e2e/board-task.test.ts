@@ -73,6 +73,8 @@ describeWithBrowser('completing the next task from a board card', () => {
 		await dialog.waitFor({ state: 'hidden' });
 		await page.getByRole('checkbox', { name: 'Complete “Demo with Umbrella”' }).waitFor();
 		await expect(card(page, dealId).textContent()).resolves.toContain('Demo with Umbrella');
+		// The board wrote it into the document; the server's lists follow a moment later.
+		await expect.poll(async () => (await tasksOf()).find((t) => t.title === 'Demo with Umbrella')?.done, { timeout: 8000 }).toBe(false);
 		const tasks = await tasksOf();
 		expect(tasks.find((t) => t.title === 'Send the quote')?.done).toBe(true);
 		expect(tasks.find((t) => t.title === 'Demo with Umbrella')).toMatchObject({ type: 'meeting', done: false });

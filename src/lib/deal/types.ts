@@ -15,6 +15,11 @@ export type MyTasks = InferResponseType<WorkspaceApi['my-tasks']['$get'], 200>;
 export type MyTask = MyTasks['tasks'][number];
 export type LostReason = InferResponseType<WorkspaceApi['lost-reasons']['$get'], 200>['reasons'][number];
 
+/** What the user chose when completing a deal's last open task. */
+export type NextStep =
+	| { kind: 'next'; taskId: string; dealId: string; next: NewTask }
+	| { kind: 'close'; taskId: string; dealId: string; outcome: 'won' | 'lost'; reason?: string; note?: string };
+
 /** What a new task needs: the body of "add a task", "next" and "reopen". */
 export interface NewTask {
 	type: TaskType;
