@@ -19,6 +19,7 @@ import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
+import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { mountSync } from './sync/sync.route.js';
 import { projectBatch } from './pipelines/projection.js';
@@ -34,6 +35,8 @@ export interface AppOptions {
 	syncHeartbeatMs?: number;
 	/** The built SPA to serve; omitted in API-only tests and in development. */
 	buildDir?: string;
+	/** Other nodes on the same database (from REDIS_URL, see startServer). */
+	fanout?: Fanout;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -62,7 +65,8 @@ export function createVoronka(options: AppOptions) {
 		db,
 		now,
 		unloadAfterMs: options.unloadRoomsAfterMs,
-		afterPersist: (room, batch) => projectBatch(db, room, batch)
+		afterPersist: (room, batch) => projectBatch(db, room, batch),
+		fanout: options.fanout
 	});
 	const deps: AppDeps = {
 		db,

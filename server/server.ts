@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createVoronka, type AppOptions } from './app.js';
+import { connectRedisFanout } from './sync/fanout.js';
 import type { RoomManager } from './sync/rooms.js';
 
 export interface RunningServer {
@@ -9,9 +10,14 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
-/** Starts the HTTP server on the configured host and port (0 picks a free port). */
-export function startServer(options: AppOptions): Promise<RunningServer> {
-	const { app, injectWebSocket, rooms, sockets } = createVoronka(options);
+/**
+ * Starts the HTTP server on the configured host and port (0 picks a free
+ * port), connected to the other nodes when REDIS_URL is set.
+ */
+export async function startServer(options: AppOptions): Promise<RunningServer> {
+	const redisUrl = options.config.REDIS_URL;
+	const fanout = options.fanout ?? (redisUrl ? await connectRedisFanout(redisUrl) : undefined);
+	const { app, injectWebSocket, rooms, sockets } = createVoronka({ ...options, fanout });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);
@@ -28,6 +34,7 @@ export function startServer(options: AppOptions): Promise<RunningServer> {
 					await rooms.closeAll();
 					for (const socket of sockets.clients) socket.terminate();
 					await closed;
+					if (fanout && !options.fanout) await fanout.close();
 				}
 			});
 		});

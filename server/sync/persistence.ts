@@ -15,18 +15,27 @@ export interface StoredDoc {
 export async function loadDoc(db: Database, docId: string): Promise<StoredDoc> {
 	const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.docId, docId));
 	const after = snapshot?.lastUpdateId ?? 0;
-	const updates = await db
-		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
-		.from(docUpdates)
-		.where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, after)))
-		.orderBy(asc(docUpdates.id));
+	// Every update row left, not only those after the snapshot's id: an insert
+	// that committed after a compaction read past it (another node's, with a
+	// lower id) is not in the snapshot. Applying an update twice is harmless.
+	const updates = await loadUpdatesOf(db, docId);
 	const parts = [...(snapshot ? [toBytes(snapshot.bytes)] : []), ...updates.map((u) => toBytes(u.bytes))];
 	return {
 		state: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts),
-		lastUpdateId: updates.at(-1)?.id ?? after,
+		lastUpdateId: Math.max(after, updates.at(-1)?.id ?? 0),
 		updatesSinceSnapshot: updates.length,
 		bytesSinceSnapshot: updates.reduce((sum, u) => sum + u.bytes.byteLength, 0)
 	};
+}
+
+/** The update rows of a document not yet folded into its snapshot, oldest first. */
+export async function loadUpdatesOf(db: Database, docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>> {
+	const rows = await db
+		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
+		.from(docUpdates)
+		.where(eq(docUpdates.docId, docId))
+		.orderBy(asc(docUpdates.id));
+	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes) }));
 }
 
 /** Appends one accepted update and returns its sequence id. */

@@ -7,7 +7,8 @@ import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.
 import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEntity } from '../rules/keep-valid.js';
 import { addRepairTask, findUnseenCompletions, learnState, type KnownState } from '../rules/repair.js';
 import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
-import { appendUpdate, loadDoc, writeSnapshot } from './persistence.js';
+import type { Fanout, FanoutMessage } from './fanout.js';
+import { appendUpdate, loadDoc, loadUpdatesOf, writeSnapshot } from './persistence.js';
 import { checkPresence } from './presence.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 
@@ -36,6 +37,8 @@ export interface RoomOptions {
 	afterPersist?: (room: Room, batch: PersistedBatch) => Promise<void>;
 	compactAfterUpdates?: number;
 	compactAfterBytes?: number;
+	/** Other nodes on the same database (REDIS_URL): accepted updates and presence are published to them. */
+	fanout?: Fanout;
 }
 
 interface Pending {
@@ -100,6 +103,11 @@ export class Room {
 			if (this.collecting) collectChanges(this.doc, transaction, this.collecting);
 		});
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			// Another node checked and persisted it already: only this node's peers need it.
+			if (origin === remoteOrigin) {
+				this.broadcast(encodeUpdate(update), null);
+				return;
+			}
 			this.pending.push({ update, origin });
 			this.scheduleFlush();
 		});
@@ -114,6 +122,9 @@ export class Room {
 				for (const id of removed) controlled.delete(id);
 			}
 			this.broadcast(encodeAwareness(this.awareness, changed), null);
+			if (origin !== remoteOrigin) {
+				this.options.fanout?.publish({ kind: 'awareness', docId: this.docId, bytes: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
+			}
 		});
 	}
 
@@ -301,16 +312,20 @@ export class Room {
 	}
 
 	private noteAccepted(changes: ChangeSet, writer: Writer): void {
+		this.indexChangedTasks(changes);
+		// Remember who changed each deal: the projection records who moved it.
+		for (const change of changes.deals.values()) change.by = writer.userId;
+		mergeChanges(this.pendingChanges, changes);
+		this.pendingWriters.push(writer);
+	}
+
+	private indexChangedTasks(changes: ChangeSet): void {
 		const { tasks } = boardMaps(this.doc);
 		for (const [taskId, change] of changes.tasks) {
 			const dealId = tasks.get(taskId)?.get?.('dealId');
 			if (change.deleted || typeof dealId !== 'string') this.taskIndex.remove(taskId);
 			else this.taskIndex.set(taskId, dealId);
 		}
-		// Remember who changed each deal: the projection records who moved it.
-		for (const change of changes.deals.values()) change.by = writer.userId;
-		mergeChanges(this.pendingChanges, changes);
-		this.pendingWriters.push(writer);
 	}
 
 	private indexTasks(): void {
@@ -318,6 +333,43 @@ export class Room {
 			const dealId = task.get?.('dealId');
 			if (typeof dealId === 'string') this.taskIndex.set(taskId, dealId);
 		});
+	}
+
+	// ---- other nodes ----
+
+	/** A message of another node about this room (REDIS_URL). */
+	applyRemote(message: FanoutMessage): void {
+		if (message.kind === 'update') this.applyRemoteUpdate(message.bytes);
+		else if (message.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, message.bytes, remoteOrigin);
+	}
+
+	/**
+	 * Applies an update another node accepted and persisted: no check of the
+	 * author's rights (that node did it), but the merge is checked: two nodes
+	 * can each accept one half of "both tasks completed". Both then repair it,
+	 * and the repair task's id, derived from the deal, makes theirs one task.
+	 */
+	private applyRemoteUpdate(update: Uint8Array): void {
+		const changes = emptyChangeSet();
+		this.collecting = changes;
+		try {
+			Y.applyUpdate(this.doc, update, remoteOrigin);
+		} finally {
+			this.collecting = null;
+		}
+		if (!hasChanges(changes)) return;
+		const broken = checkChange(this.doc, changes, systemWriter, this.taskIndex).filter((violation) => violation.rule === 'deal-without-task');
+		this.indexChangedTasks(changes);
+		if (broken.length > 0) this.repairDeals(broken.map((violation) => violation.id));
+	}
+
+	/** Reads the updates other nodes persisted that this one may not have heard of yet. */
+	private async catchUp(): Promise<void> {
+		const stored = await loadUpdatesOf(this.options.db, this.docId);
+		for (const { id, bytes } of stored) {
+			this.applyRemoteUpdate(bytes);
+			this.lastUpdateId = Math.max(this.lastUpdateId, id);
+		}
 	}
 
 	// ---- persistence ----
@@ -361,6 +413,7 @@ export class Room {
 		}
 		const soleAuthor = batch.every((p) => p.origin === batch[0]!.origin) ? batch[0]!.origin : null;
 		this.broadcast(encodeUpdate(update), soleAuthor);
+		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: update });
 		this.updatesSinceSnapshot += 1;
 		this.bytesSinceSnapshot += update.byteLength;
 		if (
@@ -383,6 +436,9 @@ export class Room {
 	/** Writes a snapshot of the whole state and drops the updates it covers. */
 	async compact(): Promise<void> {
 		if (this.updatesSinceSnapshot === 0) return;
+		// With other nodes writing the same document, the snapshot must hold
+		// everything it replaces, theirs included, even what Redis has not brought yet.
+		if (this.options.fanout) await this.catchUp();
 		await writeSnapshot(this.options.db, this.docId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
 		this.updatesSinceSnapshot = 0;
 		this.bytesSinceSnapshot = 0;
@@ -437,6 +493,8 @@ class TaskDealIndex implements TaskIndex {
 }
 
 const systemWriter: Writer = { kind: 'system', userId: null };
+/** The origin of what another node sent: applied, shown, never persisted or published again. */
+const remoteOrigin = Symbol('remote node');
 /** A refused update rarely breaks more than a few rules; its author hears of the first ones. */
 const maxRefusalsReported = 10;
 /** Each round refuses at least one more entity; a handful covers any real dependency chain. */

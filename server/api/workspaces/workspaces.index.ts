@@ -8,12 +8,11 @@ import { canGrantRole } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
-import { boardMaps } from '../../../src/lib/model/board.js';
 import * as routes from './workspaces.routes.js';
 
 /** Live board connections carry the role they opened with: make them reconnect. */
 function disconnectFromWorkspaceBoards(c: Context<AppEnv>, workspaceId: string, userId: string) {
-	return c.var.deps.rooms.disconnectUser(userId, (room) => boardMaps(room.doc).meta.get('workspaceId') === workspaceId);
+	return c.var.deps.rooms.disconnectUser(userId, workspaceId);
 }
 
 const router = createRouter()

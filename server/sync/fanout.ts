@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+/**
+ * What one node tells the others when several serve the same Postgres
+ * (docs/ARCHITECTURE.md, "Several nodes"). Room updates are already on disk
+ * when they are published; a node that misses one still reads it from the
+ * database on its next load or compaction.
+ */
+export type FanoutMessage =
+	| { kind: 'update'; docId: string; bytes: Uint8Array }
+	| { kind: 'awareness'; docId: string; bytes: Uint8Array }
+	/** A member's role or membership changed: close their connections to the workspace's boards. */
+	| { kind: 'disconnect-user'; userId: string; workspaceId: string }
+	/** A pipeline's access changed: close every connection to it. */
+	| { kind: 'disconnect-all'; docId: string };
+
+export interface Fanout {
+	publish(message: FanoutMessage): void;
+	/** Starts receiving a room's updates and presence; resolves once subscribed. */
+	joinRoom(docId: string): Promise<void>;
+	leaveRoom(docId: string): Promise<void>;
+	onMessage(handler: (message: FanoutMessage) => void): void;
+	close(): Promise<void>;
+}
+
+const roomPrefix = 'voronka:room:';
+const controlChannel = 'voronka:control';
+const kinds = ['update', 'awareness'] as const;
+const nodeIdBytes = 12;
+
+/**
+ * Redis pub/sub between nodes: a channel per loaded room (binary: kind byte,
+ * sender node id, Yjs bytes) and one control channel (JSON). A node ignores
+ * its own messages.
+ */
+export async function connectRedisFanout(url: string): Promise<Fanout> {
+	const nodeId = randomBytes(nodeIdBytes);
+	const publisher = new Redis(url, { maxRetriesPerRequest: 3 });
+	const subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
+	const handlers: Array<(message: FanoutMessage) => void> = [];
+	const deliver = (message: FanoutMessage) => {
+		for (const handler of handlers) handler(message);
+	};
+
+	subscriber.on('messageBuffer', (channelBytes: Buffer, payload: Buffer) => {
+		const channel = channelBytes.toString();
+		try {
+			if (channel === controlChannel) {
+				const { from, ...message } = JSON.parse(payload.toString()) as FanoutMessage & { from: string };
+				if (from !== nodeId.toString('hex')) deliver(message as FanoutMessage);
+				return;
+			}
+			if (!channel.startsWith(roomPrefix) || payload.length < 1 + nodeIdBytes) return;
+			if (payload.subarray(1, 1 + nodeIdBytes).equals(nodeId)) return;
+			const kind = kinds[payload[0]!];
+			if (!kind) return;
+			deliver({ kind, docId: channel.slice(roomPrefix.length), bytes: new Uint8Array(payload.subarray(1 + nodeIdBytes)) });
+		} catch (error) {
+			console.error(`fanout: dropped a malformed message on ${channel}`, error);
+		}
+	});
+	subscriber.on('error', (error) => console.error('fanout: redis subscriber', error.message));
+	publisher.on('error', (error) => console.error('fanout: redis publisher', error.message));
+	try {
+		await Promise.all([publisher.ping(), subscriber.subscribe(controlChannel)]);
+	} catch (error) {
+		publisher.disconnect();
+		subscriber.disconnect();
+		throw new Error(`REDIS_URL: Redis does not answer at ${url} (${(error as Error).message}).`);
+	}
+
+	return {
+		publish(message) {
+			const sent =
+				message.kind === 'update' || message.kind === 'awareness'
+					? publisher.publish(
+							roomPrefix + message.docId,
+							Buffer.concat([Buffer.from([kinds.indexOf(message.kind)]), nodeId, message.bytes])
+						)
+					: publisher.publish(controlChannel, JSON.stringify({ ...message, from: nodeId.toString('hex') }));
+			sent.catch((error: Error) => console.error(`fanout: could not publish ${message.kind}`, error.message));
+		},
+		async joinRoom(docId) {
+			await subscriber.subscribe(roomPrefix + docId);
+		},
+		async leaveRoom(docId) {
+			await subscriber.unsubscribe(roomPrefix + docId);
+		},
+		onMessage(handler) {
+			handlers.push(handler);
+		},
+		async close() {
+			await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+		}
+	};
+}
