@@ -3,7 +3,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { LoginThrottle } from './auth/throttle.js';
+import { LoginThrottle, type LoginLimiter } from './auth/throttle.js';
 import type { AppEnv, AppDeps } from './http/context.js';
 import { ApiError, handleError, handleNotFound } from './http/errors.js';
 import { resolveAuth } from './http/auth.js';
@@ -28,7 +28,7 @@ export interface AppOptions {
 	database: DatabaseHandle;
 	config: Config;
 	now?: () => Date;
-	loginThrottle?: LoginThrottle;
+	loginThrottle?: LoginLimiter;
 	/** How long an unused board stays in memory. */
 	unloadRoomsAfterMs?: number;
 	/** How often live connections are pinged; a peer that misses a pong is dropped. */

@@ -1,11 +1,32 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Counts failed logins per account and per client address in fixed windows.
- * Kept in memory: a restart forgets it, which only gives an attacker one more
- * window. With several nodes each counts its own share; see docs/SECURITY.md.
+ * One node keeps the counts in memory (a restart forgets them, which only
+ * gives an attacker one more window); several nodes (REDIS_URL) keep them in
+ * Redis, so the limits hold across the nodes.
  */
 export interface ThrottleRule {
 	max: number;
 	windowMs: number;
+}
+
+export interface ThrottleRules {
+	account: ThrottleRule;
+	address: ThrottleRule;
+}
+
+const defaultRules: ThrottleRules = {
+	account: { max: 5, windowMs: 15 * 60_000 },
+	address: { max: 30, windowMs: 15 * 60_000 }
+};
+
+export interface LoginLimiter {
+	/** Seconds to wait before another attempt, or 0 when one is allowed now. */
+	retryAfter(email: string, address: string, now: number): Promise<number>;
+	recordFailure(email: string, address: string, now: number): Promise<void>;
+	/** A correct password clears the account's count, not the address's. */
+	recordSuccess(email: string): Promise<void>;
 }
 
 interface Bucket {
@@ -13,29 +34,22 @@ interface Bucket {
 	resetAt: number;
 }
 
-export class LoginThrottle {
+export class LoginThrottle implements LoginLimiter {
 	private readonly buckets = new Map<string, Bucket>();
 
-	constructor(
-		private readonly rules: { account: ThrottleRule; address: ThrottleRule } = {
-			account: { max: 5, windowMs: 15 * 60_000 },
-			address: { max: 30, windowMs: 15 * 60_000 }
-		}
-	) {}
+	constructor(private readonly rules: ThrottleRules = defaultRules) {}
 
-	/** Seconds to wait before another attempt, or 0 when one is allowed now. */
-	retryAfter(email: string, address: string, now: number): number {
+	async retryAfter(email: string, address: string, now: number): Promise<number> {
 		const waits = [this.waitFor(`a:${email}`, this.rules.account, now), this.waitFor(`i:${address}`, this.rules.address, now)];
 		return Math.max(...waits);
 	}
 
-	recordFailure(email: string, address: string, now: number): void {
+	async recordFailure(email: string, address: string, now: number): Promise<void> {
 		this.bump(`a:${email}`, this.rules.account, now);
 		this.bump(`i:${address}`, this.rules.address, now);
 	}
 
-	/** A correct password clears the account's count, not the address's. */
-	recordSuccess(email: string): void {
+	async recordSuccess(email: string): Promise<void> {
 		this.buckets.delete(`a:${email}`);
 	}
 
@@ -59,5 +73,41 @@ export class LoginThrottle {
 	private sweep(now: number): void {
 		if (this.buckets.size < 10_000) return;
 		for (const [key, bucket] of this.buckets) if (bucket.resetAt <= now) this.buckets.delete(key);
+	}
+}
+
+/**
+ * The same windows in Redis, shared by every node: a counter per key that
+ * expires with its window (Redis's clock, not the caller's `now`).
+ */
+export class RedisLoginThrottle implements LoginLimiter {
+	constructor(
+		private readonly redis: Redis,
+		private readonly rules: ThrottleRules = defaultRules,
+		private readonly prefix = 'voronka:login:'
+	) {}
+
+	async retryAfter(email: string, address: string): Promise<number> {
+		const waits = await Promise.all([this.waitFor(`a:${email}`, this.rules.account), this.waitFor(`i:${address}`, this.rules.address)]);
+		return Math.max(...waits);
+	}
+
+	async recordFailure(email: string, address: string): Promise<void> {
+		await Promise.all([this.bump(`a:${email}`, this.rules.account), this.bump(`i:${address}`, this.rules.address)]);
+	}
+
+	async recordSuccess(email: string): Promise<void> {
+		await this.redis.del(this.prefix + `a:${email}`);
+	}
+
+	private async waitFor(key: string, rule: ThrottleRule): Promise<number> {
+		const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[null, string | null], [null, number]];
+		if (count === null || Number(count) < rule.max || ttl <= 0) return 0;
+		return Math.ceil(ttl / 1000);
+	}
+
+	private async bump(key: string, rule: ThrottleRule): Promise<void> {
+		// The first failure starts the window; later ones only count (NX keeps its end).
+		await this.redis.multi().incr(this.prefix + key).pexpire(this.prefix + key, rule.windowMs, 'NX').exec();
 	}
 }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadConfig } from '../../server/config.js';
@@ -68,6 +69,30 @@ const suite = (database: () => Parameters<typeof startServer>[0]['database']) =>
 		again.provider.shouldConnect = false;
 		expect((await callApi(one.url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}`, { token: owner.token })).status).toBe(204);
 		expect(await closed).toBe(4401);
+	});
+
+	it('counts failed logins across the nodes: five wrong passwords split over two nodes lock the account on both', async () => {
+		const [one, two] = [await startNode(), await startNode()];
+		const email = `${Math.random().toString(36).slice(2)}@example.test`;
+		const signup = await callApi(one.url, 'POST', '/api/auth/signup', {
+			json: { email, password: 'correct horse battery staple 42', name: 'Lou Locked', workspaceName: 'Locked' }
+		});
+		expect(signup.status).toBe(201);
+		const login = (node: RunningServer, password: string) => callApi(node.url, 'POST', '/api/auth/login', { json: { email, password } });
+		// This machine's address collects failures from every run of this test: start it afresh.
+		const redis = new Redis(redisUrl!);
+		for (const key of await redis.keys('voronka:login:i:*')) await redis.del(key);
+		redis.disconnect();
+		for (let attempt = 0; attempt < 2; attempt++) {
+			expect((await login(one, 'not my password')).status).toBe(401);
+			expect((await login(two, 'not my password')).status).toBe(401);
+		}
+		expect((await login(one, 'not my password')).status).toBe(401);
+		// Five failures are allowed per account, split over both nodes: now it is locked on both, even for the right password.
+		const locked = await login(one, 'correct horse battery staple 42');
+		expect(locked.status).toBe(429);
+		expect(locked.body.error.message).toMatch(/Try again in \d+ seconds/);
+		expect((await login(two, 'correct horse battery staple 42')).status).toBe(429);
 	});
 
 	it('repairs a deal the two nodes each left with one completed task, with one auto task, also after a restart', async () => {

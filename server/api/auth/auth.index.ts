@@ -44,7 +44,7 @@ const router = createRouter()
 		const { email, password } = c.req.valid('json');
 		const { db, now, loginThrottle } = c.var.deps;
 		const address = clientAddress(c);
-		const wait = loginThrottle.retryAfter(email, address, now().getTime());
+		const wait = await loginThrottle.retryAfter(email, address, now().getTime());
 		if (wait > 0) {
 			throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${wait} seconds.`, undefined, {
 				'Retry-After': String(wait)
@@ -53,11 +53,11 @@ const router = createRouter()
 		const user = await getUserByEmail(db, email);
 		const valid = user ? await verifyPasswordHash(user.passwordHash, password) : await spendPasswordCheckTime(password).then(() => false);
 		if (!user || !valid) {
-			loginThrottle.recordFailure(email, address, now().getTime());
+			await loginThrottle.recordFailure(email, address, now().getTime());
 			// One answer for an unknown email and a wrong password: no account probing.
 			throw unauthorized('The email or password is wrong.');
 		}
-		loginThrottle.recordSuccess(email);
+		await loginThrottle.recordSuccess(email);
 		const { token, session } = await createSession(db, user.id, now());
 		setSessionCookie(c, token, session.expiresAt);
 		return c.json({ user: toPublicUser(user) }, 200);
