@@ -1,10 +1,7 @@
-import type { Context } from 'hono';
-import type * as Y from 'yjs';
 import { boardMaps, createDeal, moveDealsToStage, reassignDeal } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
 import { seedSampleDeals } from '../../demo/seed.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
-import type { AppEnv } from '../../http/context.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listPipelineDeals } from '../../pipelines/deal-query.js';
