@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
-import type { Violation } from '../../src/lib/model/validate.js';
+import { checkDeal, type Violation } from '../../src/lib/model/validate.js';
 import type { Database } from '../db/client.js';
 import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.js';
 import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEntity } from '../rules/keep-valid.js';
@@ -236,11 +236,8 @@ export class Room {
 	/** Gives each deal a "Plan the next step" task, as the server. */
 	private repairDeals(candidates: string[]): void {
 		// Only deals the merge really left without a task: a refused part of the update may have undone it.
-		const { deals, tasks } = boardMaps(this.doc);
-		const dealIds = candidates.filter(
-			(dealId) =>
-				deals.get(dealId)?.get('status') === 'open' &&
-				![...this.taskIndex.tasksOf(dealId)].some((taskId) => tasks.get(taskId)?.get('done') === false)
+		const dealIds = candidates.filter((dealId) =>
+			checkDeal(this.doc, dealId, this.taskIndex.tasksOf(dealId)).some((violation) => violation.rule === 'deal-without-task')
 		);
 		if (dealIds.length === 0) return;
 		const origin = { writer: systemWriter };
