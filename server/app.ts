@@ -21,8 +21,11 @@ import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
-import { mountSync } from './sync/sync.route.js';
-import { projectBatch } from './pipelines/projection.js';
+import { Health } from './health.js';
+import { syncLimitsOf } from './config.js';
+import { Connections } from './sync/connections.js';
+import type { CompactionPolicy, DocStore } from './sync/persistence.js';
+import { mountSync, recheckConnection } from './sync/sync.route.js';
 
 export interface AppOptions {
 	database: DatabaseHandle;
@@ -37,6 +40,9 @@ export interface AppOptions {
 	buildDir?: string;
 	/** Other nodes on the same database (from REDIS_URL, see startServer). */
 	fanout?: Fanout;
+	/** The boards' update log and snapshots; tests wrap it to inject faults. */
+	docStore?: DocStore;
+	compaction?: CompactionPolicy;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -61,24 +67,35 @@ export type AppType = ReturnType<typeof createApi>;
 export function createVoronka(options: AppOptions) {
 	const db = options.database.db;
 	const now = options.now ?? (() => new Date());
+	const health = new Health();
+	const limits = syncLimitsOf(options.config);
 	const rooms = new RoomManager({
 		db,
 		now,
 		unloadAfterMs: options.unloadRoomsAfterMs,
-		afterPersist: (room, batch) => projectBatch(db, room, batch),
-		fanout: options.fanout
+		fanout: options.fanout,
+		store: options.docStore,
+		compaction: options.compaction,
+		health,
+		limits
 	});
+	const connections = new Connections(options.fanout);
+	connections.startRechecks(recheckConnection(db, now), options.config.SYNC_RECHECK_SECONDS * 1000);
 	const deps: AppDeps = {
 		db,
 		config: options.config,
 		now,
 		rooms,
+		connections,
+		health,
 		// A phone that vanished without closing shows as present for at most two beats.
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
 		loginThrottle: options.loginThrottle ?? new LoginThrottle()
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
+	// ws refuses a larger frame (close 1009) before buffering it; its own default is 100 MiB.
+	wss.options.maxPayload = limits.maxMessageBytes;
 	app.onError(handleError);
 	app.use('*', setSecurityHeaders);
 	app.use('*', async (c, next) => {
@@ -86,9 +103,12 @@ export function createVoronka(options: AppOptions) {
 		await next();
 	});
 
+	// 503 when the database does not answer; 'degraded' with what is wrong when a part of the node is failing.
 	app.get('/healthz', async (c) => {
 		const ok = await options.database.ping();
-		return ok ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+		const problems = health.list();
+		if (!ok) return c.json({ status: 'unavailable', problems: [{ key: 'database', message: 'the database does not answer' }, ...problems] }, 503);
+		return c.json(problems.length > 0 ? { status: 'degraded', problems } : { status: 'ok' });
 	});
 
 	app.use(
@@ -109,7 +129,7 @@ export function createVoronka(options: AppOptions) {
 
 	if (options.buildDir) mountStaticApp(app, options.buildDir);
 	app.notFound(handleNotFound);
-	return { app, injectWebSocket, rooms, sockets: wss };
+	return { app, injectWebSocket, rooms, connections, sockets: wss };
 }
 
 export function createApp(options: AppOptions) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultSyncLimits, type SyncLimits } from './sync/limits.js';
 
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -18,8 +19,33 @@ const configSchema = z.object({
 		.url({ message: 'must be the public URL of the app, e.g. https://crm.example.com' })
 		.transform((url) => new URL(url).origin)
 		.optional(),
-	LOG_LEVEL: z.enum(logLevels).default('info')
+	LOG_LEVEL: z.enum(logLevels).default('info'),
+	// Bounds of the live boards (docs/SECURITY.md, "Limits").
+	SYNC_MAX_MESSAGE_BYTES: positiveInt(1024, 256 * 1024 * 1024).default(defaultSyncLimits.maxMessageBytes),
+	SYNC_MAX_ENTITIES_PER_UPDATE: positiveInt(1, 1_000_000).default(defaultSyncLimits.maxEntitiesPerUpdate),
+	SYNC_MAX_BOARD_ENTITIES: positiveInt(1, 10_000_000).default(defaultSyncLimits.maxBoardEntities),
+	SYNC_UPDATES_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.updatesPerSecond),
+	SYNC_PRESENCE_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.presencePerSecond),
+	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60)
 });
+
+function positiveInt(min: number, max: number) {
+	return z.coerce.number().int().min(min).max(max);
+}
+
+/** The sync limits the configuration sets; the rest keep their defaults. */
+export function syncLimitsOf(config: Config): SyncLimits {
+	return {
+		...defaultSyncLimits,
+		maxMessageBytes: config.SYNC_MAX_MESSAGE_BYTES,
+		maxEntitiesPerUpdate: config.SYNC_MAX_ENTITIES_PER_UPDATE,
+		maxBoardEntities: config.SYNC_MAX_BOARD_ENTITIES,
+		updatesPerSecond: config.SYNC_UPDATES_PER_SECOND,
+		updateBurst: Math.max(defaultSyncLimits.updateBurst, config.SYNC_UPDATES_PER_SECOND * 4),
+		presencePerSecond: config.SYNC_PRESENCE_PER_SECOND,
+		presenceBurst: Math.max(defaultSyncLimits.presenceBurst, config.SYNC_PRESENCE_PER_SECOND * 4)
+	};
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type LogLevel = (typeof logLevels)[number];

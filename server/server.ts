@@ -23,7 +23,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const throttleRedis = redisUrl && !options.loginThrottle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
 	throttleRedis?.on('error', (error) => console.error('login throttle: redis', error.message));
 	const loginThrottle = options.loginThrottle ?? (throttleRedis ? new RedisLoginThrottle(throttleRedis) : undefined);
-	const { app, injectWebSocket, rooms, sockets } = createVoronka({ ...options, fanout, loginThrottle });
+	const { app, injectWebSocket, rooms, connections, sockets } = createVoronka({ ...options, fanout, loginThrottle });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);
@@ -37,6 +37,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 					// Stop accepting, flush and snapshot every room, then drop what is left.
 					const closed = new Promise<void>((done) => server.close(() => done()));
 					(server as { closeAllConnections?: () => void }).closeAllConnections?.();
+					connections.stop();
 					await rooms.closeAll();
 					for (const socket of sockets.clients) socket.terminate();
 					await closed;

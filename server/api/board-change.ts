@@ -4,8 +4,8 @@ import type { Violation } from '../../src/lib/model/validate.js';
 import type { AppEnv } from '../http/context.js';
 import { ApiError, unprocessable } from '../http/errors.js';
 import { listStages } from '../../src/lib/model/board.js';
-import type { Writer } from '../rules/check-change.js';
-import { RefusedChange } from '../sync/room.js';
+import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
+import type { Writer } from '../board/writer.js';
 import { isWorkspaceMember } from '../workspaces/member.js';
 
 // Rules about the deal's state conflict with the request (409); the rest is bad input (422).
@@ -20,6 +20,7 @@ export async function changeBoard<T>(c: Context<AppEnv>, pipelineId: string, wri
 	try {
 		return await c.var.deps.rooms.withRoom(pipelineId, (room) => room.change(writer, run));
 	} catch (error) {
+		if (error instanceof BoardUnavailable) throw new ApiError(503, 'board_unavailable', error.message, undefined, { 'Retry-After': '5' });
 		if (!(error instanceof RefusedChange)) throw error;
 		const first = error.violations[0]!;
 		const status = conflictRules.has(first.rule) ? 409 : 422;

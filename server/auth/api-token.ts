@@ -46,3 +46,9 @@ export async function validateApiToken(db: Database, token: string, now: Date) {
 	}
 	return { tokenId: row.tokenId, user: row.user };
 }
+
+/** True while the token exists (it is deleted when revoked). */
+export async function validateApiTokenById(db: Database, tokenId: string): Promise<boolean> {
+	const [row] = await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, tokenId));
+	return row !== undefined;
+}

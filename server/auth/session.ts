@@ -54,3 +54,9 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
 export async function invalidateUserSessions(db: Database, userId: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.userId, userId));
 }
+
+/** True while the session exists and has not expired (live connections re-check with it). */
+export async function findSessionById(db: Database, sessionId: string, now: Date): Promise<boolean> {
+	const [row] = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId));
+	return row !== undefined && row.expiresAt.getTime() > now.getTime();
+}

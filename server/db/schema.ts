@@ -255,6 +255,18 @@ export const stageEvents = pgTable(
 	(t) => [index('stage_events_deal_idx').on(t.dealId), index('stage_events_pipeline_idx').on(t.pipelineId, t.at)]
 );
 
+/**
+ * How far each board's projection is: every update of the board's log up to
+ * this id is in the deals, tasks and stages tables. A board loaded with a
+ * mark behind its log (a crash, a failed batch) is projected again in full.
+ */
+export const projectionMarks = pgTable('projection_marks', {
+	pipelineId: text('pipeline_id')
+		.primaryKey()
+		.references(() => pipelines.id, { onDelete: 'cascade' }),
+	projectedUpdateId: bigint('projected_update_id', { mode: 'number' }).notNull()
+});
+
 /** The workspace's list of reasons a deal is lost, editable by admins. */
 export const lostReasons = pgTable(
 	'lost_reasons',

@@ -1,5 +1,5 @@
 import { createDeal, listDealsInStage, listStages, rankBetween } from '../../src/lib/model/index.js';
-import type { Writer } from '../rules/check-change.js';
+import type { Writer } from '../board/writer.js';
 import type { RoomManager } from '../sync/rooms.js';
 import { generateId } from '../auth/tokens.js';
 import { generateSampleDeals } from './sample-deals.js';

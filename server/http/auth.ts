@@ -17,9 +17,15 @@ export const resolveAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	await next();
 };
 
-async function findAuth(c: Context<AppEnv>): Promise<Auth | null> {
+/**
+ * Who is calling. `tokenInQuery` is for the websocket upgrade, where a
+ * browser-less client cannot set a header: `?token=` then counts as the
+ * Bearer token.
+ */
+export async function findAuth(c: Context<AppEnv>, options: { tokenInQuery?: boolean } = {}): Promise<Auth | null> {
 	const { db, now } = c.var.deps;
-	const header = c.req.header('authorization');
+	const queryToken = options.tokenInQuery ? c.req.query('token') : undefined;
+	const header = c.req.header('authorization') ?? (queryToken !== undefined ? `Bearer ${queryToken}` : undefined);
 	if (header) {
 		const match = /^Bearer\s+(\S+)$/i.exec(header);
 		const found = match ? await validateApiToken(db, match[1]!, now()) : null;

@@ -2,8 +2,10 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { LoginLimiter } from '../auth/throttle.js';
-import type { Writer } from '../rules/check-change.js';
+import type { Health } from '../health.js';
+import type { Connections } from '../sync/connections.js';
 import type { RoomManager } from '../sync/rooms.js';
+import type { SyncConnection } from '../sync/socket.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -11,6 +13,9 @@ export interface AppDeps {
 	config: Config;
 	loginThrottle: LoginLimiter;
 	rooms: RoomManager;
+	/** Live board connections, closed when the right they were opened with is taken away. */
+	connections: Connections;
+	health: Health;
 	syncHeartbeatMs: number;
 	now: () => Date;
 }
@@ -27,6 +32,6 @@ export type AppEnv = {
 	Variables: {
 		deps: AppDeps;
 		auth: Auth | null;
-		sync?: { pipelineId: string; writer: Writer };
+		sync?: SyncConnection;
 	};
 };

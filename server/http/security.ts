@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './context.js';
 import { forbidden } from './errors.js';
@@ -11,12 +11,21 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * from scripts (curl, integrations), which cannot ride a victim's cookie.
  */
 export const checkOrigin: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const origin = c.req.header('origin');
-	if (safeMethods.has(c.req.method) || !origin) return next();
-	const expected = c.var.deps.config.ORIGIN ?? originFromHost(c.req.header('host'), c.req.url);
-	if (origin !== expected) throw forbidden(`Cross-site request refused (origin ${origin}).`);
+	if (safeMethods.has(c.req.method)) return next();
+	assertSameOrigin(c);
 	return next();
 };
+
+/**
+ * Refuses a request whose Origin is another site's. The websocket upgrade is
+ * a GET but rides the cookie like a write, so the sync route asks this too.
+ */
+export function assertSameOrigin(c: Context<AppEnv>): void {
+	const origin = c.req.header('origin');
+	if (!origin) return;
+	const expected = c.var.deps.config.ORIGIN ?? originFromHost(c.req.header('host'), c.req.url);
+	if (origin !== expected) throw forbidden(`Cross-site request refused (origin ${origin}).`);
+}
 
 function originFromHost(host: string | undefined, url: string): string {
 	const parsed = new URL(url);

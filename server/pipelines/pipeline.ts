@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
 import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
-import { docUpdates, memberships, pipelineMembers, pipelines, stagesProjection, users, type Pipeline } from '../db/schema.js';
+import { docUpdates, memberships, pipelineMembers, pipelines, projectionMarks, stagesProjection, users, type Pipeline } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 import { defaultStages, type StageTemplate } from './default-stages.js';
@@ -49,9 +49,11 @@ export async function createPipeline(
 		{ pipelineId: id, workspaceId: input.workspaceId, name: input.name, mode },
 		(input.stages ?? defaultStages).map((stage) => ({ ...stage, id: generateId() }))
 	);
-	await tx.insert(docUpdates).values({ docId: id, bytes: Y.encodeStateAsUpdate(doc) });
+	const [first] = await tx.insert(docUpdates).values({ docId: id, bytes: Y.encodeStateAsUpdate(doc) }).returning({ id: docUpdates.id });
 	const stages = listStages(doc);
 	await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId: id, ...toStageRow(stage) })));
+	// The stage rows just written are the whole projection of the new board.
+	await tx.insert(projectionMarks).values({ pipelineId: id, projectedUpdateId: first!.id });
 	doc.destroy();
 	return {
 		id,

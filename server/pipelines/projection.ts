@@ -1,9 +1,12 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type * as Y from 'yjs';
 import { boardMaps, listStages, readDeal, readTask } from '../../src/lib/model/board.js';
+import type { Deal, Task } from '../../src/lib/model/schema.js';
+import { dealSchema, taskSchema } from '../../src/lib/model/validate.js';
+import type { ChangeSet } from '../board/change-set.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
-import type { PersistedBatch, Room } from '../sync/room.js';
+import { dealsProjection, projectionMarks, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
 import { toStageRow } from './pipeline.js';
 
 const chunkSize = 500;
@@ -26,22 +29,54 @@ const dealColumns = [
 ];
 const taskColumns = ['dealId', 'type', 'title', 'dueAt', 'assigneeId', 'done', 'doneAt', 'auto'];
 
+/** The board being projected: its document and the identity the database gave it. */
+export interface ProjectedBoard {
+	pipelineId: string;
+	workspaceId: string;
+	doc: Y.Doc;
+}
+
+/** What to bring up to date: the entities a batch touched, or everything (`all`). */
+export interface ProjectionScope {
+	all: boolean;
+	changes?: ChangeSet;
+	at: Date;
+	/** The board's update log is projected up to here once this commits. */
+	upToUpdateId: number;
+}
+
+/** The update id the board's projection has caught up with (0: never projected). */
+export async function readProjectionMark(db: Database, pipelineId: string): Promise<number> {
+	const [row] = await db.select().from(projectionMarks).where(eq(projectionMarks.pipelineId, pipelineId));
+	return row?.projectedUpdateId ?? 0;
+}
+
 /**
- * Brings the relational projection up to date with a persisted batch: the
- * deals, tasks and stages it touched, and a stage event for each deal that
- * entered a stage (with who moved it). Reports and lists read these tables,
- * never the document. Deals that leave the document (archived) keep their rows.
+ * Brings the relational projection up to date with the board: the deals,
+ * tasks and stages in scope, and a stage event for each deal that entered a
+ * stage (with who moved it). Reports and lists read these tables, never the
+ * document. Deals that leave the document (archived) keep their rows.
+ *
+ * Every statement is scoped by the board's pipeline: a row of another board
+ * with the same id is never read, overwritten or deleted (ids are refused at
+ * the socket too; this is the second lock). The mark moves in the same
+ * transaction, so a crash leaves the mark behind the work, never ahead of it.
  */
-export async function projectBatch(db: Database, room: Room, batch: PersistedBatch): Promise<void> {
-	const pipelineId = room.docId;
-	const doc = room.doc;
-	const workspaceId = boardMaps(doc).meta.get('workspaceId') as string;
-	const deals = [...batch.changes.deals.keys()].map((id) => readDeal(doc, id)).filter((deal) => deal !== null);
-	const taskIds = [...batch.changes.tasks.keys()];
-	const tasks = taskIds.map((id) => readTask(doc, id)).filter((task) => task !== null);
-	// A task gone from the board with its deal was archived, not deleted: keep its row.
-	const { deals: dealMaps } = boardMaps(doc);
-	const deletedTasks = taskIds.filter((id) => !tasks.some((task) => task.id === id));
+export async function projectBoard(db: Database, board: ProjectedBoard, scope: ProjectionScope): Promise<void> {
+	const { pipelineId, workspaceId, doc } = board;
+	const maps = boardMaps(doc);
+	const dealIds = scope.all ? [...maps.deals.keys()] : [...(scope.changes?.deals.keys() ?? [])];
+	const taskIds = scope.all ? [...maps.tasks.keys()] : [...(scope.changes?.tasks.keys() ?? [])];
+	// A whole board may hold entities stored before today's checks: project the valid ones.
+	const valid = (schema: typeof dealSchema | typeof taskSchema) => (entity: { id: string } | null) => {
+		if (entity === null || !scope.all) return entity !== null;
+		const { id: _id, ...fields } = entity;
+		return schema.safeParse(fields).success;
+	};
+	const deals = dealIds.map((id) => readDeal(doc, id)).filter(valid(dealSchema)) as Deal[];
+	const tasks = taskIds.map((id) => readTask(doc, id)).filter(valid(taskSchema)) as Task[];
+	const gone = scope.all ? [] : taskIds.filter((id) => !maps.tasks.has(id));
+	const movedBy = (dealId: string) => scope.changes?.deals.get(dealId)?.by ?? null;
 
 	await db.transaction(async (tx) => {
 		const previousStage = new Map<string, string>();
@@ -49,45 +84,23 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 			const rows = await tx
 				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId })
 				.from(dealsProjection)
-				.where(inArray(dealsProjection.id, part));
+				.where(and(eq(dealsProjection.pipelineId, pipelineId), inArray(dealsProjection.id, part)));
 			for (const row of rows) previousStage.set(row.id, row.stageId);
 		}
 		const entered = deals.filter((deal) => previousStage.get(deal.id) !== deal.stageId);
 		const enteredIds = new Set(entered.map((deal) => deal.id));
-		const dealRows = deals.map((deal) => ({
-			id: deal.id,
-			pipelineId,
-			workspaceId,
-			title: deal.title,
-			valueMinor: deal.valueMinor,
-			currency: deal.currency,
-			stageId: deal.stageId,
-			rank: deal.rank,
-			ownerId: deal.ownerId,
-			contactId: deal.contactId ?? null,
-			companyId: deal.companyId ?? null,
-			source: deal.source,
-			status: deal.status,
-			lostReason: deal.lostReason ?? null,
-			lostNote: deal.lostNote ?? null,
-			createdAt: new Date(deal.createdAt),
-			updatedAt: new Date(deal.updatedAt),
-			closedAt: deal.closedAt ? new Date(deal.closedAt) : null,
-			stageEnteredAt: batch.at
-		}));
+		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, scope.at));
 		// Deals that stayed in their stage keep their stage entry time.
-		const [moved, stayed] = [dealRows.filter((row) => enteredIds.has(row.id)), dealRows.filter((row) => !enteredIds.has(row.id))];
-		for (const part of chunks(moved)) {
-			await tx
-				.insert(dealsProjection)
-				.values(part)
-				.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, [...dealColumns, 'stageEnteredAt']) });
-		}
-		for (const part of chunks(stayed)) {
-			await tx
-				.insert(dealsProjection)
-				.values(part)
-				.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, dealColumns) });
+		for (const [rows, columns] of [
+			[dealRows.filter((row) => enteredIds.has(row.id)), [...dealColumns, 'stageEnteredAt']],
+			[dealRows.filter((row) => !enteredIds.has(row.id)), dealColumns]
+		] as Array<[typeof dealRows, string[]]>) {
+			for (const part of chunks(rows)) {
+				await tx
+					.insert(dealsProjection)
+					.values(part)
+					.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, columns), setWhere: eq(dealsProjection.pipelineId, pipelineId) });
+			}
 		}
 		for (const part of chunks(entered)) {
 			await tx.insert(stageEvents).values(
@@ -96,40 +109,92 @@ export async function projectBatch(db: Database, room: Room, batch: PersistedBat
 					dealId: deal.id,
 					fromStageId: previousStage.get(deal.id) ?? null,
 					toStageId: deal.stageId,
-					userId: batch.changes.deals.get(deal.id)?.by ?? null,
-					at: batch.at
+					userId: movedBy(deal.id),
+					at: scope.at
 				}))
 			);
 		}
-		const taskRows = tasks.map((task) => ({
-			id: task.id,
-			pipelineId,
-			dealId: task.dealId,
-			type: task.type,
-			title: task.title,
-			dueAt: new Date(task.dueAt),
-			assigneeId: task.assigneeId,
-			done: task.done,
-			doneAt: task.doneAt ? new Date(task.doneAt) : null,
-			auto: task.auto ?? false
-		}));
-		for (const part of chunks(taskRows)) {
+		for (const part of chunks(tasks.map((task) => toTaskRow(task, pipelineId)))) {
 			await tx
 				.insert(tasksProjection)
 				.values(part)
-				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns) });
+				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns), setWhere: eq(tasksProjection.pipelineId, pipelineId) });
 		}
-		for (const part of chunks(deletedTasks)) {
-			const rows = await tx.select({ id: tasksProjection.id, dealId: tasksProjection.dealId }).from(tasksProjection).where(inArray(tasksProjection.id, part));
-			const removed = rows.filter((row) => dealMaps.has(row.dealId)).map((row) => row.id);
-			if (removed.length > 0) await tx.delete(tasksProjection).where(inArray(tasksProjection.id, removed));
-		}
-		if (batch.changes.stages.size > 0) {
+		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
+		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
 			const stages = listStages(doc);
 			await tx.delete(stagesProjection).where(eq(stagesProjection.pipelineId, pipelineId));
-			if (stages.length > 0) {
-				await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId, ...toStageRow(stage) })));
-			}
+			if (stages.length > 0) await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId, ...toStageRow(stage) })));
 		}
+		await tx
+			.insert(projectionMarks)
+			.values({ pipelineId, projectedUpdateId: scope.upToUpdateId })
+			.onConflictDoUpdate({
+				target: projectionMarks.pipelineId,
+				set: { projectedUpdateId: sql`greatest(${projectionMarks.projectedUpdateId}, excluded.projected_update_id)` }
+			});
 	});
+}
+
+/**
+ * Deletes the rows of tasks deleted from the board: those named (`gone`), or
+ * with `null` every row of the board whose task is gone while its deal is
+ * still there. A task gone with its deal was archived, not deleted: its row stays.
+ */
+async function deleteRemovedTasks(tx: Database, pipelineId: string, maps: ReturnType<typeof boardMaps>, gone: string[] | null): Promise<void> {
+	const scoped = eq(tasksProjection.pipelineId, pipelineId);
+	const candidates =
+		gone === null
+			? await tx
+					.select({ id: tasksProjection.id, dealId: tasksProjection.dealId })
+					.from(tasksProjection)
+					.where(maps.tasks.size > 0 ? and(scoped, notInArray(tasksProjection.id, [...maps.tasks.keys()])) : scoped)
+			: (
+					await Promise.all(
+						chunks(gone).map((part) =>
+							tx.select({ id: tasksProjection.id, dealId: tasksProjection.dealId }).from(tasksProjection).where(and(scoped, inArray(tasksProjection.id, part)))
+						)
+					)
+				).flat();
+	const removed = candidates.filter((row) => maps.deals.has(row.dealId)).map((row) => row.id);
+	for (const part of chunks(removed)) await tx.delete(tasksProjection).where(and(scoped, inArray(tasksProjection.id, part)));
+}
+
+function toDealRow(deal: Deal, pipelineId: string, workspaceId: string, at: Date) {
+	return {
+		id: deal.id,
+		pipelineId,
+		workspaceId,
+		title: deal.title,
+		valueMinor: deal.valueMinor,
+		currency: deal.currency,
+		stageId: deal.stageId,
+		rank: deal.rank,
+		ownerId: deal.ownerId,
+		contactId: deal.contactId ?? null,
+		companyId: deal.companyId ?? null,
+		source: deal.source,
+		status: deal.status,
+		lostReason: deal.lostReason ?? null,
+		lostNote: deal.lostNote ?? null,
+		createdAt: new Date(deal.createdAt),
+		updatedAt: new Date(deal.updatedAt),
+		closedAt: deal.closedAt ? new Date(deal.closedAt) : null,
+		stageEnteredAt: at
+	};
+}
+
+function toTaskRow(task: Task, pipelineId: string) {
+	return {
+		id: task.id,
+		pipelineId,
+		dealId: task.dealId,
+		type: task.type,
+		title: task.title,
+		dueAt: new Date(task.dueAt),
+		assigneeId: task.assigneeId,
+		done: task.done,
+		doneAt: task.doneAt ? new Date(task.doneAt) : null,
+		auto: task.auto ?? false
+	};
 }

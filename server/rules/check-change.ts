@@ -1,11 +1,18 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
 import { checkDeal, checkMeta, checkStage, checkStrictMove, checkTask, type Violation } from '../../src/lib/model/validate.js';
-import type { ChangeSet } from '../sync/changes.js';
-import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import type { ChangeSet, EntityChange } from '../board/change-set.js';
+import type { TaskIndex } from '../board/task-index.js';
+import type { Writer } from '../board/writer.js';
+import { hasRoleAtLeast } from '../workspaces/roles.js';
 
-/** Who made a change: a member with a role, or the server itself. */
-export type Writer = { kind: 'member'; userId: string; role: Role } | { kind: 'system'; userId: string | null };
+/** What the server knows of a board from the database, not from the document. */
+export interface BoardContext {
+	pipelineId: string;
+	workspaceId: string;
+	/** The workspace's members: who may own a deal or be assigned a task. */
+	members: ReadonlySet<string>;
+}
 
 /**
  * Checks a change that was just applied to a board against the schema, the
@@ -13,12 +20,7 @@ export type Writer = { kind: 'member'; userId: string; role: Role } | { kind: 's
  * touched is checked, so the cost follows the change, not the board's size.
  * `index` knows each task's deal and each deal's tasks as they were before.
  */
-export interface TaskIndex {
-	dealOf(taskId: string): string | undefined;
-	tasksOf(dealId: string): Iterable<string>;
-}
-
-export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, index: TaskIndex): Violation[] {
+export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, index: TaskIndex, context: BoardContext): Violation[] {
 	if (writer.kind === 'member' && writer.role === 'viewer') {
 		return [{ entity: 'board', id: '', rule: 'read-only', message: 'Viewers cannot change the board.' }];
 	}
@@ -30,8 +32,8 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 	if ((changes.meta || changes.stages.size > 0) && !mayEditPipeline) {
 		return [{ entity: 'stage', id: '', rule: 'forbidden', message: 'Only managers and admins edit the pipeline and its stages.' }];
 	}
-	if (changes.meta) violations.push(...checkMeta(doc));
-	const { deals, stages } = boardMaps(doc);
+	if (changes.meta) violations.push(...checkMeta(doc), ...checkIdentity(doc, context));
+	const { deals, stages, tasks } = boardMaps(doc);
 	for (const stageId of changes.stages) {
 		if (stages.has(stageId)) {
 			violations.push(...checkStage(doc, stageId));
@@ -47,33 +49,72 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 			});
 		}
 	}
+	const member = writer.kind === 'member';
 	const dealIds = new Set<string>();
-	const strict = boardMaps(doc).meta.get('mode') === 'strict' && writer.kind === 'member';
+	const strict = boardMaps(doc).meta.get('mode') === 'strict' && member;
 	for (const [dealId, change] of changes.deals) {
-		if (change.deleted && writer.kind === 'member') {
+		if (change.deleted && member) {
 			violations.push({ entity: 'deal', id: dealId, rule: 'forbidden', message: 'Deals are closed as won or lost, not deleted.' });
+			continue;
+		}
+		if (change.replaced && member) {
+			violations.push(replacedViolation('deal', dealId));
 			continue;
 		}
 		dealIds.add(dealId);
 		const moved = !change.created && change.oldStageId !== undefined && change.oldStageId !== deals.get(dealId)?.get?.('stageId');
 		if (strict && moved) violations.push(...checkStrictMove(doc, dealId, change.oldStageId!));
+		if (member) violations.push(...checkPerson(deals.get(dealId), change, 'ownerId', 'deal', dealId, context));
 	}
 	for (const [taskId, change] of changes.tasks) {
 		const before = index.dealOf(taskId);
 		if (before) dealIds.add(before);
 		if (change.deleted) continue;
+		if (change.replaced && member) {
+			violations.push(replacedViolation('task', taskId));
+			continue;
+		}
 		violations.push(...checkTask(doc, taskId));
-		const now = boardMaps(doc).tasks.get(taskId)?.get?.('dealId');
+		const task = tasks.get(taskId);
+		const now = task?.get?.('dealId');
 		if (typeof now === 'string') dealIds.add(now);
+		if (member) violations.push(...checkPerson(task, change, 'assigneeId', 'task', taskId, context));
 	}
 	// A deal's tasks: those it had, plus those this change gave it.
 	const added = new Map<string, string[]>();
 	for (const taskId of changes.tasks.keys()) {
-		const dealId = boardMaps(doc).tasks.get(taskId)?.get?.('dealId');
+		const dealId = tasks.get(taskId)?.get?.('dealId');
 		if (typeof dealId === 'string') added.set(dealId, [...(added.get(dealId) ?? []), taskId]);
 	}
 	for (const dealId of dealIds) {
 		violations.push(...checkDeal(doc, dealId, [...index.tasksOf(dealId), ...(added.get(dealId) ?? [])]));
 	}
 	return violations;
+}
+
+/** A board belongs to one pipeline of one workspace for good: the access checks and the disconnect sweep rely on it. */
+function checkIdentity(doc: Y.Doc, context: BoardContext): Violation[] {
+	const meta = boardMaps(doc).meta;
+	if (meta.size === 0) return [];
+	if (meta.get('pipelineId') === context.pipelineId && meta.get('workspaceId') === context.workspaceId) return [];
+	return [{ entity: 'meta', id: 'meta', rule: 'forbidden', message: 'A board’s pipeline and workspace cannot be changed.' }];
+}
+
+function replacedViolation(entity: 'deal' | 'task', id: string): Violation {
+	return { entity, id, rule: 'schema', message: `The ${entity} ${id} is changed field by field, not replaced as a whole.` };
+}
+
+/** A member may hand a deal or a task only to a member of the workspace (the REST API checks the same). */
+function checkPerson(
+	map: Y.Map<unknown> | undefined,
+	change: EntityChange,
+	field: 'ownerId' | 'assigneeId',
+	entity: 'deal' | 'task',
+	id: string,
+	context: BoardContext
+): Violation[] {
+	if (!(map instanceof Y.Map) || !(change.created || change.fields.has(field))) return [];
+	const person = map.get(field);
+	if (typeof person !== 'string' || context.members.has(person)) return [];
+	return [{ entity, id, rule: 'forbidden', message: `${field} ${person.slice(0, 64)} is not a member of this workspace.` }];
 }

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
 import type { Violation } from '../../src/lib/model/validate.js';
-import type { ChangeSet } from '../sync/changes.js';
-import type { TaskIndex } from './check-change.js';
+import type { ChangeSet } from '../board/change-set.js';
+import type { TaskIndex } from '../board/task-index.js';
 
 /**
  * Keeping the valid part of a refused update.

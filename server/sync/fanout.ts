@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { ConnectionMatch } from './connections.js';
 
 /**
  * What one node tells the others when several serve the same Postgres
@@ -10,10 +11,10 @@ import { Redis } from 'ioredis';
 export type FanoutMessage =
 	| { kind: 'update'; docId: string; bytes: Uint8Array }
 	| { kind: 'awareness'; docId: string; bytes: Uint8Array }
-	/** A member's role or membership changed: close their connections to the workspace's boards. */
-	| { kind: 'disconnect-user'; userId: string; workspaceId: string }
-	/** A pipeline's access changed: close every connection to it. */
-	| { kind: 'disconnect-all'; docId: string };
+	/** A right was taken away: close the matching connections (see connections.ts). */
+	| { kind: 'disconnect'; match: ConnectionMatch; reason: string }
+	/** A workspace's members changed: rooms refresh who may own deals and be assigned tasks. */
+	| { kind: 'members-changed'; workspaceId: string };
 
 export interface Fanout {
 	publish(message: FanoutMessage): void;

@@ -11,14 +11,46 @@ export interface StoredDoc {
 	bytesSinceSnapshot: number;
 }
 
+/** Where board documents live: the update log and its snapshots. Tests wrap it to inject faults. */
+export interface DocStore {
+	loadDoc(docId: string): Promise<StoredDoc>;
+	loadUpdatesOf(docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>>;
+	appendUpdate(docId: string, update: Uint8Array): Promise<number>;
+	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number): Promise<void>;
+}
+
+export function createDocStore(db: Database): DocStore {
+	return {
+		loadDoc: (docId) => loadDoc(db, docId),
+		loadUpdatesOf: (docId) => loadUpdatesOf(db, docId),
+		appendUpdate: (docId, update) => appendUpdate(db, docId, update),
+		writeSnapshot: (docId, state, lastUpdateId) => writeSnapshot(db, docId, state, lastUpdateId)
+	};
+}
+
+/** When a room folds its update log into a snapshot. */
+export interface CompactionPolicy {
+	afterUpdates: number;
+	afterBytes: number;
+}
+
+export const defaultCompaction: CompactionPolicy = { afterUpdates: 500, afterBytes: 1024 * 1024 };
+
+export function isCompactionDue(policy: CompactionPolicy, since: { updates: number; bytes: number }): boolean {
+	return since.updates >= policy.afterUpdates || since.bytes >= policy.afterBytes;
+}
+
 /** Reads a document: its snapshot, then every update after it, in order. */
 export async function loadDoc(db: Database, docId: string): Promise<StoredDoc> {
-	const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.docId, docId));
-	const after = snapshot?.lastUpdateId ?? 0;
+	// Updates first, then the snapshot: a compaction committing in between
+	// replaces the updates it deletes with a snapshot that holds them, so
+	// nothing falls between the two reads (the other order can lose them).
 	// Every update row left, not only those after the snapshot's id: an insert
 	// that committed after a compaction read past it (another node's, with a
 	// lower id) is not in the snapshot. Applying an update twice is harmless.
 	const updates = await loadUpdatesOf(db, docId);
+	const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.docId, docId));
+	const after = snapshot?.lastUpdateId ?? 0;
 	const parts = [...(snapshot ? [toBytes(snapshot.bytes)] : []), ...updates.map((u) => toBytes(u.bytes))];
 	return {
 		state: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts),

@@ -21,6 +21,11 @@ function presenceSchema(userId: string) {
 	});
 }
 
+export interface PresenceLimits {
+	maxPresenceBytes: number;
+	maxPresencePerConnection: number;
+}
+
 export type PresenceCheck = { update: Uint8Array; problem: null } | { update: null; problem: string };
 
 /**
@@ -36,10 +41,12 @@ export function checkPresence(
 	awareness: awarenessProtocol.Awareness,
 	update: Uint8Array,
 	userId: string,
-	controlled: ReadonlySet<number>
+	controlled: ReadonlySet<number>,
+	limits: PresenceLimits
 ): PresenceCheck {
 	const schema = presenceSchema(userId);
 	const kept: AwarenessEntry[] = [];
+	const newIds = new Set<number>();
 	for (const entry of readAwarenessEntries(update)) {
 		const known = awareness.meta.get(entry.clientId)?.clock ?? 0;
 		const removal = entry.json === 'null';
@@ -48,6 +55,10 @@ export function checkPresence(
 		if (removal) {
 			if (controlled.has(entry.clientId)) kept.push(entry);
 			continue;
+		}
+		if (entry.json.length > limits.maxPresenceBytes) return { update: null, problem: `a presence state is larger than ${limits.maxPresenceBytes} bytes` };
+		if (!controlled.has(entry.clientId) && controlled.size + newIds.size >= limits.maxPresencePerConnection) {
+			return { update: null, problem: `one connection may carry at most ${limits.maxPresencePerConnection} presence states` };
 		}
 		let state: unknown;
 		try {
@@ -60,7 +71,9 @@ export function checkPresence(
 			const issue = result.error.issues[0]!;
 			return { update: null, problem: `presence ${issue.path.join('.') || 'state'} ${issue.message}` };
 		}
-		kept.push(entry);
+		if (!controlled.has(entry.clientId)) newIds.add(entry.clientId);
+		// Re-encoded from the parsed value: fields the schema does not know are not relayed.
+		kept.push({ ...entry, json: JSON.stringify(result.data) });
 	}
 	return { update: writeAwarenessEntries(kept), problem: null };
 }

@@ -1,96 +1,144 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { boardMaps } from '../../src/lib/model/board.js';
-import { checkDeal, type Violation } from '../../src/lib/model/validate.js';
-import type { Database } from '../db/client.js';
-import { checkChange, type TaskIndex, type Writer } from '../rules/check-change.js';
-import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEntity } from '../rules/keep-valid.js';
-import { addRepairTask, findUnseenCompletions, learnState, type KnownState } from '../rules/repair.js';
-import { collectChanges, emptyChangeSet, hasChanges, type ChangeSet } from './changes.js';
+import { validateBoard, type Violation } from '../../src/lib/model/validate.js';
+import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
+import { TaskDealIndex } from '../board/task-index.js';
+import type { Writer } from '../board/writer.js';
+import type { Health } from '../health.js';
+import type { BoardContext } from '../rules/check-change.js';
+import { learnState, type KnownState } from '../rules/repair.js';
+import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
-import { appendUpdate, loadDoc, loadUpdatesOf, writeSnapshot } from './persistence.js';
+import type { SyncLimits } from './limits.js';
+import type { CompactionPolicy, DocStore } from './persistence.js';
 import { checkPresence } from './presence.js';
+import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
+import { ProjectionFollower } from './projection-follower.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+import { inspectUpdate, type UpdateShape } from './update-shape.js';
+import { WriteQueue, type PersistedBatch } from './write-queue.js';
 
 /** One peer of a room: a websocket, or anything else that can take bytes. */
 export interface Peer {
 	writer: Writer;
-	/** What the peer is known to have seen (from its sync requests and its own updates). */
-	known?: KnownState;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
 
-/** A persisted batch: the merged update, the changes it made and who made them. */
-export interface PersistedBatch {
-	update: Uint8Array;
-	changes: ChangeSet;
-	writers: Writer[];
-	at: Date;
+/** What the room needs from the database besides the document. */
+export interface BoardLookups {
+	/** The ids among these that belong to another board. */
+	idsOnOtherBoards(ids: { deals: string[]; tasks: string[] }): Promise<string[]>;
+	memberIds(): Promise<Set<string>>;
 }
 
 export interface RoomOptions {
-	db: Database;
+	store: DocStore;
 	docId: string;
+	workspaceId: string;
 	now: () => Date;
-	/** Runs after a batch is on disk and broadcast (the projection). */
-	afterPersist?: (room: Room, batch: PersistedBatch) => Promise<void>;
-	compactAfterUpdates?: number;
-	compactAfterBytes?: number;
+	health: Health;
+	limits: SyncLimits;
+	compaction: CompactionPolicy;
+	lookups: BoardLookups;
+	/** Brings the relational projection up to date (see projection.ts). */
+	project?: (board: ProjectedBoard, scope: ProjectionScope) => Promise<void>;
+	projectedUpTo?: number;
 	/** Other nodes on the same database (REDIS_URL): accepted updates and presence are published to them. */
 	fanout?: Fanout;
 }
 
-interface Pending {
-	update: Uint8Array;
-	origin: unknown;
+/** Close codes a peer may see (4000-4999 are the application's own). */
+export const closeCodes = {
+	/** The update was malformed or outside the schema: resync from scratch. */
+	refusedUpdate: 4400,
+	/** Credentials or access changed: reconnect to be authorised afresh. */
+	accessChanged: 4401,
+	/** Too many messages too fast. */
+	rateLimited: 4429,
+	/** The board cannot save right now: reconnect later, nothing is lost on the device. */
+	unavailable: 1013
+} as const;
+
+interface PeerState {
+	/** The presence client ids this peer carries. */
+	controlled: Set<number>;
+	/** What the peer is known to have seen (its sync requests and its own updates). */
+	known: KnownState;
 }
 
-export class RefusedChange extends Error {
-	constructor(readonly violations: Violation[]) {
-		super(violations.map((v) => v.message).join(' '));
-	}
-}
+/** The origin of what another node sent: applied, shown, never persisted or published again. */
+const remoteOrigin = Symbol('remote node');
 
 /**
  * The live document of one pipeline and the peers editing it.
  *
- * Every change, from a peer or from the server, is applied, checked, and
- * reverted at once if it breaks a rule. Updates are persisted in batches
- * (group commit) and only then broadcast, so whatever a peer has seen is on
- * disk. A peer's sync request is answered after pending writes are flushed
- * for the same reason.
+ * A peer's update is inspected before it is integrated (update-shape.ts),
+ * then applied under the board's rules (board-guard.ts), then persisted in
+ * batches and only then broadcast (write-queue.ts), so whatever a peer has
+ * seen is on disk. A peer's sync request is answered after pending writes
+ * are flushed for the same reason.
  */
 export class Room {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	readonly peers = new Map<Peer, Set<number>>();
-	private pending: Pending[] = [];
-	private pendingChanges = emptyChangeSet();
-	private pendingWriters: Writer[] = [];
-	private flushing: Promise<void> = Promise.resolve();
-	private projecting: Promise<void> = Promise.resolve();
-	private flushScheduled = false;
-	private collecting: ChangeSet | null = null;
-	/** Which deal each task belongs to, and back: rule checks follow the change, not the board. */
-	private readonly taskIndex = new TaskDealIndex();
-	private lastUpdateId = 0;
-	private updatesSinceSnapshot = 0;
-	private bytesSinceSnapshot = 0;
+	private readonly peerStates = new Map<Peer, PeerState>();
+	private readonly index: TaskDealIndex;
+	private readonly guard: BoardGuard;
+	private readonly queue: WriteQueue;
+	private readonly projection: ProjectionFollower | null;
+	private members: Set<string>;
 
-	private constructor(private readonly options: RoomOptions) {
+	private constructor(
+		private readonly options: RoomOptions,
+		stored: Awaited<ReturnType<DocStore['loadDoc']>>,
+		members: Set<string>
+	) {
+		this.members = members;
 		this.awareness.setLocalState(null);
+		let dropped = false;
+		if (stored.state) {
+			Y.applyUpdate(this.doc, stored.state, 'load');
+			// Stored before updates were inspected: what cannot integrate never will.
+			dropped = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+			this.doc.store.pendingStructs = null;
+			this.doc.store.pendingDs = null;
+		}
+		this.index = TaskDealIndex.of(this.doc);
+		this.guard = new BoardGuard({
+			doc: this.doc,
+			index: this.index,
+			context: () => this.context,
+			now: options.now,
+			accepted: (changes, writer) => this.queue.noteAccepted(changes, writer),
+			log: (line, detail) => console.error(`room ${this.docId}: ${line}`, detail ?? '')
+		});
+		this.queue = new WriteQueue({
+			store: options.store,
+			docId: options.docId,
+			compaction: options.compaction,
+			health: options.health,
+			now: options.now,
+			lastUpdateId: stored.lastUpdateId,
+			since: { updates: stored.updatesSinceSnapshot + (dropped ? 1 : 0), bytes: stored.bytesSinceSnapshot },
+			snapshot: () => this.snapshot(),
+			persisted: (batch) => this.persisted(batch)
+		});
+		const project = options.project;
+		const board: ProjectedBoard = { pipelineId: options.docId, workspaceId: options.workspaceId, doc: this.doc };
+		this.projection = project
+			? new ProjectionFollower({ name: `room ${options.docId}`, health: options.health, project: (scope) => project(board, scope), now: options.now })
+			: null;
+		if (dropped) options.health.report(`room ${this.docId}: load`, 'dropped stored changes whose dependencies are missing');
+		this.reportInvalidContent();
+		this.listen();
 	}
 
 	static async load(options: RoomOptions): Promise<Room> {
-		const room = new Room(options);
-		const stored = await loadDoc(options.db, options.docId);
-		if (stored.state) Y.applyUpdate(room.doc, stored.state, 'load');
-		room.lastUpdateId = stored.lastUpdateId;
-		room.updatesSinceSnapshot = stored.updatesSinceSnapshot;
-		room.bytesSinceSnapshot = stored.bytesSinceSnapshot;
-		room.indexTasks();
-		room.listen();
+		const [stored, members] = await Promise.all([options.store.loadDoc(options.docId), options.lookups.memberIds()]);
+		const room = new Room(options, stored, members);
+		// A crash or a failed batch left the projection behind the log: project the whole board.
+		if ((options.projectedUpTo ?? 0) < stored.lastUpdateId) room.projection?.catchUp(stored.lastUpdateId);
 		return room;
 	}
 
@@ -98,28 +146,32 @@ export class Room {
 		return this.options.docId;
 	}
 
+	get workspaceId(): string {
+		return this.options.workspaceId;
+	}
+
+	get peers(): ReadonlyMap<Peer, unknown> {
+		return this.peerStates;
+	}
+
+	private get context(): BoardContext {
+		return { pipelineId: this.docId, workspaceId: this.options.workspaceId, members: this.members };
+	}
+
 	private listen(): void {
-		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-			if (this.collecting) collectChanges(this.doc, transaction, this.collecting);
-		});
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			// Another node checked and persisted it already: only this node's peers need it.
-			if (origin === remoteOrigin) {
-				this.broadcast(encodeUpdate(update), null);
-				return;
-			}
-			this.pending.push({ update, origin });
-			this.scheduleFlush();
+			if (origin === remoteOrigin) this.broadcast(encodeUpdate(update), null);
+			else if (origin !== 'load') this.queue.enqueue(update, origin);
 		});
 		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
-			const peer = origin as Peer;
-			const controlled = this.peers.get(peer);
-			if (controlled) {
+			const state = this.peerStates.get(origin as Peer);
+			if (state) {
 				// A peer that sends a client's state carries it, also when that client
 				// announced itself on another connection first.
-				for (const id of [...added, ...updated]) controlled.add(id);
-				for (const id of removed) controlled.delete(id);
+				for (const id of [...added, ...updated]) state.controlled.add(id);
+				for (const id of removed) state.controlled.delete(id);
 			}
 			this.broadcast(encodeAwareness(this.awareness, changed), null);
 			if (origin !== remoteOrigin) {
@@ -128,11 +180,22 @@ export class Room {
 		});
 	}
 
-	// ---- peers ----
+	/** Logs what a board stored before today's checks holds outside the schema; the projection skips it. */
+	private reportInvalidContent(): void {
+		// A board not written yet (its first change is on the way) has nothing to check.
+		if (this.doc.store.clients.size === 0) return;
+		const foreign = [...this.doc.share.keys()].filter((name) => !['meta', 'stages', 'deals', 'tasks'].includes(name));
+		const invalid = validateBoard(this.doc).filter((violation) => violation.rule === 'schema' || violation.rule === 'unknown-stage' || violation.rule === 'unknown-deal');
+		if (foreign.length === 0 && invalid.length === 0) return;
+		const parts = [...(foreign.length ? [`unknown top-level types ${foreign.join(', ')}`] : []), ...(invalid.length ? [`${invalid.length} invalid entities`] : [])];
+		this.options.health.report(`room ${this.docId}: content`, `the stored board holds ${parts.join(' and ')}`);
+	}
+
+	// ---- peers and handshake ----
 
 	/** Adds a peer and starts the sync handshake. */
 	join(peer: Peer): void {
-		this.peers.set(peer, new Set());
+		this.peerStates.set(peer, { controlled: new Set(), known: new Map() });
 		peer.send(encodeSyncStep1(this.doc));
 		const states = [...this.awareness.getStates().keys()];
 		if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
@@ -144,24 +207,27 @@ export class Room {
 	 * socket closed keeps showing.
 	 */
 	leave(peer: Peer): void {
-		const controlled = this.peers.get(peer);
-		this.peers.delete(peer);
-		if (!controlled || controlled.size === 0) return;
-		const stillLive = new Set([...this.peers.values()].flatMap((ids) => [...ids]));
-		const gone = [...controlled].filter((id) => !stillLive.has(id));
+		const state = this.peerStates.get(peer);
+		this.peerStates.delete(peer);
+		if (!state || state.controlled.size === 0) return;
+		const stillLive = new Set([...this.peerStates.values()].flatMap((other) => [...other.controlled]));
+		const gone = [...state.controlled].filter((id) => !stillLive.has(id));
 		if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
 	}
 
 	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {
-		peer.known ??= new Map();
-		learnState(peer.known, Y.decodeStateVector(stateVector));
-		await this.flushed();
-		if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
+		const state = this.peerStates.get(peer);
+		if (!state) return;
+		learnState(state.known, Y.decodeStateVector(stateVector));
+		await this.queue.flushed();
+		if (this.peerStates.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
 	}
 
-	/** Applies a peer's presence; answers what was wrong when it is not the peer's own. */
+	/** Applies a peer's presence; answers what was wrong when it is not acceptable. */
 	applyAwareness(peer: Peer, update: Uint8Array): string | null {
-		const checked = checkPresence(this.awareness, update, peer.writer.userId ?? '', this.peers.get(peer) ?? new Set());
+		const state = this.peerStates.get(peer);
+		if (!state) return null;
+		const checked = checkPresence(this.awareness, update, peer.writer.userId ?? '', state.controlled, this.options.limits);
 		if (checked.problem !== null) return checked.problem;
 		awarenessProtocol.applyAwarenessUpdate(this.awareness, checked.update, peer);
 		return null;
@@ -172,82 +238,71 @@ export class Room {
 	}
 
 	/**
-	 * Applies a peer's update. If it breaks a rule it is reverted at once, the
-	 * peer is told why, and its other (earlier or later) edits are untouched.
+	 * Takes a peer's update: inspected before anything is integrated (a
+	 * malformed one closes the connection, so an honest client resyncs
+	 * whole), ids and people looked up when it creates or assigns, then
+	 * applied under the rules. Refused parts are reported to the peer.
 	 */
-	applyPeerUpdate(peer: Peer, update: Uint8Array): Violation[] {
-		const repairs = new Set<string>();
-		const excuse = (found: Violation[]) =>
-			found.filter((violation) => {
-				const repairable = violation.rule === 'deal-without-task' && this.isUnseenMerge(peer, violation.id, update);
-				if (repairable) repairs.add(violation.id);
-				return !repairable;
-			});
-		let touched: TouchedEntity[] = [];
-		const violations = this.applyChecked(
-			peer.writer,
-			peer,
-			() => Y.applyUpdate(this.doc, update, peer),
-			excuse,
-			(changes) => (touched = readTouchedEntities(this.doc, changes, this.taskIndex))
-		);
-		peer.known ??= new Map();
-		learnState(peer.known, Y.parseUpdateMeta(update).to);
-		const refused = violations.length > 0 ? this.keepValidPart(peer.writer, touched, violations, excuse) : [];
-		for (const violation of refused.slice(0, maxRefusalsReported)) {
+	async receiveUpdate(peer: Peer, update: Uint8Array): Promise<Violation[]> {
+		if (!this.acceptsWrites(peer)) return [];
+		let check = inspectUpdate(this.doc, update, this.options.limits);
+		if (check.ok && this.needsLookup(check.shape)) {
+			const problem = await this.lookUp(check.shape);
+			if (problem) return this.refuseWhole(peer, problem);
+			// The board moved on while the database answered: inspect again.
+			if (!this.acceptsWrites(peer)) return [];
+			check = inspectUpdate(this.doc, update, this.options.limits);
+		}
+		if (!check.ok) return this.refuseWhole(peer, check.problem);
+		const state = this.peerStates.get(peer);
+		if (!state) return [];
+		const refused = this.guard.applyPeerUpdate(peer.writer, peer, state.known, update);
+		learnState(state.known, Y.parseUpdateMeta(update).to);
+		for (const violation of refused) {
 			peer.send(encodeRefusal({ type: 'refused', rule: violation.rule, entity: violation.entity, id: violation.id, message: violation.message }));
 		}
-		if (repairs.size > 0) this.repairDeals([...repairs]);
 		return refused;
 	}
 
-	/**
-	 * After a peer's update was refused and reverted, writes back the entities
-	 * it left valid (see keep-valid.ts) on the peer's behalf, checked like any
-	 * change. An entity that only breaks a rule together with a refused one
-	 * (a task of a refused new deal) is refused in the next round. Returns
-	 * every violation that refused something.
-	 */
-	private keepValidPart(writer: Writer, touched: TouchedEntity[], violations: Violation[], excuse: (found: Violation[]) => Violation[]): Violation[] {
-		const refusedAll = [...violations];
-		let refused = refusedKeys(violations, touched);
-		for (let round = 0; refused && round < maxKeepRounds; round += 1) {
-			const kept = touched.filter((entity) => !refused!.has(keyOf(entity)));
-			if (kept.length === 0) break;
-			const origin = { writer, keeping: true };
-			const found = this.applyChecked(writer, origin, () => this.doc.transact(() => writeEntities(this.doc, kept), origin), excuse);
-			if (found.length === 0) break;
-			refusedAll.push(...found);
-			const more = refusedKeys(found, touched);
-			refused = more && new Set([...refused, ...more]);
-		}
-		return refusedAll;
+	/** While the board cannot save, it takes no changes; the peer keeps them and sends them again on reconnect. */
+	private acceptsWrites(peer: Peer): boolean {
+		if (!this.peerStates.has(peer)) return false;
+		if (!this.queue.failing) return true;
+		peer.close(closeCodes.unavailable, 'the board cannot save right now; reconnect later');
+		return false;
 	}
 
-	/**
-	 * True when the deal lost its last active task only because this update
-	 * merged with completions its author had not seen: two valid edits.
-	 */
-	private isUnseenMerge(peer: Peer, dealId: string, update: Uint8Array): boolean {
-		if (!peer.known) return false;
-		return findUnseenCompletions(this.doc, dealId, this.taskIndex.tasksOf(dealId), peer.known, update).length > 0;
+	private needsLookup(shape: UpdateShape): boolean {
+		if (shape.created.deals.length + shape.created.tasks.length > 0) return true;
+		for (const person of shape.people) if (!this.members.has(person)) return true;
+		return false;
 	}
 
-	/** Gives each deal a "Plan the next step" task, as the server. */
-	private repairDeals(candidates: string[]): void {
-		// Only deals the merge really left without a task: a refused part of the update may have undone it.
-		const dealIds = candidates.filter((dealId) =>
-			checkDeal(this.doc, dealId, this.taskIndex.tasksOf(dealId)).some((violation) => violation.rule === 'deal-without-task')
-		);
-		if (dealIds.length === 0) return;
-		const origin = { writer: systemWriter };
-		const violations = this.applyChecked(systemWriter, origin, () =>
-			this.doc.transact(() => {
-				for (const dealId of dealIds) addRepairTask(this.doc, dealId, this.options.now());
-			}, origin)
-		);
-		if (violations.length > 0) console.error(`room ${this.docId}: repair refused`, violations);
+	/** Ids must be new to the whole installation; people are looked up afresh when one is unknown. */
+	private async lookUp(shape: UpdateShape): Promise<string | null> {
+		const { deals, tasks } = shape.created;
+		const [elsewhere, members] = await Promise.all([
+			deals.length + tasks.length > 0 ? this.options.lookups.idsOnOtherBoards({ deals, tasks }) : [],
+			[...shape.people].some((person) => !this.members.has(person)) ? this.options.lookups.memberIds() : null
+		]);
+		if (members) this.members = members;
+		if (elsewhere.length > 0) return `the id ${elsewhere[0]!.slice(0, 64)} belongs to another board`;
+		return null;
 	}
+
+	private refuseWhole(peer: Peer, problem: string): Violation[] {
+		const violation: Violation = { entity: 'board', id: '', rule: 'schema', message: `Update refused: ${problem}.` };
+		peer.send(encodeRefusal({ type: 'refused', ...violation }));
+		peer.close(closeCodes.refusedUpdate, `update refused: ${problem}`.slice(0, 120));
+		return [violation];
+	}
+
+	/** The workspace's members changed: refresh who may own and be assigned. */
+	async refreshMembers(): Promise<void> {
+		this.members = await this.options.lookups.memberIds();
+	}
+
+	// ---- server-side changes ----
 
 	/**
 	 * A change made by the server (the REST API, a job) on behalf of a writer.
@@ -255,265 +310,71 @@ export class Room {
 	 * and in the projection.
 	 */
 	async change<T>(writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
-		let result!: T;
-		const origin = { writer };
-		const violations = this.applyChecked(writer, origin, () => {
-			this.doc.transact(() => {
-				result = run(this.doc);
-			}, origin);
-		});
+		if (this.queue.failing) throw new BoardUnavailable(this.docId);
+		const { result, violations } = this.guard.applyServerChange(writer, run);
 		if (violations.length > 0) throw new RefusedChange(violations);
 		// An API caller reads its own writes: wait for the projection too.
 		await this.projected();
 		return result;
 	}
 
-	private applyChecked(
-		writer: Writer,
-		origin: unknown,
-		apply: () => void,
-		excuse: (violations: Violation[]) => Violation[] = (violations) => violations,
-		beforeRevert?: (changes: ChangeSet) => void
-	): Violation[] {
-		const { meta, stages, deals, tasks } = boardMaps(this.doc);
-		const undo = new Y.UndoManager([meta, stages, deals, tasks], {
-			trackedOrigins: new Set([origin]),
-			captureTimeout: 0
-		});
-		const changes = emptyChangeSet();
-		this.collecting = changes;
-		try {
-			try {
-				apply();
-			} catch (error) {
-				// A writer that fails half-way leaves nothing behind.
-				while (undo.canUndo()) undo.undo();
-				throw error;
-			}
-			this.collecting = null;
-			if (!hasChanges(changes)) return [];
-			const violations = excuse(checkChange(this.doc, changes, writer, this.taskIndex));
-			if (violations.length > 0) {
-				beforeRevert?.(changes);
-				// The reversal is broadcast merged with the original, so no peer
-				// ever shows the refused state.
-				while (undo.canUndo()) undo.undo();
-			} else {
-				this.noteAccepted(changes, writer);
-			}
-			return violations;
-		} finally {
-			this.collecting = null;
-			undo.destroy();
-		}
-	}
-
-	private noteAccepted(changes: ChangeSet, writer: Writer): void {
-		this.indexChangedTasks(changes);
-		// Remember who changed each deal: the projection records who moved it.
-		for (const change of changes.deals.values()) change.by = writer.userId;
-		mergeChanges(this.pendingChanges, changes);
-		this.pendingWriters.push(writer);
-	}
-
-	private indexChangedTasks(changes: ChangeSet): void {
-		const { tasks } = boardMaps(this.doc);
-		for (const [taskId, change] of changes.tasks) {
-			const dealId = tasks.get(taskId)?.get?.('dealId');
-			if (change.deleted || typeof dealId !== 'string') this.taskIndex.remove(taskId);
-			else this.taskIndex.set(taskId, dealId);
-		}
-	}
-
-	private indexTasks(): void {
-		boardMaps(this.doc).tasks.forEach((task, taskId) => {
-			const dealId = task.get?.('dealId');
-			if (typeof dealId === 'string') this.taskIndex.set(taskId, dealId);
-		});
-	}
-
 	// ---- other nodes ----
 
 	/** A message of another node about this room (REDIS_URL). */
 	applyRemote(message: FanoutMessage): void {
-		if (message.kind === 'update') this.applyRemoteUpdate(message.bytes);
+		if (message.kind === 'update') this.guard.applyTrusted(message.bytes, remoteOrigin);
 		else if (message.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, message.bytes, remoteOrigin);
-	}
-
-	/**
-	 * Applies an update another node accepted and persisted: no check of the
-	 * author's rights (that node did it), but the merge is checked: two nodes
-	 * can each accept one half of "both tasks completed". Both then repair it,
-	 * and the repair task's id, derived from the deal, makes theirs one task.
-	 */
-	private applyRemoteUpdate(update: Uint8Array): void {
-		const changes = emptyChangeSet();
-		this.collecting = changes;
-		try {
-			Y.applyUpdate(this.doc, update, remoteOrigin);
-		} finally {
-			this.collecting = null;
-		}
-		if (!hasChanges(changes)) return;
-		const broken = checkChange(this.doc, changes, systemWriter, this.taskIndex).filter((violation) => violation.rule === 'deal-without-task');
-		this.indexChangedTasks(changes);
-		if (broken.length > 0) this.repairDeals(broken.map((violation) => violation.id));
-	}
-
-	/** Reads the updates other nodes persisted that this one may not have heard of yet. */
-	private async catchUp(): Promise<void> {
-		const stored = await loadUpdatesOf(this.options.db, this.docId);
-		for (const { id, bytes } of stored) {
-			this.applyRemoteUpdate(bytes);
-			this.lastUpdateId = Math.max(this.lastUpdateId, id);
-		}
 	}
 
 	// ---- persistence ----
 
-	/** Resolves when everything applied so far is on disk and broadcast. */
+	private persisted(batch: PersistedBatch): void {
+		this.broadcast(encodeUpdate(batch.update), batch.soleAuthor);
+		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: batch.update });
+		// The projection runs in its own queue: a slow report table never delays the next broadcast.
+		this.projection?.follow(batch);
+	}
+
+	/** The state to snapshot. With other nodes writing the same document, it must hold theirs too. */
+	private async snapshot(): Promise<{ state: Uint8Array; lastUpdateId: number }> {
+		if (this.options.fanout) {
+			for (const { id, bytes } of await this.options.store.loadUpdatesOf(this.docId)) {
+				this.guard.applyTrusted(bytes, remoteOrigin);
+				this.queue.noteStored(id);
+			}
+		}
+		return { state: Y.encodeStateAsUpdate(this.doc), lastUpdateId: this.queue.lastUpdateId };
+	}
+
+	/** Writes a snapshot now (tests, unload). */
+	compact(): Promise<void> {
+		return this.queue.compact();
+	}
+
 	flushed(): Promise<void> {
-		if (this.pending.length > 0 && !this.flushScheduled) this.scheduleFlush();
-		return this.flushing.then(() => (this.pending.length > 0 ? this.flushed() : undefined));
-	}
-
-	private scheduleFlush(): void {
-		if (this.flushScheduled) return;
-		this.flushScheduled = true;
-		this.flushing = this.flushing.then(() => {
-			this.flushScheduled = false;
-			return this.flushBatch();
-		});
-	}
-
-	private async flushBatch(): Promise<void> {
-		const batch = this.pending;
-		if (batch.length === 0) return;
-		this.pending = [];
-		const changes = this.pendingChanges;
-		const writers = this.pendingWriters;
-		this.pendingChanges = emptyChangeSet();
-		this.pendingWriters = [];
-		const update = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
-		try {
-			this.lastUpdateId = await appendUpdate(this.options.db, this.docId, update);
-		} catch (error) {
-			// Not on disk, so not broadcast: keep it and try again shortly.
-			console.error(`room ${this.docId}: could not persist an update, retrying`, error);
-			this.pending.unshift(...batch);
-			mergeChanges(changes, this.pendingChanges);
-			this.pendingChanges = changes;
-			this.pendingWriters = [...writers, ...this.pendingWriters];
-			await new Promise((resolve) => setTimeout(resolve, 1000));
-			this.scheduleFlush();
-			return;
-		}
-		const soleAuthor = batch.every((p) => p.origin === batch[0]!.origin) ? batch[0]!.origin : null;
-		this.broadcast(encodeUpdate(update), soleAuthor);
-		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: update });
-		this.updatesSinceSnapshot += 1;
-		this.bytesSinceSnapshot += update.byteLength;
-		if (
-			this.updatesSinceSnapshot >= (this.options.compactAfterUpdates ?? 500) ||
-			this.bytesSinceSnapshot >= (this.options.compactAfterBytes ?? 1024 * 1024)
-		) {
-			await this.compact();
-		}
-		// The projection runs in its own queue: a slow report table never
-		// delays the next broadcast.
-		const afterPersist = this.options.afterPersist;
-		if (afterPersist && hasChanges(changes)) {
-			const batchAt = this.options.now();
-			this.projecting = this.projecting
-				.then(() => afterPersist(this, { update, changes, writers, at: batchAt }))
-				.catch((error) => console.error(`room ${this.docId}: projection failed`, error));
-		}
-	}
-
-	/** Writes a snapshot of the whole state and drops the updates it covers. */
-	async compact(): Promise<void> {
-		if (this.updatesSinceSnapshot === 0) return;
-		// With other nodes writing the same document, the snapshot must hold
-		// everything it replaces, theirs included, even what Redis has not brought yet.
-		if (this.options.fanout) await this.catchUp();
-		await writeSnapshot(this.options.db, this.docId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
-		this.updatesSinceSnapshot = 0;
-		this.bytesSinceSnapshot = 0;
-	}
-
-	private broadcast(message: Uint8Array, except: unknown): void {
-		for (const peer of this.peers.keys()) if (peer !== except) peer.send(message);
+		return this.queue.flushed();
 	}
 
 	/** Resolves when the projection has caught up with everything flushed so far. */
 	async projected(): Promise<void> {
-		await this.flushed();
-		await this.projecting;
+		await this.queue.flushed();
+		await this.projection?.idle();
+	}
+
+	private broadcast(message: Uint8Array, except: unknown): void {
+		for (const peer of this.peerStates.keys()) if (peer !== except) peer.send(message);
 	}
 
 	/** Flushes, snapshots and frees the document. */
 	async unload(): Promise<void> {
 		await this.projected();
 		await this.compact();
-		for (const peer of [...this.peers.keys()]) peer.close(1001, 'room unloaded');
+		this.queue.close();
+		this.projection?.close();
+		for (const peer of [...this.peerStates.keys()]) peer.close(1001, 'room unloaded');
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
 }
 
-class TaskDealIndex implements TaskIndex {
-	private readonly dealByTask = new Map<string, string>();
-	private readonly tasksByDeal = new Map<string, Set<string>>();
-
-	dealOf(taskId: string): string | undefined {
-		return this.dealByTask.get(taskId);
-	}
-
-	tasksOf(dealId: string): Iterable<string> {
-		return this.tasksByDeal.get(dealId) ?? [];
-	}
-
-	set(taskId: string, dealId: string): void {
-		this.remove(taskId);
-		this.dealByTask.set(taskId, dealId);
-		let tasks = this.tasksByDeal.get(dealId);
-		if (!tasks) this.tasksByDeal.set(dealId, (tasks = new Set()));
-		tasks.add(taskId);
-	}
-
-	remove(taskId: string): void {
-		const dealId = this.dealByTask.get(taskId);
-		if (dealId === undefined) return;
-		this.dealByTask.delete(taskId);
-		this.tasksByDeal.get(dealId)?.delete(taskId);
-	}
-}
-
-const systemWriter: Writer = { kind: 'system', userId: null };
-/** The origin of what another node sent: applied, shown, never persisted or published again. */
-const remoteOrigin = Symbol('remote node');
-/** A refused update rarely breaks more than a few rules; its author hears of the first ones. */
-const maxRefusalsReported = 10;
-/** Each round refuses at least one more entity; a handful covers any real dependency chain. */
-const maxKeepRounds = 5;
-
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
-
-function mergeChanges(into: ChangeSet, from: ChangeSet): void {
-	into.meta ||= from.meta;
-	into.foreign ||= from.foreign;
-	for (const id of from.stages) into.stages.add(id);
-	for (const [id, change] of from.deals) {
-		const existing = into.deals.get(id);
-		into.deals.set(
-			id,
-			existing
-				? { ...change, created: existing.created || change.created, oldStageId: existing.oldStageId ?? change.oldStageId }
-				: { ...change }
-		);
-	}
-	for (const [id, change] of from.tasks) {
-		const existing = into.tasks.get(id);
-		into.tasks.set(id, existing ? { ...change, created: existing.created || change.created } : { ...change });
-	}
-}

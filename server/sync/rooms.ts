@@ -1,16 +1,27 @@
 import type { Database } from '../db/client.js';
+import { Health } from '../health.js';
+import { findIdsOnOtherBoards, findBoardIdentity } from '../pipelines/board-ids.js';
+import { projectBoard, readProjectionMark } from '../pipelines/projection.js';
+import { listMemberIds } from '../workspaces/member.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
-import { Room, type PersistedBatch } from './room.js';
-import { boardMaps } from '../../src/lib/model/board.js';
+import { defaultSyncLimits, type SyncLimits } from './limits.js';
+import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
+import { Room } from './room.js';
 
 export interface RoomManagerOptions {
 	db: Database;
 	now: () => Date;
 	/** How long a room with nobody in it stays loaded. */
 	unloadAfterMs?: number;
-	afterPersist?: (room: Room, batch: PersistedBatch) => Promise<void>;
+	/** Keep the relational projection (deals, tasks, stages tables) current; on by default. */
+	project?: boolean;
 	/** Other nodes (REDIS_URL); without it this node is alone. */
 	fanout?: Fanout;
+	/** The update log and snapshots; tests wrap it to inject faults. */
+	store?: DocStore;
+	health?: Health;
+	limits?: SyncLimits;
+	compaction?: CompactionPolicy;
 }
 
 interface Entry {
@@ -22,21 +33,31 @@ interface Entry {
 	timer: NodeJS.Timeout | null;
 }
 
+/** How long shutdown waits for a room that cannot save (its database is down). */
+const unloadTimeoutMs = 10_000;
+
 /**
  * Loads each pipeline's room once, shares it among its users, and unloads it
  * a grace period after the last one leaves: memory follows the active rooms.
  */
 export class RoomManager {
 	private readonly rooms = new Map<string, Entry>();
+	/** Rooms still writing their last snapshot: loading one again waits for it. */
+	private readonly unloading = new Map<string, Promise<void>>();
+	readonly health: Health;
+	readonly limits: SyncLimits;
+	private readonly store: DocStore;
 
 	constructor(private readonly options: RoomManagerOptions) {
+		this.health = options.health ?? new Health();
+		this.limits = options.limits ?? defaultSyncLimits;
+		this.store = options.store ?? createDocStore(options.db);
 		options.fanout?.onMessage((message) => this.receive(message));
 	}
 
 	private receive(message: FanoutMessage): void {
-		if (message.kind === 'disconnect-user') void this.disconnectUserHere(message.userId, message.workspaceId);
-		else if (message.kind === 'disconnect-all') void this.disconnectAllHere(message.docId);
-		else {
+		if (message.kind === 'members-changed') void this.refreshMembersHere(message.workspaceId);
+		else if (message.kind === 'update' || message.kind === 'awareness') {
 			const entry = this.rooms.get(message.docId);
 			if (entry?.loaded) entry.loaded.applyRemote(message);
 			else entry?.early.push(message);
@@ -66,9 +87,28 @@ export class RoomManager {
 
 	/** Subscribes before reading the database, so nothing another node writes meanwhile is missed. */
 	private async load(docId: string, entry: () => Entry): Promise<Room> {
-		const { fanout } = this.options;
+		const { db, fanout } = this.options;
+		await this.unloading.get(docId);
 		await fanout?.joinRoom(docId);
-		const room = await Room.load({ db: this.options.db, docId, now: this.options.now, afterPersist: this.options.afterPersist, fanout });
+		const identity = await findBoardIdentity(db, docId);
+		if (!identity) throw new Error(`no pipeline ${docId}`);
+		const project = this.options.project ?? true;
+		const room = await Room.load({
+			store: this.store,
+			docId,
+			workspaceId: identity.workspaceId,
+			now: this.options.now,
+			health: this.health,
+			limits: this.limits,
+			compaction: this.options.compaction ?? defaultCompaction,
+			lookups: {
+				idsOnOtherBoards: (ids) => findIdsOnOtherBoards(db, docId, ids),
+				memberIds: () => listMemberIds(db, identity.workspaceId)
+			},
+			project: project ? (board, scope) => projectBoard(db, board, scope) : undefined,
+			projectedUpTo: project ? await readProjectionMark(db, docId) : undefined,
+			fanout
+		});
 		const loaded = entry();
 		for (const message of loaded.early.splice(0)) room.applyRemote(message);
 		loaded.loaded = room;
@@ -98,45 +138,31 @@ export class RoomManager {
 		const entry = this.rooms.get(docId);
 		if (!entry || entry.users > 0) return;
 		this.rooms.delete(docId);
-		const room = await entry.room;
-		await room.unload().catch((error) => console.error(`room ${docId}: unload failed`, error));
+		const done = (async () => {
+			const room = await entry.room.catch(() => null);
+			await room?.unload().catch((error) => console.error(`room ${docId}: unload failed`, error));
+		})();
+		this.unloading.set(docId, done);
+		await done;
+		if (this.unloading.get(docId) === done) this.unloading.delete(docId);
 		// Taken again meanwhile: that load subscribed anew and keeps the subscription.
 		if (!this.rooms.has(docId)) await this.options.fanout?.leaveRoom(docId).catch(() => undefined);
 	}
 
-	/**
-	 * Closes the connections of a user to the boards of a workspace, on every
-	 * node, after their role or access changed: they reconnect and are
-	 * authorised afresh.
-	 */
-	async disconnectUser(userId: string, workspaceId: string): Promise<void> {
-		this.options.fanout?.publish({ kind: 'disconnect-user', userId, workspaceId });
-		await this.disconnectUserHere(userId, workspaceId);
+	/** A workspace's members changed (joined, left): its rooms on every node look them up again. */
+	async membersChanged(workspaceId: string): Promise<void> {
+		this.options.fanout?.publish({ kind: 'members-changed', workspaceId });
+		await this.refreshMembersHere(workspaceId);
 	}
 
-	/** Closes every connection of a room, on every node, e.g. after its access rules changed. */
-	async disconnectAll(docId: string): Promise<void> {
-		this.options.fanout?.publish({ kind: 'disconnect-all', docId });
-		await this.disconnectAllHere(docId);
-	}
-
-	private async disconnectUserHere(userId: string, workspaceId: string): Promise<void> {
+	private async refreshMembersHere(workspaceId: string): Promise<void> {
 		for (const entry of this.rooms.values()) {
-			const room = await entry.room.catch(() => null);
-			if (!room || boardMaps(room.doc).meta.get('workspaceId') !== workspaceId) continue;
-			for (const peer of [...room.peers.keys()]) {
-				if (peer.writer.userId === userId) peer.close(4401, 'access changed');
-			}
+			const room = entry.loaded;
+			if (room?.workspaceId === workspaceId) await room.refreshMembers().catch((error) => console.error(`room ${room.docId}: members`, error));
 		}
 	}
 
-	private async disconnectAllHere(docId: string): Promise<void> {
-		const entry = this.rooms.get(docId);
-		const room = await entry?.room.catch(() => null);
-		for (const peer of [...(room?.peers.keys() ?? [])]) peer.close(4401, 'access changed');
-	}
-
-	/** Flushes and snapshots every room: for shutdown. */
+	/** Flushes and snapshots every room: for shutdown. A room whose database is gone is given up after a while. */
 	async closeAll(): Promise<void> {
 		const ids = [...this.rooms.keys()];
 		for (const entry of this.rooms.values()) if (entry.timer) clearTimeout(entry.timer);
@@ -145,7 +171,9 @@ export class RoomManager {
 				const entry = this.rooms.get(id)!;
 				this.rooms.delete(id);
 				const room = await entry.room.catch(() => null);
-				await room?.unload().catch((error) => console.error(`room ${id}: unload failed`, error));
+				if (!room) return;
+				const timeout = new Promise<void>((resolve) => setTimeout(resolve, unloadTimeoutMs).unref?.());
+				await Promise.race([room.unload().catch((error) => console.error(`room ${id}: unload failed`, error)), timeout]);
 			})
 		);
 	}

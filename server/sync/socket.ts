@@ -1,25 +1,36 @@
 import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import type { Writer } from '../rules/check-change.js';
+import type { Writer } from '../board/writer.js';
+import type { Connections, Credential } from './connections.js';
+import { TokenBucket } from './limits.js';
 import { decodeClientMessage, type ClientMessage } from './protocol.js';
-import type { Peer, Room } from './room.js';
+import { closeCodes, type Peer, type Room } from './room.js';
 import type { RoomManager } from './rooms.js';
 
-// A client back from a long offline stretch may send a large update; presence is small.
-const maxMessageBytes = 16 * 1024 * 1024;
-const maxAwarenessBytes = 64 * 1024;
-
-/** A websocket client of a room. Messages that arrive while the room loads wait. */
+/**
+ * A websocket client of a room. Messages that arrive while the room loads
+ * wait, up to a bound; updates are handled strictly one after another (one
+ * may wait for the database), presence and sync requests at once.
+ */
 class SocketPeer implements Peer {
 	alive = true;
 	room: Room | null = null;
 	private waiting: Uint8Array[] = [];
+	private updates: Promise<void> = Promise.resolve();
+	private updatesInFlight = 0;
 	private closed = false;
+	private readonly updateBucket: TokenBucket;
+	private readonly presenceBucket: TokenBucket;
 
 	constructor(
 		readonly socket: WebSocket,
-		readonly writer: Writer
-	) {}
+		readonly writer: Writer,
+		private readonly rooms: RoomManager
+	) {
+		const limits = rooms.limits;
+		this.updateBucket = new TokenBucket(limits.updatesPerSecond, limits.updateBurst);
+		this.presenceBucket = new TokenBucket(limits.presencePerSecond, limits.presenceBurst);
+	}
 
 	send(message: Uint8Array): void {
 		if (this.socket.readyState !== this.socket.OPEN) return;
@@ -29,15 +40,17 @@ class SocketPeer implements Peer {
 	close(code: number, reason: string): void {
 		if (this.closed) return;
 		this.closed = true;
+		this.waiting = [];
 		this.socket.close(code, reason);
 	}
 
 	receive(data: Uint8Array): void {
-		if (!this.room) {
-			this.waiting.push(data);
-			return;
+		if (this.closed) return;
+		if (this.room) return this.handle(this.room, data);
+		if (this.waiting.length >= this.rooms.limits.maxQueuedMessages) {
+			return this.close(closeCodes.rateLimited, `more than ${this.rooms.limits.maxQueuedMessages} messages before the board loaded`);
 		}
-		this.handle(this.room, data);
+		this.waiting.push(data);
 	}
 
 	ready(room: Room): void {
@@ -47,30 +60,56 @@ class SocketPeer implements Peer {
 	}
 
 	private handle(room: Room, data: Uint8Array): void {
+		if (this.closed) return;
 		let message: ClientMessage;
 		try {
-			if (data.byteLength > maxMessageBytes) throw new Error(`message of ${data.byteLength} bytes is too large`);
 			message = decodeClientMessage(data);
-			if (message.kind === 'awareness' && message.update.byteLength > maxAwarenessBytes) {
-				throw new Error(`presence of ${message.update.byteLength} bytes is too large`);
-			}
 		} catch (error) {
 			// A malformed message could leave a half-applied state: drop the peer.
-			this.close(1003, `invalid message: ${(error as Error).message}`.slice(0, 120));
+			return this.close(1003, `invalid message: ${(error as Error).message}`.slice(0, 120));
+		}
+		if (message.kind === 'update') return this.queueUpdate(room, message.update);
+		if (message.kind === 'sync-step-1') {
+			room.answerSyncStep1(this, message.stateVector).catch((error) => this.fail(room, error));
 			return;
 		}
+		if (!this.presenceBucket.take()) return this.close(closeCodes.rateLimited, 'too many presence messages');
 		try {
-			if (message.kind === 'sync-step-1') void room.answerSyncStep1(this, message.stateVector);
-			else if (message.kind === 'update') room.applyPeerUpdate(this, message.update);
-			else if (message.kind === 'awareness') {
+			if (message.kind === 'awareness') {
 				const problem = room.applyAwareness(this, message.update);
 				if (problem) this.close(1003, `invalid message: ${problem}`.slice(0, 120));
 			} else room.sendAwareness(this);
 		} catch (error) {
-			console.error(`room ${room.docId}: message from ${this.writer.userId} failed`, error);
-			this.close(1011, 'could not apply the message');
+			this.fail(room, error);
 		}
 	}
+
+	private queueUpdate(room: Room, update: Uint8Array): void {
+		if (!this.updateBucket.take()) return this.close(closeCodes.rateLimited, 'too many updates; reconnect to sync');
+		// Updates wait here only while the database answers a lookup; a flood of them is refused.
+		if (this.updatesInFlight >= this.rooms.limits.maxQueuedMessages) return this.close(closeCodes.rateLimited, 'too many updates waiting');
+		this.updatesInFlight += 1;
+		this.updates = this.updates
+			.then(async () => {
+				if (!this.closed) await room.receiveUpdate(this, update);
+			})
+			.catch((error) => this.fail(room, error))
+			.finally(() => {
+				this.updatesInFlight -= 1;
+			});
+	}
+
+	private fail(room: Room, error: unknown): void {
+		console.error(`room ${room.docId}: message from ${this.writer.userId} failed`, error);
+		this.close(1011, 'could not apply the message');
+	}
+}
+
+export interface SyncConnection {
+	pipelineId: string;
+	workspaceId: string;
+	writer: Writer & { kind: 'member' };
+	credential: Credential;
 }
 
 /**
@@ -78,14 +117,17 @@ class SocketPeer implements Peer {
  * messages, pings every `heartbeatMs` (10 s in production) and drops a peer
  * that missed a pong: a dead phone on a train must not hold presence forever.
  */
-export function createSyncHandlers(rooms: RoomManager, pipelineId: string, writer: Writer, heartbeatMs: number): WSEvents<WebSocket> {
+export function createSyncHandlers(rooms: RoomManager, connections: Connections, connection: SyncConnection, heartbeatMs: number): WSEvents<WebSocket> {
+	const { pipelineId } = connection;
 	let peer: SocketPeer | null = null;
 	let heartbeat: NodeJS.Timeout | null = null;
+	let forget: (() => void) | null = null;
 	return {
 		onOpen(_event, ws: WSContext<WebSocket>) {
 			const socket = ws.raw!;
-			const current = new SocketPeer(socket, writer);
+			const current = new SocketPeer(socket, connection.writer, rooms);
 			peer = current;
+			forget = connections.add({ peer: current, credential: connection.credential, pipelineId, workspaceId: connection.workspaceId, role: connection.writer.role });
 			socket.on('pong', () => {
 				current.alive = true;
 			});
@@ -118,6 +160,7 @@ export function createSyncHandlers(rooms: RoomManager, pipelineId: string, write
 		},
 		onClose() {
 			if (heartbeat) clearInterval(heartbeat);
+			forget?.();
 			if (peer?.room) {
 				peer.room.leave(peer);
 				rooms.release(pipelineId);

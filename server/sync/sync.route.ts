@@ -1,48 +1,66 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import { validateApiToken } from '../auth/api-token.js';
-import { readSessionCookie } from '../auth/cookie.js';
-import { validateSessionToken } from '../auth/session.js';
+import { validateApiTokenById } from '../auth/api-token.js';
+import { findSessionById } from '../auth/session.js';
 import type { AppEnv } from '../http/context.js';
+import { findAuth } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
+import { assertSameOrigin } from '../http/security.js';
 import { getPipelineAccess } from '../pipelines/pipeline.js';
+import type { Database } from '../db/client.js';
+import type { OpenConnection } from './connections.js';
 import { createSyncHandlers } from './socket.js';
 
 /**
- * Mounts /sync/<pipelineId>. The upgrade is authenticated (session cookie, or
- * an API token in `token`) and authorised (member of the workspace and of the
- * pipeline) before the socket opens; a refusal is a plain 401 or 403.
+ * Mounts /sync/<pipelineId>. The upgrade is authenticated like any API call
+ * (session cookie, or an API token in `token`) and authorised (member of the
+ * workspace and of the pipeline) before the socket opens; a refusal is a
+ * plain 401 or 403. The connection is then tracked with its credential, so
+ * that taking the right away closes it (connections.ts).
  */
 export function mountSync(app: Hono<AppEnv>, upgradeWebSocket: UpgradeWebSocket<WebSocket>): void {
 	const authorise: MiddlewareHandler<AppEnv, '/sync/:pipelineId'> = async (c, next) => {
-		const { db, now, config } = c.var.deps;
-		const token = c.req.query('token');
-		let userId: string | null = null;
-		if (token) {
-			userId = (await validateApiToken(db, token, now()))?.user.id ?? null;
-		} else {
-			const cookie = readSessionCookie(c);
-			// A cookie rides along on any site's websocket: insist on our origin.
-			const origin = c.req.header('origin');
-			const expected = config.ORIGIN ?? `${new URL(c.req.url).protocol}//${c.req.header('host')}`;
-			if (cookie && origin && origin.replace(/^http/, 'ws') !== expected.replace(/^http/, 'ws')) {
-				return c.json(errorBody('forbidden', `Cross-site websocket refused (origin ${origin}).`), 403);
-			}
-			userId = cookie ? ((await validateSessionToken(db, cookie, now()))?.user.id ?? null) : null;
-		}
-		if (!userId) return c.json(errorBody('unauthorized', 'Log in, or pass an API token as ?token=.'), 401);
-		const access = await getPipelineAccess(db, c.req.param('pipelineId'), userId);
+		const { db } = c.var.deps;
+		const byToken = c.req.query('token') !== undefined || c.req.header('authorization') !== undefined;
+		// A cookie rides along on any site's websocket: insist on our origin.
+		if (!byToken) assertSameOrigin(c);
+		const auth = await findAuth(c, { tokenInQuery: true });
+		if (!auth) return c.json(errorBody('unauthorized', 'Log in, or pass an API token as ?token=.'), 401);
+		const access = await getPipelineAccess(db, c.req.param('pipelineId'), auth.user.id);
 		if (!access) return c.json(errorBody('forbidden', 'You do not have access to this pipeline.'), 403);
-		c.set('sync', { pipelineId: access.pipeline.id, writer: { kind: 'member', userId, role: access.role } });
+		c.set('sync', {
+			pipelineId: access.pipeline.id,
+			workspaceId: access.pipeline.workspaceId,
+			writer: { kind: 'member', userId: auth.user.id, role: access.role },
+			credential: { userId: auth.user.id, sessionId: auth.sessionId, apiTokenId: auth.apiTokenId }
+		});
 		await next();
 	};
 	app.get(
 		'/sync/:pipelineId',
 		authorise,
 		upgradeWebSocket((c) => {
-			const { pipelineId, writer } = c.var.sync!;
-			return createSyncHandlers(c.var.deps.rooms, pipelineId, writer, c.var.deps.syncHeartbeatMs);
+			const { deps } = c.var;
+			return createSyncHandlers(deps.rooms, deps.connections, c.var.sync!, deps.syncHeartbeatMs);
 		})
 	);
+}
+
+/**
+ * The periodic backstop: a connection stays open only while its session or
+ * token is valid and its access to the pipeline, with the same role, holds.
+ */
+export function recheckConnection(db: Database, now: () => Date) {
+	return async (connection: OpenConnection): Promise<boolean> => {
+		const { credential } = connection;
+		const valid = credential.sessionId
+			? await findSessionById(db, credential.sessionId, now())
+			: credential.apiTokenId
+				? await validateApiTokenById(db, credential.apiTokenId)
+				: false;
+		if (!valid) return false;
+		const access = await getPipelineAccess(db, connection.pipelineId, credential.userId);
+		return access !== null && access.role === connection.role;
+	};
 }

@@ -103,3 +103,9 @@ export async function isWorkspaceMember(db: Database, workspaceId: string, userI
 		.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
 	return Boolean(row);
 }
+
+/** The ids of a workspace's members: who may own a deal or be assigned a task. */
+export async function listMemberIds(db: Database, workspaceId: string): Promise<Set<string>> {
+	const rows = await db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.workspaceId, workspaceId));
+	return new Set(rows.map((row) => row.userId));
+}

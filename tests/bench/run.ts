@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { listStages, moveDeal, readDeal, listDealsInStage } from '../../src/lib/model/index.js';
 import { openTestDatabase, type DatabaseKind } from '../support/databases.js';
 import { callApi, connectBoard, signUpOwner, startTestServer } from '../support/sync-server.js';
-import { Room } from '../../server/sync/room.js';
+import { loadTestRoom } from '../support/test-room.js';
 import { benchBrowser } from './browser.js';
 import { ensureAppBuilt } from '../../server/build-app.js';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<Array<[string, string]
 		// Cold load: the room is unloaded (snapshot written), then loaded again.
 		await server.rooms.closeAll();
 		start = performance.now();
-		const room = await Room.load({ db: database.db, docId: pipelineId, now: () => new Date() });
+		const room = await loadTestRoom(database.db, pipelineId, { members: [owner.userId] });
 		rows.push([`Cold room load of the ${dealCount}-deal board from the database`, ms(performance.now() - start)]);
 
 		// The server's check of one peer update on the big board, in process.
@@ -106,7 +106,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<Array<[string, string]
 			moveDeal(client, deal.id, stages[(i + 1) % stages.length]!.id, undefined, clock);
 			const update = Y.encodeStateAsUpdate(client, before);
 			const t = performance.now();
-			room.applyPeerUpdate(peer, update);
+			await room.receiveUpdate(peer, update);
 			checks.push(performance.now() - t);
 		}
 		rows.push([`Server apply + rule check of one move (p50 / p99 of ${checks.length})`, `${ms(percentile(checks, 50))} / ${ms(percentile(checks, 99))}`]);

@@ -49,8 +49,8 @@ const attacks: Attack[] = [
 		name: 'adding a deal without a task',
 		role: 'rep',
 		rule: 'deal-without-task',
-		run: (doc, { stages, userId }) => boardMaps(doc).deals.set('rogue', new Y.Map<unknown>(Object.entries(dealFields(stages[0]!, userId)))),
-		isBad: (doc) => boardMaps(doc).deals.has('rogue')
+		run: (doc, { stages, userId }) => boardMaps(doc).deals.set(`rogue-${userId}`, new Y.Map<unknown>(Object.entries(dealFields(stages[0]!, userId)))),
+		isBad: (doc) => [...boardMaps(doc).deals.keys()].some((id) => id.startsWith('rogue-'))
 	},
 	{
 		name: 'writing a string where a number belongs',
@@ -117,22 +117,25 @@ describeEachDatabase('adversarial clients', (database) => {
 		clients.push(witness);
 		await witness.synced();
 		const stages = listStages(witness.doc).map((stage) => stage.id);
-		createDeal(witness.doc, { id: 'target', title: 'Target', valueMinor: 5, currency: 'EUR', stageId: stages[0]!, ownerId: owner.userId }, { id: 'only-task', type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00.000Z' }, clock);
-		createDeal(witness.doc, { id: 'other', title: 'Other', valueMinor: 5, currency: 'EUR', stageId: stages[0]!, ownerId: owner.userId }, { id: 'other-task', type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00.000Z' }, clock);
+		// Ids are unique across the installation, and every test shares the database.
+		const n = Math.random().toString(36).slice(2, 8);
+		const [target, other] = [`target-${n}`, `other-${n}`];
+		createDeal(witness.doc, { id: target, title: 'Target', valueMinor: 5, currency: 'EUR', stageId: stages[0]!, ownerId: owner.userId }, { id: `only-task-${n}`, type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00.000Z' }, clock);
+		createDeal(witness.doc, { id: other, title: 'Other', valueMinor: 5, currency: 'EUR', stageId: stages[0]!, ownerId: owner.userId }, { id: `other-task-${n}`, type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00.000Z' }, clock);
 		const client = connectBoard(server.url, owner.pipeline.id, attacker.token);
 		clients.push(client);
 		await client.synced();
-		await eventually(() => readDeal(client.doc, 'other') !== null, 'attacker has the board');
-		const ctx = { dealId: 'target', taskId: 'only-task', stages, userId: attacker.userId };
+		await eventually(() => readDeal(client.doc, other) !== null, 'attacker has the board');
+		const ctx = { dealId: target, taskId: `only-task-${n}`, stages, userId: attacker.userId };
 
 		// A valid edit first (reps only), then the attack, in the same session.
-		if (attack.role === 'rep') boardMaps(client.doc).deals.get('other')!.set('title', 'Other, renamed');
+		if (attack.role === 'rep') boardMaps(client.doc).deals.get(other)!.set('title', 'Other, renamed');
 		attack.run(client.doc, ctx);
 
 		await eventually(() => client.refusals.length > 0, 'the author is told');
 		expect(client.refusals[0]).toMatchObject({ type: 'refused', rule: attack.rule });
 		await eventually(() => !attack.isBad(client.doc, ctx), 'the author’s copy is reverted');
-		if (attack.role === 'rep') await eventually(() => readDeal(witness.doc, 'other')?.title === 'Other, renamed', 'the valid edit arrives');
+		if (attack.role === 'rep') await eventually(() => readDeal(witness.doc, other)?.title === 'Other, renamed', 'the valid edit arrives');
 		expect(attack.isBad(witness.doc, ctx)).toBe(false);
 
 		await server.close();
@@ -141,7 +144,7 @@ describeEachDatabase('adversarial clients', (database) => {
 		clients.push(after);
 		await after.synced();
 		expect(attack.isBad(after.doc, ctx)).toBe(false);
-		if (attack.role === 'rep') expect(readDeal(after.doc, 'other')?.title).toBe('Other, renamed');
+		if (attack.role === 'rep') expect(readDeal(after.doc, other)?.title).toBe('Other, renamed');
 	});
 
 	it('keeps the valid edits of an offline batch and refuses only the entities that break a rule', async () => {

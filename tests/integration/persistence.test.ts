@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { createDeal, initialiseBoard, moveDeal, readDeal, listStages } from '../../src/lib/model/index.js';
 import { docSnapshots, docUpdates } from '../../server/db/schema.js';
-import { Room, type Peer } from '../../server/sync/room.js';
+import type { Peer } from '../../server/sync/room.js';
+import { loadTestRoom } from '../support/test-room.js';
 import { loadDoc } from '../../server/sync/persistence.js';
 import { describeEachDatabase } from '../support/databases.js';
 
@@ -14,7 +15,7 @@ describeEachDatabase('board persistence', (database) => {
 	it('appends each accepted change, compacts into a snapshot, and reloads the same state', async () => {
 		const db = database().db;
 		const docId = `doc-${Math.random().toString(36).slice(2)}`;
-		const room = await Room.load({ db, docId, now: () => new Date(), compactAfterUpdates: 5 });
+		const room = await loadTestRoom(db, docId, { compaction: { afterUpdates: 5 } });
 		await room.change(system, (doc) =>
 			initialiseBoard(doc, { pipelineId: docId, workspaceId: 'w', name: 'P', mode: 'free' }, [
 				{ id: 's1', name: 'One', kind: 'open', probability: 10 },
@@ -46,7 +47,7 @@ describeEachDatabase('board persistence', (database) => {
 	it('refuses a member’s deal without a task and keeps their valid edit of the same session', async () => {
 		const db = database().db;
 		const docId = `doc-${Math.random().toString(36).slice(2)}`;
-		const room = await Room.load({ db, docId, now: () => new Date() });
+		const room = await loadTestRoom(db, docId);
 		await room.change(system, (doc) =>
 			initialiseBoard(doc, { pipelineId: docId, workspaceId: 'w', name: 'P', mode: 'free' }, [{ id: 's1', name: 'One', kind: 'open', probability: 10 }])
 		);
@@ -61,20 +62,20 @@ describeEachDatabase('board persistence', (database) => {
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc));
 		const before = Y.encodeStateVector(client);
 		client.getMap<Y.Map<unknown>>('deals').get('ok')!.set('title', 'Renamed');
-		expect(room.applyPeerUpdate(peer, Y.encodeStateAsUpdate(client, before))).toEqual([]);
+		expect(await room.receiveUpdate(peer, Y.encodeStateAsUpdate(client, before))).toEqual([]);
 
 		const before2 = Y.encodeStateVector(client);
 		client.getMap<Y.Map<unknown>>('deals').set(
 			'bad',
 			new Y.Map<unknown>(Object.entries({ title: 'No task', valueMinor: 1, currency: 'EUR', stageId: 's1', rank: 'a0', ownerId: 'u', source: 'manual', status: 'open', createdAt: clock.now(), updatedAt: clock.now() }))
 		);
-		const violations = room.applyPeerUpdate(peer, Y.encodeStateAsUpdate(client, before2));
+		const violations = await room.receiveUpdate(peer, Y.encodeStateAsUpdate(client, before2));
 		expect(violations.map((v) => v.rule)).toEqual(['deal-without-task']);
 		expect(readDeal(room.doc, 'bad')).toBeNull();
 		expect(readDeal(room.doc, 'ok')!.title).toBe('Renamed');
 
 		await room.unload();
-		const reloaded = await Room.load({ db, docId, now: () => new Date() });
+		const reloaded = await loadTestRoom(db, docId);
 		expect(readDeal(reloaded.doc, 'bad')).toBeNull();
 		expect(readDeal(reloaded.doc, 'ok')!.title).toBe('Renamed');
 		await reloaded.unload();
@@ -96,9 +97,12 @@ describeEachDatabase('board persistence', (database) => {
 		};
 		const [first, second] = [completion('t1'), completion('t2')];
 
+		// Both servers hold the same board ('x'): each run starts from an empty log.
 		const repairOn = async (order: Uint8Array[]) => {
-			const docId = `doc-${Math.random().toString(36).slice(2)}`;
-			const room = await Room.load({ db, docId, now: () => new Date('2026-11-23T12:00:00Z') });
+			const docId = 'x';
+			await db.delete(docUpdates).where(eq(docUpdates.docId, docId));
+			await db.delete(docSnapshots).where(eq(docSnapshots.docId, docId));
+			const room = await loadTestRoom(db, docId, { now: () => new Date('2026-11-23T12:00:00Z') });
 			await room.change(system, (doc) => Y.applyUpdate(doc, baseState));
 			const peers = order.map(() => {
 				const peer: Peer = { writer: { kind: 'member', userId: 'u', role: 'rep' }, send: () => {}, close: () => {} };
@@ -106,7 +110,7 @@ describeEachDatabase('board persistence', (database) => {
 				void room.answerSyncStep1(peer, Y.encodeStateVector(base));
 				return peer;
 			});
-			order.forEach((update, index) => expect(room.applyPeerUpdate(peers[index]!, update)).toEqual([]));
+			for (const [index, update] of order.entries()) expect(await room.receiveUpdate(peers[index]!, update)).toEqual([]);
 			const autos = [...room.doc.getMap<Y.Map<unknown>>('tasks').entries()].filter(([, task]) => task.get('auto') === true);
 			await room.unload();
 			return autos.map(([id]) => id);

@@ -3,7 +3,18 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 
 describe('loadConfig', () => {
 	it('gives the documented defaults for an empty environment', () => {
-		expect(loadConfig({})).toEqual({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info' });
+		expect(loadConfig({})).toEqual({
+			PORT: 3000,
+			HOST: '127.0.0.1',
+			DATA_DIR: './data',
+			LOG_LEVEL: 'info',
+			SYNC_MAX_MESSAGE_BYTES: 8 * 1024 * 1024,
+			SYNC_MAX_ENTITIES_PER_UPDATE: 2000,
+			SYNC_MAX_BOARD_ENTITIES: 60_000,
+			SYNC_UPDATES_PER_SECOND: 50,
+			SYNC_PRESENCE_PER_SECOND: 10,
+			SYNC_RECHECK_SECONDS: 60
+		});
 	});
 
 	it('treats empty strings as unset', () => {

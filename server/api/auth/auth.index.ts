@@ -8,6 +8,7 @@ import { getUserByEmail, insertUser, toPublicUser } from '../../auth/user.js';
 import { createWorkspace, type WorkspaceOfUser } from '../../workspaces/workspace.js';
 import { acceptInvite } from '../../workspaces/invite.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { endSessionConnections, noteMemberJoined } from '../../http/connections.js';
 import * as routes from './auth.routes.js';
 
 const router = createRouter()
@@ -32,6 +33,7 @@ const router = createRouter()
 				return { user, workspace, token, session };
 			});
 			setSessionCookie(c, result.token, result.session.expiresAt);
+			if (body.inviteToken) await noteMemberJoined(c.var.deps, result.workspace.id);
 			return c.json({ user: result.user, workspace: result.workspace }, 201);
 		} catch (error) {
 			if (isUniqueViolation(error)) {
@@ -64,7 +66,10 @@ const router = createRouter()
 	})
 	.openapi(routes.logout, async (c) => {
 		const sessionId = c.var.auth?.sessionId;
-		if (sessionId) await invalidateSession(c.var.deps.db, sessionId);
+		if (sessionId) {
+			await invalidateSession(c.var.deps.db, sessionId);
+			await endSessionConnections(c.var.deps, sessionId);
+		}
 		clearSessionCookie(c);
 		return c.body(null, 204);
 	});

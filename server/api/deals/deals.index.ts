@@ -26,7 +26,7 @@ import { requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
-import type { Writer } from '../../rules/check-change.js';
+import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
 import type { Role } from '../../workspaces/roles.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';

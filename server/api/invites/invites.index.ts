@@ -1,5 +1,6 @@
 import { createRouter } from '../../http/router.js';
 import { requireAuth } from '../../http/auth.js';
+import { noteMemberJoined } from '../../http/connections.js';
 import { acceptInvite, previewInvite } from '../../workspaces/invite.js';
 import * as routes from './invites.routes.js';
 
@@ -12,6 +13,7 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		const { db, now } = c.var.deps;
 		const workspace = await db.transaction((tx) => acceptInvite(tx, c.req.valid('param').token, user.id, now()));
+		await noteMemberJoined(c.var.deps, workspace.id);
 		return c.json({ workspace }, 200);
 	});
 

@@ -6,6 +6,7 @@ import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../au
 import { createSession, invalidateUserSessions } from '../../auth/session.js';
 import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
 import { listWorkspacesOfUser } from '../../workspaces/workspace.js';
+import { endUserConnections } from '../../http/connections.js';
 import * as routes from './me.routes.js';
 
 const router = createRouter()
@@ -37,6 +38,7 @@ const router = createRouter()
 		await updateUserPasswordHash(db, user.id, await hashPassword(newPassword));
 		// A changed password ends every session, then this browser gets a fresh one.
 		await invalidateUserSessions(db, user.id);
+		await endUserConnections(c.var.deps, user.id);
 		if (auth.sessionId) {
 			const { token, session } = await createSession(db, user.id, now());
 			setSessionCookie(c, token, session.expiresAt);

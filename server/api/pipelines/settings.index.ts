@@ -13,6 +13,7 @@ import {
 	updatePipeline,
 	type PipelineAccess
 } from '../../pipelines/pipeline.js';
+import { endPipelineConnections } from '../../http/connections.js';
 import * as routes from './settings.routes.js';
 
 async function requireAccess(c: Context<AppEnv>, pipelineId: string, manage: boolean): Promise<PipelineAccess> {
@@ -62,7 +63,7 @@ const router = createRouter()
 			);
 		}
 		// Who may be connected changed: everyone reconnects and is authorised afresh.
-		if (body.access !== undefined || body.archived) await rooms.disconnectAll(access.pipeline.id);
+		if (body.access !== undefined || body.archived) await endPipelineConnections(c.var.deps, access.pipeline.id);
 		const updated = await getPipelineAccess(db, access.pipeline.id, user.id, { includeArchived: true });
 		return c.json(await describePipeline(c, updated!), 200);
 	})
@@ -81,7 +82,7 @@ const router = createRouter()
 				{ path: 'userIds', message: 'Every id must be a member of the workspace.' }
 			]);
 		}
-		await rooms.disconnectAll(access.pipeline.id);
+		await endPipelineConnections(c.var.deps, access.pipeline.id);
 		const members = await listPipelineMembers(db, access.pipeline);
 		return c.json({ access: access.pipeline.access, members }, 200);
 	});

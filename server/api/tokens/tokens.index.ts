@@ -1,6 +1,7 @@
 import { createRouter } from '../../http/router.js';
 import { requireAuth } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
+import { endTokenConnections } from '../../http/connections.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-token.js';
 import { toApiTokenJson } from '../serialize.js';
 import * as routes from './tokens.routes.js';
@@ -18,7 +19,9 @@ const router = createRouter()
 	})
 	.openapi(routes.revokeToken, async (c) => {
 		const { user } = requireAuth(c);
-		if (!(await revokeApiToken(c.var.deps.db, user.id, c.req.valid('param').tokenId))) throw notFound('API token');
+		const { tokenId } = c.req.valid('param');
+		if (!(await revokeApiToken(c.var.deps.db, user.id, tokenId))) throw notFound('API token');
+		await endTokenConnections(c.var.deps, tokenId);
 		return c.body(null, 204);
 	});
 

@@ -8,11 +8,12 @@ import { canGrantRole } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
+import { endMemberConnections } from '../../http/connections.js';
 import * as routes from './workspaces.routes.js';
 
 /** Live board connections carry the role they opened with: make them reconnect. */
 function disconnectFromWorkspaceBoards(c: Context<AppEnv>, workspaceId: string, userId: string) {
-	return c.var.deps.rooms.disconnectUser(userId, workspaceId);
+	return endMemberConnections(c.var.deps, workspaceId, userId);
 }
 
 const router = createRouter()

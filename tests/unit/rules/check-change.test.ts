@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDeal, initialiseBoard, moveDeal, updateStage, boardMaps, type Clock } from '../../../src/lib/model/index.js';
-import { collectChanges, emptyChangeSet } from '../../../server/sync/changes.js';
-import { checkChange, type Writer } from '../../../server/rules/check-change.js';
+import { collectChanges, emptyChangeSet } from '../../../server/board/change-set.js';
+import type { Writer } from '../../../server/board/writer.js';
+import { checkChange } from '../../../server/rules/check-change.js';
 
 const clock: Clock = { now: () => '2026-11-23T10:00:00.000Z' };
 const rep: Writer = { kind: 'member', userId: 'u', role: 'rep' };
 const noIndex = { dealOf: () => undefined, tasksOf: (dealId: string) => (dealId === 'd' ? ['t'] : []) };
+const context = { pipelineId: 'p', workspaceId: 'w', members: new Set(['u']) };
 
 function strictBoard(): Y.Doc {
 	const doc = new Y.Doc();
@@ -27,7 +29,7 @@ function check(doc: Y.Doc, writer: Writer, change: () => void) {
 	doc.on('afterTransaction', collect);
 	change();
 	doc.off('afterTransaction', collect);
-	return checkChange(doc, changes, writer, noIndex).map((violation) => violation.rule);
+	return checkChange(doc, changes, writer, noIndex, context).map((violation) => violation.rule);
 }
 
 describe('strict pipelines', () => {

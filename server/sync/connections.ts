@@ -1,0 +1,114 @@
+import type { Fanout } from './fanout.js';
+import type { Peer } from './room.js';
+
+/** The credential a live connection was opened with. */
+export interface Credential {
+	userId: string;
+	/** The session's id, when it came with the session cookie. */
+	sessionId: string | null;
+	/** The API token's id, when it came with a token. */
+	apiTokenId: string | null;
+}
+
+export interface OpenConnection {
+	peer: Peer;
+	credential: Credential;
+	pipelineId: string;
+	workspaceId: string;
+	role: string;
+}
+
+/** Which connections to close; every given field must match. */
+export interface ConnectionMatch {
+	userId?: string;
+	sessionId?: string;
+	apiTokenId?: string;
+	workspaceId?: string;
+	pipelineId?: string;
+}
+
+/** Whether a connection's credential and access still hold (see sync.route.ts). */
+export type RecheckFn = (connection: OpenConnection) => Promise<boolean>;
+
+/**
+ * Every live board connection of this node with what it was authorised by.
+ * A right taken away ends at once: logout, a revoked token, a changed or
+ * reset password, a removal or a role change close the connections they
+ * cover, on every node (the match is published over Redis). A periodic
+ * re-check of every connection is the backstop for a path that forgets.
+ */
+export class Connections {
+	private readonly open = new Set<OpenConnection>();
+	private timer: NodeJS.Timeout | null = null;
+	private recheck: RecheckFn | null = null;
+
+	constructor(private readonly fanout?: Fanout) {
+		fanout?.onMessage((message) => {
+			if (message.kind === 'disconnect') this.closeHere(message.match, message.reason);
+		});
+	}
+
+	get size(): number {
+		return this.open.size;
+	}
+
+	/** Tracks a connection; returns the function that forgets it. */
+	add(connection: OpenConnection): () => void {
+		this.open.add(connection);
+		return () => this.open.delete(connection);
+	}
+
+	/** Closes the matching connections on every node. */
+	close(match: ConnectionMatch, reason = 'access changed'): number {
+		this.fanout?.publish({ kind: 'disconnect', match, reason });
+		return this.closeHere(match, reason);
+	}
+
+	/** Re-checks every connection every `intervalMs` and closes those whose right is gone. */
+	startRechecks(recheck: RecheckFn, intervalMs: number): void {
+		this.recheck = recheck;
+		this.timer = setInterval(() => void this.recheckAll(), intervalMs);
+		this.timer.unref?.();
+	}
+
+	async recheckAll(): Promise<number> {
+		const recheck = this.recheck;
+		if (!recheck) return 0;
+		let closed = 0;
+		for (const connection of [...this.open]) {
+			const valid = await recheck(connection).catch(() => true /* the database is down: keep, check again later */);
+			if (valid || !this.open.has(connection)) continue;
+			connection.peer.close(4401, 'access changed');
+			this.open.delete(connection);
+			closed += 1;
+		}
+		return closed;
+	}
+
+	stop(): void {
+		if (this.timer) clearInterval(this.timer);
+	}
+
+	private closeHere(match: ConnectionMatch, reason: string): number {
+		let closed = 0;
+		for (const connection of [...this.open]) {
+			if (!matches(connection, match)) continue;
+			connection.peer.close(4401, reason.slice(0, 120));
+			this.open.delete(connection);
+			closed += 1;
+		}
+		return closed;
+	}
+}
+
+function matches(connection: OpenConnection, match: ConnectionMatch): boolean {
+	const { credential } = connection;
+	if (Object.values(match).every((value) => value === undefined)) return false;
+	return (
+		(match.userId === undefined || credential.userId === match.userId) &&
+		(match.sessionId === undefined || credential.sessionId === match.sessionId) &&
+		(match.apiTokenId === undefined || credential.apiTokenId === match.apiTokenId) &&
+		(match.workspaceId === undefined || connection.workspaceId === match.workspaceId) &&
+		(match.pipelineId === undefined || connection.pipelineId === match.pipelineId)
+	);
+}
