@@ -9,6 +9,26 @@ const require = createRequire(import.meta.url);
 const scalarBundlePath = require.resolve('@scalar/api-reference/browser/standalone.js');
 let scalarBundle: Promise<string> | null = null;
 
+/**
+ * The reference alone, and nothing from outside: the page's Content-Security-
+ * Policy allows only this origin, so every Scalar extra that calls home (its
+ * fonts, the "Ask AI" agent and its registry search, the developer toolbar
+ * with Share and Deploy, the hosted API client, telemetry) is switched off
+ * rather than left to be refused by the browser. Scalar falls back to the
+ * system fonts.
+ */
+const referencePageConfiguration = {
+	url: '/api/openapi.json',
+	cdn: '/api/docs/scalar.js',
+	pageTitle: 'Voronka API reference',
+	favicon: '/favicon.svg',
+	withDefaultFonts: false,
+	telemetry: false,
+	agent: { disabled: true },
+	showDeveloperTools: 'never',
+	hideClientButton: true
+} satisfies Parameters<typeof Scalar>[0];
+
 /** Mounts the OpenAPI document and its readable reference page. */
 export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
 	app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
@@ -36,5 +56,5 @@ export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
 		c.header('Cache-Control', 'public, max-age=86400');
 		return c.body(await scalarBundle, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
 	});
-	app.get('/api/docs', Scalar({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Voronka API reference' }));
+	app.get('/api/docs', Scalar(referencePageConfiguration));
 }
