@@ -174,6 +174,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
 			const second = await startApp(restored);
 			const after = await readWorkspace(second.server.url, workspace);
 			expect(after).toEqual(before);
+			// And it goes on: a new deal is accepted (sequences and room state restored too).
+			const added = await callApi(second.server.url, 'POST', `/api/pipelines/${workspace.pipelineIds[0]}/deals`, {
+				token: workspace.rep.token,
+				json: { title: 'After restore', valueMinor: 1, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: due } }
+			});
+			expect(added.status).toBe(201);
+			expect((await readBoard(second.server.url, workspace.pipelineIds[0]!, workspace.owner.token)).dealCount).toBe(4);
 
 			if (kind === 'postgres') {
 				// The app still holds connections: a forced restore under it is refused.
