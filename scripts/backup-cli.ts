@@ -1,7 +1,7 @@
 // What `npm run backup` and `npm run restore` share: argument parsing with
 // the usage on every mistake, and one exit code per kind of failure.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../server/config.js';
 import type { DatabaseTarget } from '../server/db/client.js';
 import { pgliteDirectory } from '../server/db/client.js';
@@ -43,6 +43,12 @@ export function describeTarget(target: DatabaseTarget): string {
 	return target.kind === 'postgres'
 		? `PostgreSQL database "${decodeURIComponent(new URL(target.url).pathname.slice(1))}" (DATABASE_URL)`
 		: `embedded PGlite in ${target.dataDir ? pgliteDirectory(target.dataDir) : 'memory'} (DATA_DIR=${target.dataDir ? resolve(target.dataDir) : ''})`;
+}
+
+/** A path as the operator would type it: relative when under the working directory. */
+export function displayPath(file: string): string {
+	const path = relative(process.cwd(), file);
+	return path && !path.startsWith('..') && !isAbsolute(path) ? path : file;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,11 +1,10 @@
 // `npm run backup -- [--out backups/voronka-2026-11-30.dump]`
 // Backs up the database `npm start` would open (DATABASE_URL, else PGlite in
 // DATA_DIR) into one file: a pg_dump archive, or a PGlite data-dir tarball.
-import { relative } from 'node:path';
 import { loadConfig } from '../server/config.js';
 import { databaseTarget } from '../server/db/client.js';
 import { createBackup, defaultBackupPath, describeSummary } from '../server/db/backup.js';
-import { describeTarget, formatBytes, formatSeconds, parseArguments, runCommand, UsageError } from './backup-cli.js';
+import { describeTarget, displayPath, formatBytes, formatSeconds, parseArguments, runCommand, UsageError } from './backup-cli.js';
 
 const usage = `Usage: npm run backup -- [--out <file>]
   --out <file>  where to write it (default: backups/voronka-<UTC time>.dump on PostgreSQL, .tar.gz on PGlite)
@@ -22,6 +21,6 @@ await runCommand('Backup', usage, async () => {
 	const started = performance.now();
 	const result = await createBackup(target, out);
 	console.log(
-		`Saved ${describeSummary(result.summary)} to ${relative(process.cwd(), result.file)} (${formatBytes(result.bytes)}) in ${formatSeconds(performance.now() - started)}.`
+		`Saved ${describeSummary(result.summary)} to ${displayPath(result.file)} (${formatBytes(result.bytes)}) in ${formatSeconds(performance.now() - started)}.`
 	);
 });

@@ -35,3 +35,8 @@ export function describeSummary(summary: DatabaseSummary): string {
 		count(summary.tasks, 'task')
 	].join(', ');
 }
+
+/** A UTC time usable in a file name on every system: 2026-11-30T19-05-00Z. */
+export function fileTimestamp(date: Date): string {
+	return date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+}

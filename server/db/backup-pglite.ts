@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteDirectory } from './client.js';
-import { BackupError, describeSummary, summaryQuery, type DatabaseSummary, type RestoreResult } from './backup-common.js';
+import { BackupError, describeSummary, fileTimestamp, summaryQuery, type DatabaseSummary, type RestoreResult } from './backup-common.js';
 
 /**
  * A PGlite backup is its data directory as a gzipped tarball (PGlite's own
@@ -49,11 +49,12 @@ export async function restorePglite(dataDir: string, file: string, options: { fo
 
 	const staging = `${directory}.restoring-${process.pid}`;
 	await rm(staging, { recursive: true, force: true });
+	await mkdir(resolve(dataDir), { recursive: true });
 	let summary: DatabaseSummary;
 	try {
 		const tarball = new Blob([new Uint8Array(await readFile(file))]);
 		const client = await PGlite.create(staging, { loadDataDir: tarball }).catch((error: unknown) => {
-			throw new BackupError(`Cannot load ${file} into PGlite: ${(error as Error).message}. Was it made by this version of Voronka?`);
+			throw new BackupError(`Cannot load ${file} into PGlite: ${(error as Error).message}`);
 		});
 		try {
 			summary = await readSummary(client, file);
@@ -67,7 +68,7 @@ export async function restorePglite(dataDir: string, file: string, options: { fo
 
 	let movedAside: string | undefined;
 	if (occupied) {
-		movedAside = `${directory}.replaced-${new Date().toISOString().replaceAll(':', '-')}`;
+		movedAside = `${directory}.replaced-${fileTimestamp(new Date())}`;
 		await rename(directory, movedAside);
 	} else if (existsSync(directory)) {
 		await rm(directory, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseTarget } from './client.js';
-import { BackupError, type DatabaseSummary, type RestoreResult } from './backup-common.js';
+import { BackupError, fileTimestamp, type DatabaseSummary, type RestoreResult } from './backup-common.js';
 import { backupPglite, restorePglite } from './backup-pglite.js';
 import { backupPostgres, restorePostgres } from './backup-postgres.js';
 
@@ -25,8 +25,7 @@ const extensions: Record<BackupKind, string> = { postgres: 'dump', pglite: 'tar.
 
 /** `backups/voronka-2026-11-30T19-05-00Z.dump` (or `.tar.gz` for PGlite), relative to `cwd`. */
 export function defaultBackupPath(kind: BackupKind, now: Date, cwd = process.cwd()): string {
-	const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
-	return resolve(cwd, 'backups', `voronka-${stamp}.${extensions[kind]}`);
+	return resolve(cwd, 'backups', `voronka-${fileTimestamp(now)}.${extensions[kind]}`);
 }
 
 /**
