@@ -1,9 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteDirectory } from './client.js';
 import { BackupError, describeSummary, fileTimestamp, summaryQuery, type DatabaseSummary, type RestoreResult } from './backup-common.js';
+
+const gunzipAsync = promisify(gunzip);
 
 /**
  * A PGlite backup is its data directory as a gzipped tarball (PGlite's own
@@ -47,12 +51,13 @@ export async function restorePglite(dataDir: string, file: string, options: { fo
 		}
 	}
 
-	const staging = `${directory}.restoring-${process.pid}`;
+	// A fixed name: what a killed restore left there is cleared by the next one.
+	const staging = `${directory}.restoring`;
 	await rm(staging, { recursive: true, force: true });
 	await mkdir(resolve(dataDir), { recursive: true });
 	let summary: DatabaseSummary;
 	try {
-		const tarball = new Blob([new Uint8Array(await readFile(file))]);
+		const tarball = new Blob([await readTarball(file)], { type: 'application/x-tar' });
 		const client = await PGlite.create(staging, { loadDataDir: tarball }).catch((error: unknown) => {
 			throw new BackupError(`Cannot load ${file} into PGlite: ${(error as Error).message}`);
 		});
@@ -75,6 +80,18 @@ export async function restorePglite(dataDir: string, file: string, options: { fo
 	}
 	await rename(staging, directory);
 	return { summary, movedAside };
+}
+
+/**
+ * Unpacked here rather than by PGlite, whose gunzip of a truncated file fails
+ * outside any promise the caller could catch, and takes the process down.
+ */
+async function readTarball(file: string): Promise<Uint8Array<ArrayBuffer>> {
+	try {
+		return new Uint8Array(await gunzipAsync(await readFile(file)));
+	} catch (error) {
+		throw new BackupError(`${file} is damaged or incomplete (${(error as Error).message}).`);
+	}
 }
 
 /**

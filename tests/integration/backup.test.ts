@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupError, createBackup, defaultBackupPath, restoreBackup } from '../../server/db/backup.js';
@@ -196,7 +197,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 			if (kind === 'pglite') expect(existsSync(forced.movedAside!)).toBe(true);
 		});
 
-		it('refuses a backup of the other database kind and a file that is no backup', async () => {
+		it('refuses the other kind’s backup, a file that is no backup, and one cut short', async () => {
 			const instance = await createInstance(kind, 'kinds');
 			cleanups.push(instance.drop);
 			const dir = mkdtempSync(join(tmpdir(), 'voronka-not-backups-'));
@@ -207,6 +208,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
 			const notes = join(dir, 'notes.txt');
 			writeFileSync(notes, 'hello');
 			await expect(restoreBackup(instance.target, notes, { force: false })).rejects.toThrow(/not a Voronka backup/);
+			// A file cut short (a full disk, an interrupted copy) is refused, not half restored.
+			const cut = join(dir, 'cut');
+			writeFileSync(cut, kind === 'pglite' ? gzipSync(Buffer.alloc(100_000, 1)).subarray(0, 60) : Buffer.from('PGDMP\x01\x0f\x00\x04\x08'));
+			await expect(restoreBackup(instance.target, cut, { force: false })).rejects.toThrow(kind === 'pglite' ? /damaged or incomplete/ : /pg_restore failed/);
 		});
 	});
 }
