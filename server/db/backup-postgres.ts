@@ -72,7 +72,9 @@ function runTool(command: 'pg_dump' | 'pg_restore', args: string[], url: string)
 		});
 		child.on('close', (code) => {
 			if (code === 0) return resolve();
-			reject(new BackupError(`${command} failed (exit ${code}):\n${stderr.trim()}`));
+			// pg_dump refuses a server newer than itself; say what to install.
+			const hint = /version mismatch/.test(stderr) ? `\nInstall the PostgreSQL client tools of the server's major version (Debian: postgresql-client-<major>).` : '';
+			reject(new BackupError(`${command} failed (exit ${code}):\n${stderr.trim()}${hint}`));
 		});
 	});
 }

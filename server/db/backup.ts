@@ -35,7 +35,7 @@ export function defaultBackupPath(kind: BackupKind, now: Date, cwd = process.cwd
  */
 export async function createBackup(target: DatabaseTarget, outFile: string): Promise<BackupResult> {
 	const file = resolve(outFile);
-	if (await exists(file)) throw new BackupError(`${file} already exists; choose another --out.`);
+	if (await exists(file)) throw new BackupError(`${file} already exists, and a backup never overwrites a file.`);
 	mkdirSync(dirname(file), { recursive: true });
 	const partial = `${file}.partial`;
 	try {
@@ -71,8 +71,9 @@ export async function detectBackupKind(file: string): Promise<BackupKind> {
 	let handle;
 	try {
 		handle = await open(file, 'r');
-	} catch {
-		throw new BackupError(`Cannot read ${file}: no such file.`);
+	} catch (error) {
+		const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+		throw new BackupError(`Cannot read ${file}: ${reason}.`);
 	}
 	try {
 		const head = Buffer.alloc(5);

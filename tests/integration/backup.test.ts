@@ -155,13 +155,17 @@ for (const kind of ['pglite', 'postgres'] as const) {
 			const backupDir = mkdtempSync(join(tmpdir(), 'voronka-backups-'));
 			cleanups.push(async () => rmSync(backupDir, { recursive: true, force: true }));
 			const file = defaultBackupPath(kind, new Date(), backupDir);
+			let backup;
 			if (kind === 'pglite') {
 				// PGlite serves one process: the running app's data dir is refused, not copied mid-write.
 				await expect(createBackup(source.target, file)).rejects.toThrow(/open in another process/);
+				await first.stop();
+				backup = await createBackup(source.target, file);
+			} else {
+				// pg_dump reads one consistent snapshot, so PostgreSQL is backed up while the app runs.
+				backup = await createBackup(source.target, file);
+				await first.stop();
 			}
-			await first.stop();
-
-			const backup = await createBackup(source.target, file);
 			expect(backup.file).toBe(file);
 			expect(statSync(file).size).toBe(backup.bytes);
 			expect(backup.summary).toEqual({ users: 3, workspaces: 1, pipelines: 2, deals: 5, tasks: 6 });
