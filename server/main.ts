@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { databaseTarget, openDatabase } from './db/client.js';
 import { ensureAppBuilt } from './build-app.js';
 import { startServer } from './server.js';
 import { startJobs } from './jobs/scheduler.js';
@@ -16,9 +16,7 @@ async function main(): Promise<void> {
 	const buildDir = resolve(root, 'build');
 	if (!apiOnly) ensureAppBuilt(root, buildDir, log);
 
-	const database = openDatabase(
-		config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR }
-	);
+	const database = openDatabase(databaseTarget(config));
 	await database.migrate();
 	log(
 		database.kind === 'postgres'

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import type { Config } from '../config.js';
 import * as schema from './schema.js';
 
 /** Both drivers speak the same drizzle dialect; the app only sees this type. */
@@ -27,6 +28,16 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 export type DatabaseTarget =
 	| { kind: 'postgres'; url: string }
 	| { kind: 'pglite'; dataDir: string | null /* null: in memory */ };
+
+/** The database `npm start` opens for this configuration; the backup scripts open the same. */
+export function databaseTarget(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): DatabaseTarget {
+	return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR };
+}
+
+/** Where PGlite keeps its files inside DATA_DIR. */
+export function pgliteDirectory(dataDir: string): string {
+	return resolve(dataDir, 'pglite');
+}
 
 export function openDatabase(target: DatabaseTarget): DatabaseHandle {
 	return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir);
@@ -48,7 +59,7 @@ function openPostgres(url: string): DatabaseHandle {
 
 function openPglite(dataDir: string | null): DatabaseHandle {
 	if (dataDir) mkdirSync(resolve(dataDir), { recursive: true });
-	const client = dataDir ? new PGlite(resolve(dataDir, 'pglite')) : new PGlite();
+	const client = dataDir ? new PGlite(pgliteDirectory(dataDir)) : new PGlite();
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		db,
