@@ -13,6 +13,9 @@ import {
 	updatePipeline,
 	type PipelineAccess
 } from '../../pipelines/pipeline.js';
+import { recordAuditEvents, type AuditActor, type AuditEvent } from '../../audit/audit-log.js';
+import type { Pipeline } from '../../db/schema.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './settings.routes.js';
 
 async function requireAccess(c: Context<AppEnv>, pipelineId: string, manage: boolean): Promise<PipelineAccess> {
@@ -39,6 +42,27 @@ async function describePipeline(c: Context<AppEnv>, access: PipelineAccess) {
 	};
 }
 
+type PipelineChanges = Partial<Pick<Pipeline, 'name' | 'mode' | 'access' | 'archivedAt'>>;
+
+/** The audit events of a change to a pipeline's settings: one per setting that really changed. */
+function pipelineChangeEvents(before: Pipeline, changes: PipelineChanges, actor: AuditActor, at: Date): AuditEvent[] {
+	const event = { ...actor, workspaceId: before.workspaceId, at, target: { type: 'pipeline', id: before.id, label: changes.name ?? before.name } } as const;
+	const events: AuditEvent[] = [];
+	if (changes.name !== undefined && changes.name !== before.name) {
+		events.push({ ...event, action: 'pipeline.renamed', detail: { from: before.name, to: changes.name } });
+	}
+	if (changes.mode !== undefined && changes.mode !== before.mode) {
+		events.push({ ...event, action: 'pipeline.mode_changed', detail: { from: before.mode, to: changes.mode } });
+	}
+	if (changes.access !== undefined && changes.access !== before.access) {
+		events.push({ ...event, action: 'pipeline.access_changed', detail: { from: before.access, to: changes.access } });
+	}
+	if (changes.archivedAt !== undefined && (changes.archivedAt === null) !== (before.archivedAt === null)) {
+		events.push({ ...event, action: changes.archivedAt ? 'pipeline.archived' : 'pipeline.restored' });
+	}
+	return events;
+}
+
 const router = createRouter()
 	.openapi(routes.getPipelineRoute, async (c) => {
 		const access = await requireAccess(c, c.req.valid('param').pipelineId, false);
@@ -49,11 +73,15 @@ const router = createRouter()
 		const body = c.req.valid('json');
 		const { db, rooms, now } = c.var.deps;
 		const { user } = requireAuth(c);
-		await updatePipeline(db, access.pipeline.id, {
+		const changes: PipelineChanges = {
 			name: body.name,
 			mode: body.mode,
 			access: body.access,
 			archivedAt: body.archived === undefined ? undefined : body.archived ? now() : null
+		};
+		await db.transaction(async (tx) => {
+			await updatePipeline(tx, access.pipeline.id, changes);
+			await recordAuditEvents(tx, pipelineChangeEvents(access.pipeline, changes, auditActor(c), now()));
 		});
 		if (body.name !== undefined || body.mode !== undefined) {
 			// The board shows name and mode live: write them into the document too.
@@ -74,8 +102,28 @@ const router = createRouter()
 	.openapi(routes.setPipelineMembersRoute, async (c) => {
 		const access = await requireAccess(c, c.req.valid('param').pipelineId, true);
 		const { userIds } = c.req.valid('json');
-		const { db, rooms } = c.var.deps;
-		const unknown = await db.transaction((tx) => setPipelineMembers(tx, access.pipeline, userIds));
+		const { db, rooms, now } = c.var.deps;
+		const unknown = await db.transaction(async (tx) => {
+			const before = await listPipelineMembers(tx, access.pipeline);
+			const refused = await setPipelineMembers(tx, access.pipeline, userIds);
+			if (refused.length > 0) return refused;
+			const listed = new Set(userIds);
+			const person = (member: (typeof before)[number]) => ({ id: member.userId, name: member.name });
+			const added = before.filter((member) => !member.listed && listed.has(member.userId)).map(person);
+			const removed = before.filter((member) => member.listed && !listed.has(member.userId)).map(person);
+			if (added.length + removed.length === 0) return refused;
+			await recordAuditEvents(tx, [
+				{
+					...auditActor(c),
+					workspaceId: access.pipeline.workspaceId,
+					action: 'pipeline.members_changed',
+					target: { type: 'pipeline', id: access.pipeline.id, label: access.pipeline.name },
+					detail: { added, removed },
+					at: now()
+				}
+			]);
+			return refused;
+		});
 		if (unknown.length > 0) {
 			throw unprocessable('unknown_member', `userIds: ${unknown.join(', ')} are not members of this workspace.`, [
 				{ path: 'userIds', message: 'Every id must be a member of the workspace.' }
