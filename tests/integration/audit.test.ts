@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { recordAuditEvent } from '../../server/audit/audit-log.js';
+import { auditEvents } from '../../server/db/schema.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { ApiClient, createTestApp, joinAs, signUp, strongPassword, type TestApp } from '../support/api-client.js';
 
@@ -247,7 +248,7 @@ describeEachDatabase('audit log', (database) => {
 		const owner = await signUp(app);
 		const id = owner.workspace.id;
 		const { db } = database();
-		const count = async () => (await db.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where workspace_id = ${id}`)).rows[0]!.n;
+		const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(eq(auditEvents.workspaceId, id)))[0]!.n;
 		const before = await count();
 		expect(before).toBeGreaterThan(0);
 		expect(await refusal(db.execute(sql`update audit_events set action = 'auth.login' where workspace_id = ${id}`))).toMatch(/append-only: UPDATE/);
