@@ -3,8 +3,6 @@ import type { Database } from '../db/client.js';
 import {
 	auditEvents,
 	memberships,
-	pipelines,
-	stagesProjection,
 	users,
 	type AuditAction,
 	type AuditActorKind,
@@ -86,104 +84,6 @@ export async function recordUserEvent(tx: Database, userId: string, event: UserA
 		tx,
 		rows.map(({ workspaceId }) => ({ ...event, workspaceId }))
 	);
-}
-
-/** One change of a deal's stage or owner, as the board projection sees it. */
-export interface DealChange {
-	dealId: string;
-	/** The deal's title, kept as the event's label. */
-	dealTitle?: string | null;
-	/** The user who made the change; null for the server (repairs, jobs). */
-	by: string | null;
-	field: 'stage' | 'owner';
-	/** The stage or owner id before; null when the deal is new. */
-	from: string | null;
-	to: string;
-}
-
-/**
- * Records the stage and owner changes of one persisted board batch. Call it
- * inside the projection's transaction. Stage, owner and pipeline names are
- * read as they are at that moment and kept in the detail.
- */
-export async function recordDealChanges(
-	tx: Database,
-	input: { workspaceId: string; pipelineId: string; at: Date; changes: DealChange[] }
-): Promise<void> {
-	const { workspaceId, pipelineId, at, changes } = input;
-	if (changes.length === 0) return;
-	const stageIds = idsOf(changes.filter((change) => change.field === 'stage'));
-	const ownerIds = idsOf(changes.filter((change) => change.field === 'owner'));
-	const stageNames = await namesOf(stageIds, (ids) =>
-		tx
-			.select({ id: stagesProjection.id, name: stagesProjection.name })
-			.from(stagesProjection)
-			.where(and(eq(stagesProjection.pipelineId, pipelineId), inArray(stagesProjection.id, ids)))
-	);
-	const ownerNames = await namesOf(ownerIds, (ids) => tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)));
-	const pipelineName = await namePipeline(tx, pipelineId);
-	await recordAuditEvents(
-		tx,
-		changes.map((change) => {
-			const names = change.field === 'stage' ? stageNames : ownerNames;
-			return {
-				workspaceId,
-				actorId: change.by,
-				actorKind: change.by ? 'member' : 'system',
-				action: change.field === 'stage' ? 'deal.stage_changed' : 'deal.owner_changed',
-				target: { type: 'deal', id: change.dealId, label: change.dealTitle ?? null },
-				detail: {
-					pipelineId,
-					pipelineName,
-					from: change.from,
-					to: change.to,
-					fromName: change.from ? (names.get(change.from) ?? null) : null,
-					toName: names.get(change.to) ?? null
-				},
-				at
-			};
-		})
-	);
-}
-
-/** Records stages deleted from a board in one persisted batch; call it inside the projection's transaction. */
-export async function recordStageDeletions(
-	tx: Database,
-	input: { workspaceId: string; pipelineId: string; at: Date; stages: Array<{ stageId: string; name: string; by: string | null }> }
-): Promise<void> {
-	const { workspaceId, pipelineId, at, stages } = input;
-	if (stages.length === 0) return;
-	const pipelineName = await namePipeline(tx, pipelineId);
-	await recordAuditEvents(
-		tx,
-		stages.map((stage) => ({
-			workspaceId,
-			actorId: stage.by,
-			actorKind: stage.by ? 'member' : 'system',
-			action: 'stage.deleted',
-			target: { type: 'stage', id: stage.stageId, label: stage.name },
-			detail: { pipelineId, pipelineName },
-			at
-		}))
-	);
-}
-
-function idsOf(changes: DealChange[]): string[] {
-	return [...new Set(changes.flatMap((change) => (change.from ? [change.from, change.to] : [change.to])))];
-}
-
-async function namePipeline(tx: Database, pipelineId: string): Promise<string | null> {
-	const [row] = await tx.select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, pipelineId));
-	return row?.name ?? null;
-}
-
-async function namesOf(
-	ids: string[],
-	query: (ids: string[]) => Promise<Array<{ id: string; name: string }>>
-): Promise<Map<string, string>> {
-	if (ids.length === 0) return new Map();
-	const rows = await query(ids);
-	return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 export interface AuditEntry extends AuditEventRow {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { listAuditEvents, recordDealChanges, recordStageDeletions } from '../../server/audit/audit-log.js';
+import { listAuditEvents } from '../../server/audit/audit-log.js';
+import { recordDealChanges, recordStageDeletions } from '../../server/audit/board-changes.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { createTestApp, joinAs, signUp } from '../support/api-client.js';
 

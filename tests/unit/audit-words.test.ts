@@ -3,7 +3,7 @@ import { auditActions, type AuditAction } from '../../server/db/schema.js';
 import { actorName, auditKinds, describeEvent, type AuditEvent } from '../../src/routes/(app)/w/[workspaceId]/settings/audit/audit-words.js';
 
 // A plausible detail for each action, as the server writes it.
-const details: Partial<Record<AuditAction, Record<string, unknown>>> = {
+const details: Partial<Record<AuditAction, NonNullable<AuditEvent['detail']>>> = {
 	'workspace.renamed': { from: 'Acme', to: 'Acme East' },
 	'workspace.settings_changed': { setting: 'closedDealDays', from: 7, to: 30 },
 	'member.joined': { role: 'rep', inviteId: 'i1' },
