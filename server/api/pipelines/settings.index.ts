@@ -13,8 +13,8 @@ import {
 	updatePipeline,
 	type PipelineAccess
 } from '../../pipelines/pipeline.js';
-import { recordAuditEvents, type AuditActor, type AuditEvent } from '../../audit/audit-log.js';
-import type { Pipeline } from '../../db/schema.js';
+import { recordAuditEvents } from '../../audit/audit-log.js';
+import { pipelineChangeEvents, pipelineMembersEvents, type PipelineChanges } from '../../audit/pipeline-events.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './settings.routes.js';
 
@@ -40,27 +40,6 @@ async function describePipeline(c: Context<AppEnv>, access: PipelineAccess) {
 		role,
 		stages
 	};
-}
-
-type PipelineChanges = Partial<Pick<Pipeline, 'name' | 'mode' | 'access' | 'archivedAt'>>;
-
-/** The audit events of a change to a pipeline's settings: one per setting that really changed. */
-function pipelineChangeEvents(before: Pipeline, changes: PipelineChanges, actor: AuditActor, at: Date): AuditEvent[] {
-	const event = { ...actor, workspaceId: before.workspaceId, at, target: { type: 'pipeline', id: before.id, label: changes.name ?? before.name } } as const;
-	const events: AuditEvent[] = [];
-	if (changes.name !== undefined && changes.name !== before.name) {
-		events.push({ ...event, action: 'pipeline.renamed', detail: { from: before.name, to: changes.name } });
-	}
-	if (changes.mode !== undefined && changes.mode !== before.mode) {
-		events.push({ ...event, action: 'pipeline.mode_changed', detail: { from: before.mode, to: changes.mode } });
-	}
-	if (changes.access !== undefined && changes.access !== before.access) {
-		events.push({ ...event, action: 'pipeline.access_changed', detail: { from: before.access, to: changes.access } });
-	}
-	if (changes.archivedAt !== undefined && (changes.archivedAt === null) !== (before.archivedAt === null)) {
-		events.push({ ...event, action: changes.archivedAt ? 'pipeline.archived' : 'pipeline.restored' });
-	}
-	return events;
 }
 
 const router = createRouter()
@@ -107,21 +86,7 @@ const router = createRouter()
 			const before = await listPipelineMembers(tx, access.pipeline);
 			const refused = await setPipelineMembers(tx, access.pipeline, userIds);
 			if (refused.length > 0) return refused;
-			const listed = new Set(userIds);
-			const person = (member: (typeof before)[number]) => ({ id: member.userId, name: member.name });
-			const added = before.filter((member) => !member.listed && listed.has(member.userId)).map(person);
-			const removed = before.filter((member) => member.listed && !listed.has(member.userId)).map(person);
-			if (added.length + removed.length === 0) return refused;
-			await recordAuditEvents(tx, [
-				{
-					...auditActor(c),
-					workspaceId: access.pipeline.workspaceId,
-					action: 'pipeline.members_changed',
-					target: { type: 'pipeline', id: access.pipeline.id, label: access.pipeline.name },
-					detail: { added, removed },
-					at: now()
-				}
-			]);
+			await recordAuditEvents(tx, pipelineMembersEvents(access.pipeline, before, userIds, auditActor(c), now()));
 			return refused;
 		});
 		if (unknown.length > 0) {
