@@ -19,6 +19,7 @@ import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
+import auditRouter from './api/audit/audit.index.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
@@ -57,7 +58,8 @@ function createApi() {
 		.route('/api', pipelinesRouter)
 		.route('/api', pipelineSettingsRouter)
 		.route('/api', dealsRouter)
-		.route('/api', tasksRouter);
+		.route('/api', tasksRouter)
+		.route('/api', auditRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

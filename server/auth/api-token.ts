@@ -23,13 +23,16 @@ export function listApiTokens(db: Database, userId: string) {
 		.orderBy(desc(apiTokens.createdAt));
 }
 
-/** Revoking deletes the row: the token stops working on the next request. */
-export async function revokeApiToken(db: Database, userId: string, tokenId: string): Promise<boolean> {
-	const deleted = await db
+/**
+ * Revoking deletes the row: the token stops working on the next request.
+ * Answers the revoked token, or null when the user has none by that id.
+ */
+export async function revokeApiToken(db: Database, userId: string, tokenId: string): Promise<{ id: string; name: string } | null> {
+	const [deleted] = await db
 		.delete(apiTokens)
 		.where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
-		.returning({ id: apiTokens.id });
-	return deleted.length > 0;
+		.returning({ id: apiTokens.id, name: apiTokens.name });
+	return deleted ?? null;
 }
 
 export async function validateApiToken(db: Database, token: string, now: Date) {

@@ -27,6 +27,8 @@ export interface ChangeSet {
 	tasks: Map<string, EntityChange>;
 	/** A write outside the four board maps (an unknown top-level type). */
 	foreign: boolean;
+	/** Who last changed the stages (the audit log names who deleted one). */
+	stagesBy?: string | null;
 }
 
 export function emptyChangeSet(): ChangeSet {
@@ -119,6 +121,7 @@ export function mergeChanges(into: ChangeSet, from: ChangeSet): void {
 	into.meta ||= from.meta;
 	into.foreign ||= from.foreign;
 	for (const id of from.stages) into.stages.add(id);
+	if (from.stagesBy !== undefined) into.stagesBy = from.stagesBy;
 	for (const [id, change] of from.deals) addChange(into.deals, id, { ...change, fields: new Set(change.fields) });
 	for (const [id, change] of from.tasks) addChange(into.tasks, id, { ...change, fields: new Set(change.fields) });
 }

@@ -11,7 +11,8 @@ import {
 	text,
 	timestamp,
 	index,
-	check
+	check,
+	jsonb
 } from 'drizzle-orm/pg-core';
 
 export const roles = ['owner', 'admin', 'manager', 'rep', 'viewer'] as const;
@@ -301,6 +302,81 @@ export const interactions = pgTable(
 	(t) => [index('interactions_deal_idx').on(t.dealId, t.at)]
 );
 
+// ---- The audit log: who did what and when, append-only ----
+
+/** Every action the audit log records; a closed list, so the UI can word each one. */
+export const auditActions = [
+	'auth.login',
+	'auth.login_failed',
+	'auth.password_changed',
+	'workspace.created',
+	'workspace.renamed',
+	'workspace.settings_changed',
+	'member.joined',
+	'member.role_changed',
+	'member.removed',
+	'member.left',
+	'invite.created',
+	'invite.revoked',
+	'token.created',
+	'token.revoked',
+	'pipeline.created',
+	'pipeline.renamed',
+	'pipeline.mode_changed',
+	'pipeline.access_changed',
+	'pipeline.members_changed',
+	'pipeline.archived',
+	'pipeline.restored',
+	'stage.deleted',
+	'deal.stage_changed',
+	'deal.owner_changed',
+	'lost_reasons.changed'
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** Who acted: a member in the app, a script with an API token, the server itself, or nobody known. */
+export const auditActorKinds = ['member', 'api-token', 'system', 'anonymous'] as const;
+export type AuditActorKind = (typeof auditActorKinds)[number];
+
+export const auditTargetTypes = ['user', 'workspace', 'invite', 'api-token', 'pipeline', 'stage', 'deal'] as const;
+export type AuditTargetType = (typeof auditTargetTypes)[number];
+
+/**
+ * One row per event per workspace. Events about a user rather than a
+ * workspace (logins, API tokens, passwords) are written once into each
+ * workspace the user belongs to at that moment, so every row has a workspace
+ * and its admins see only what happened while the person was their member.
+ * The database refuses UPDATE, TRUNCATE and DELETE (a trigger in the
+ * migration); the only delete it allows is the cascade of deleting the
+ * workspace itself. Actor and target ids carry no foreign key: the log
+ * outlives the users, tokens and pipelines it names, so it keeps their
+ * names as they were in `target_label` and `detail`.
+ */
+export const auditEvents = pgTable(
+	'audit_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		actorId: text('actor_id'),
+		actorKind: text('actor_kind', { enum: auditActorKinds }).notNull(),
+		// The API token the actor used, when they used one.
+		actorTokenId: text('actor_token_id'),
+		action: text('action', { enum: auditActions }).notNull(),
+		targetType: text('target_type', { enum: auditTargetTypes }).notNull(),
+		targetId: text('target_id').notNull(),
+		targetLabel: text('target_label'),
+		detail: jsonb('detail').$type<Record<string, unknown>>(),
+		address: text('address'),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('audit_events_workspace_idx').on(t.workspaceId, t.id),
+		index('audit_events_workspace_action_idx').on(t.workspaceId, t.action, t.id)
+	]
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Workspace = typeof workspaces.$inferSelect;
@@ -310,3 +386,4 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export type Pipeline = typeof pipelines.$inferSelect;
 export type DealRow = typeof dealsProjection.$inferSelect;
 export type TaskRow = typeof tasksProjection.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -8,6 +8,7 @@ import type { ChangeSet } from '../board/change-set.js';
 import type { Database } from '../db/client.js';
 import { dealsProjection, projectionMarks, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
 import { toStageRow } from './pipeline.js';
+import { findDealChanges, recordDealChanges, recordStageDeletions, type DealState } from '../audit/board-changes.js';
 
 const chunkSize = 500;
 
@@ -79,14 +80,17 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	const movedBy = (dealId: string) => scope.changes?.deals.get(dealId)?.by ?? null;
 
 	await db.transaction(async (tx) => {
-		const previousStage = new Map<string, string>();
+		const previous = new Map<string, DealState>();
 		for (const part of chunks(deals.map((deal) => deal.id))) {
 			const rows = await tx
-				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId })
+				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId, ownerId: dealsProjection.ownerId })
 				.from(dealsProjection)
 				.where(and(eq(dealsProjection.pipelineId, pipelineId), inArray(dealsProjection.id, part)));
-			for (const row of rows) previousStage.set(row.id, row.stageId);
+			for (const row of rows) previous.set(row.id, row);
 		}
+		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
+		// Who moved or handed over which deal, in the audit log, with the rows.
+		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: findDealChanges(previous, deals, movedBy) });
 		const entered = deals.filter((deal) => previousStage.get(deal.id) !== deal.stageId);
 		const enteredIds = new Set(entered.map((deal) => deal.id));
 		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, scope.at));
@@ -123,6 +127,10 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
 		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
 			const stages = listStages(doc);
+			const before = await tx.select({ id: stagesProjection.id, name: stagesProjection.name }).from(stagesProjection).where(eq(stagesProjection.pipelineId, pipelineId));
+			const deleted = before.filter((row) => !stages.some((stage) => stage.id === row.id));
+			const by = scope.changes?.stagesBy ?? null;
+			await recordStageDeletions(tx, { workspaceId, pipelineId, at: scope.at, stages: deleted.map((row) => ({ stageId: row.id, name: row.name, by })) });
 			await tx.delete(stagesProjection).where(eq(stagesProjection.pipelineId, pipelineId));
 			if (stages.length > 0) await tx.insert(stagesProjection).values(stages.map((stage) => ({ pipelineId, ...toStageRow(stage) })));
 		}

@@ -172,6 +172,7 @@ export class BoardGuard {
 			index.update(doc, changes);
 			// Remember who changed each deal: the projection records who moved it.
 			for (const change of changes.deals.values()) change.by = writer.userId;
+			if (changes.stages.size > 0) changes.stagesBy = writer.userId;
 			this.options.accepted(changes, writer);
 			return [];
 		} finally {

@@ -49,13 +49,19 @@ export async function listActiveInvites(db: Database, workspaceId: string, now: 
 	return rows.map(({ invite, creator }) => toSummary(invite, creator));
 }
 
-export async function revokeInvite(db: Database, workspaceId: string, inviteId: string, now: Date): Promise<boolean> {
-	const revoked = await db
+/** Revokes a working invite; null when there is none by that id. */
+export async function revokeInvite(
+	db: Database,
+	workspaceId: string,
+	inviteId: string,
+	now: Date
+): Promise<{ id: string; role: Role } | null> {
+	const [revoked] = await db
 		.update(invites)
 		.set({ revokedAt: now })
 		.where(and(eq(invites.id, inviteId), eq(invites.workspaceId, workspaceId), isNull(invites.revokedAt)))
-		.returning({ id: invites.id });
-	return revoked.length > 0;
+		.returning({ id: invites.id, role: invites.role });
+	return revoked ?? null;
 }
 
 export interface InvitePreview {
@@ -88,7 +94,7 @@ export async function acceptInvite(
 	token: string,
 	userId: string,
 	now: Date
-): Promise<{ id: string; name: string; role: Role }> {
+): Promise<{ workspace: { id: string; name: string; role: Role }; inviteId: string }> {
 	const preview = await previewInvite(tx, token, now);
 	const [existing] = await tx
 		.select({ role: memberships.role })
@@ -101,10 +107,10 @@ export async function acceptInvite(
 		.update(invites)
 		.set({ useCount: sql`${invites.useCount} + 1` })
 		.where(and(eq(invites.tokenHash, hashSecret(token)), usableAt(now)))
-		.returning({ role: invites.role, workspaceId: invites.workspaceId });
+		.returning({ id: invites.id, role: invites.role, workspaceId: invites.workspaceId });
 	if (!spent) throw gone('invite_used_up', 'This invite link has already been used.');
 	await tx.insert(memberships).values({ workspaceId: spent.workspaceId, userId, role: spent.role });
-	return { id: preview.workspace.id, name: preview.workspace.name, role: spent.role };
+	return { workspace: { id: preview.workspace.id, name: preview.workspace.name, role: spent.role }, inviteId: spent.id };
 }
 
 function usableAt(now: Date) {

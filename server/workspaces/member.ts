@@ -53,7 +53,7 @@ export async function changeMemberRole(
 	actorRole: Role,
 	targetUserId: string,
 	role: Role
-): Promise<Member> {
+): Promise<{ member: Member; previousRole: Role }> {
 	return db.transaction(async (tx) => {
 		const target = await getMember(tx, workspaceId, targetUserId);
 		if (!target) throw notFound('Member');
@@ -66,21 +66,22 @@ export async function changeMemberRole(
 			.update(memberships)
 			.set({ role })
 			.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, targetUserId)));
-		return { ...target, role };
+		return { member: { ...target, role }, previousRole: target.role };
 	});
 }
 
 /**
- * Removes a member. Access is checked against memberships on every request,
- * so the removed user's sessions lose the workspace at once.
+ * Removes a member and answers who it was. Access is checked against
+ * memberships on every request, so the removed user's sessions lose the
+ * workspace at once.
  */
 export async function removeMember(
 	db: Database,
 	workspaceId: string,
 	actor: { userId: string; role: Role },
 	targetUserId: string
-): Promise<void> {
-	await db.transaction(async (tx) => {
+): Promise<Member> {
+	return db.transaction(async (tx) => {
 		const target = await getMember(tx, workspaceId, targetUserId);
 		if (!target) throw notFound('Member');
 		const leaving = actor.userId === targetUserId;
@@ -93,6 +94,7 @@ export async function removeMember(
 		await tx
 			.delete(memberships)
 			.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, targetUserId)));
+		return target;
 	});
 }
 

@@ -25,6 +25,11 @@ export function canManageMembers(role: Role): boolean {
 	return rank[role] >= rank.admin;
 }
 
+/** Owners and admins read the audit log; nobody writes it. */
+export function canReadAuditLog(role: Role): boolean {
+	return rank[role] >= rank.admin;
+}
+
 /** Only an owner makes owners; an admin hands out any role below that. */
 export function canGrantRole(actor: Role, role: Role): boolean {
 	return actor === 'owner' || (actor === 'admin' && role !== 'owner');

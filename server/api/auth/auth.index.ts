@@ -9,6 +9,7 @@ import { createWorkspace, type WorkspaceOfUser } from '../../workspaces/workspac
 import { acceptInvite } from '../../workspaces/invite.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { endSessionConnections, noteMemberJoined } from '../../http/connections.js';
+import { recordAuditEvent, recordUserEvent } from '../../audit/audit-log.js';
 import * as routes from './auth.routes.js';
 
 const router = createRouter()
@@ -26,9 +27,15 @@ const router = createRouter()
 		try {
 			const result = await db.transaction(async (tx) => {
 				const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash });
-				const workspace: WorkspaceOfUser = body.inviteToken
-					? await acceptInvite(tx, body.inviteToken, user.id, now())
-					: await createWorkspace(tx, user.id, body.workspaceName!);
+				const joined = body.inviteToken ? await acceptInvite(tx, body.inviteToken, user.id, now()) : null;
+				const workspace: WorkspaceOfUser = joined?.workspace ?? (await createWorkspace(tx, user.id, body.workspaceName!));
+				const actor = { workspaceId: workspace.id, actorId: user.id, actorKind: 'member', address: clientAddress(c), at: now() } as const;
+				await recordAuditEvent(
+					tx,
+					joined
+						? { ...actor, action: 'member.joined', target: { type: 'user', id: user.id, label: user.name }, detail: { role: workspace.role, inviteId: joined.inviteId } }
+						: { ...actor, action: 'workspace.created', target: { type: 'workspace', id: workspace.id, label: workspace.name } }
+				);
 				const { token, session } = await createSession(tx, user.id, now());
 				return { user, workspace, token, session };
 			});
@@ -56,11 +63,34 @@ const router = createRouter()
 		const valid = user ? await verifyPasswordHash(user.passwordHash, password) : await spendPasswordCheckTime(password).then(() => false);
 		if (!user || !valid) {
 			await loginThrottle.recordFailure(email, address, now().getTime());
+			// A wrong password is shown to the admins of the account's workspaces; an
+			// unknown email belongs to no workspace, so only the throttle counts it.
+			if (user) {
+				await recordUserEvent(db, user.id, {
+					action: 'auth.login_failed',
+					actorId: null,
+					actorKind: 'anonymous',
+					address,
+					target: { type: 'user', id: user.id, label: user.name },
+					at: now()
+				});
+			}
 			// One answer for an unknown email and a wrong password: no account probing.
 			throw unauthorized('The email or password is wrong.');
 		}
 		await loginThrottle.recordSuccess(email);
-		const { token, session } = await createSession(db, user.id, now());
+		const { token, session } = await db.transaction(async (tx) => {
+			const created = await createSession(tx, user.id, now());
+			await recordUserEvent(tx, user.id, {
+				action: 'auth.login',
+				actorId: user.id,
+				actorKind: 'member',
+				address,
+				target: { type: 'user', id: user.id, label: user.name },
+				at: now()
+			});
+			return created;
+		});
 		setSessionCookie(c, token, session.expiresAt);
 		return c.json({ user: toPublicUser(user) }, 200);
 	})

@@ -7,6 +7,8 @@ import { createSession, invalidateUserSessions } from '../../auth/session.js';
 import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
 import { listWorkspacesOfUser } from '../../workspaces/workspace.js';
 import { endUserConnections } from '../../http/connections.js';
+import { recordUserEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './me.routes.js';
 
 const router = createRouter()
@@ -35,14 +37,21 @@ const router = createRouter()
 		if (weakness) {
 			throw unprocessable('weak_password', `newPassword: ${weakness}`, [{ path: 'newPassword', message: weakness }]);
 		}
-		await updateUserPasswordHash(db, user.id, await hashPassword(newPassword));
-		// A changed password ends every session, then this browser gets a fresh one.
-		await invalidateUserSessions(db, user.id);
+		const passwordHash = await hashPassword(newPassword);
+		const fresh = await db.transaction(async (tx) => {
+			await updateUserPasswordHash(tx, user.id, passwordHash);
+			// A changed password ends every session, then this browser gets a fresh one.
+			await invalidateUserSessions(tx, user.id);
+			await recordUserEvent(tx, user.id, {
+				...auditActor(c),
+				action: 'auth.password_changed',
+				target: { type: 'user', id: user.id, label: user.name },
+				at: now()
+			});
+			return auth.sessionId ? createSession(tx, user.id, now()) : null;
+		});
 		await endUserConnections(c.var.deps, user.id);
-		if (auth.sessionId) {
-			const { token, session } = await createSession(db, user.id, now());
-			setSessionCookie(c, token, session.expiresAt);
-		}
+		if (fresh) setSessionCookie(c, fresh.token, fresh.session.expiresAt);
 		return c.body(null, 204);
 	});
 

@@ -9,6 +9,8 @@ import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.j
 import { listMembers } from '../../workspaces/member.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealListJson } from '../serialize.js';
+import { recordAuditEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './pipelines.routes.js';
 
 const router = createRouter()
@@ -25,9 +27,18 @@ const router = createRouter()
 	.openapi(routes.createPipelineRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
 		const body = c.req.valid('json');
-		const pipeline = await c.var.deps.db.transaction((tx) =>
-			createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages })
-		);
+		const pipeline = await c.var.deps.db.transaction(async (tx) => {
+			const created = await createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages });
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'pipeline.created',
+				target: { type: 'pipeline', id: created.id, label: created.name },
+				detail: { mode: created.mode },
+				at: c.var.deps.now()
+			});
+			return created;
+		});
 		return c.json(pipeline, 201);
 	})
 	.openapi(routes.createDealRoute, async (c) => {

@@ -14,6 +14,9 @@ import {
 	type PipelineAccess
 } from '../../pipelines/pipeline.js';
 import { endPipelineConnections } from '../../http/connections.js';
+import { recordAuditEvents } from '../../audit/audit-log.js';
+import { pipelineChangeEvents, pipelineMembersEvents, type PipelineChanges } from '../../audit/pipeline-events.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './settings.routes.js';
 
 async function requireAccess(c: Context<AppEnv>, pipelineId: string, manage: boolean): Promise<PipelineAccess> {
@@ -50,11 +53,15 @@ const router = createRouter()
 		const body = c.req.valid('json');
 		const { db, rooms, now } = c.var.deps;
 		const { user } = requireAuth(c);
-		await updatePipeline(db, access.pipeline.id, {
+		const changes: PipelineChanges = {
 			name: body.name,
 			mode: body.mode,
 			access: body.access,
 			archivedAt: body.archived === undefined ? undefined : body.archived ? now() : null
+		};
+		await db.transaction(async (tx) => {
+			await updatePipeline(tx, access.pipeline.id, changes);
+			await recordAuditEvents(tx, pipelineChangeEvents(access.pipeline, changes, auditActor(c), now()));
 		});
 		if (body.name !== undefined || body.mode !== undefined) {
 			// The board shows name and mode live: write them into the document too.
@@ -75,8 +82,14 @@ const router = createRouter()
 	.openapi(routes.setPipelineMembersRoute, async (c) => {
 		const access = await requireAccess(c, c.req.valid('param').pipelineId, true);
 		const { userIds } = c.req.valid('json');
-		const { db, rooms } = c.var.deps;
-		const unknown = await db.transaction((tx) => setPipelineMembers(tx, access.pipeline, userIds));
+		const { db, rooms, now } = c.var.deps;
+		const unknown = await db.transaction(async (tx) => {
+			const before = await listPipelineMembers(tx, access.pipeline);
+			const refused = await setPipelineMembers(tx, access.pipeline, userIds);
+			if (refused.length > 0) return refused;
+			await recordAuditEvents(tx, pipelineMembersEvents(access.pipeline, before, userIds, auditActor(c), now()));
+			return refused;
+		});
 		if (unknown.length > 0) {
 			throw unprocessable('unknown_member', `userIds: ${unknown.join(', ')} are not members of this workspace.`, [
 				{ path: 'userIds', message: 'Every id must be a member of the workspace.' }

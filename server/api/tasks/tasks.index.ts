@@ -8,6 +8,8 @@ import { notFound } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listLostReasons, replaceLostReasons } from '../../workspaces/lost-reasons.js';
 import { assertMember, changeBoard } from '../board-change.js';
+import { recordAuditEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './tasks.routes.js';
 
 /** How far back "My tasks" offers a completed task for reopening. */
@@ -66,8 +68,22 @@ const router = createRouter()
 	})
 	.openapi(routes.replaceLostReasonsRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
-		const { db } = c.var.deps;
-		await db.transaction((tx) => replaceLostReasons(tx, workspace.id, c.req.valid('json').labels));
+		const { db, now } = c.var.deps;
+		const labels = c.req.valid('json').labels;
+		await db.transaction(async (tx) => {
+			const before = (await listLostReasons(tx, workspace.id)).map((reason) => reason.label);
+			await replaceLostReasons(tx, workspace.id, labels);
+			const after = labels.map((label) => label.trim());
+			if (before.join('\n') === after.join('\n')) return;
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'lost_reasons.changed',
+				target: { type: 'workspace', id: workspace.id, label: workspace.name },
+				detail: { from: before, to: after },
+				at: now()
+			});
+		});
 		return c.json({ reasons: await listLostReasons(db, workspace.id) }, 200);
 	});
 

@@ -3,6 +3,8 @@ import { requireAuth } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
 import { endTokenConnections } from '../../http/connections.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-token.js';
+import { recordUserEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import { toApiTokenJson } from '../serialize.js';
 import * as routes from './tokens.routes.js';
 
@@ -14,13 +16,34 @@ const router = createRouter()
 	})
 	.openapi(routes.createToken, async (c) => {
 		const { user } = requireAuth(c);
-		const created = await createApiToken(c.var.deps.db, user.id, c.req.valid('json').name);
+		const { db, now } = c.var.deps;
+		// A token reaches every workspace of its user: each of them records it.
+		const created = await db.transaction(async (tx) => {
+			const token = await createApiToken(tx, user.id, c.req.valid('json').name);
+			await recordUserEvent(tx, user.id, {
+				...auditActor(c),
+				action: 'token.created',
+				target: { type: 'api-token', id: token.id, label: token.name },
+				at: now()
+			});
+			return token;
+		});
 		return c.json({ id: created.id, name: created.name, token: created.token, createdAt: created.createdAt.toISOString() }, 201);
 	})
 	.openapi(routes.revokeToken, async (c) => {
 		const { user } = requireAuth(c);
+		const { db, now } = c.var.deps;
 		const { tokenId } = c.req.valid('param');
-		if (!(await revokeApiToken(c.var.deps.db, user.id, tokenId))) throw notFound('API token');
+		await db.transaction(async (tx) => {
+			const revoked = await revokeApiToken(tx, user.id, tokenId);
+			if (!revoked) throw notFound('API token');
+			await recordUserEvent(tx, user.id, {
+				...auditActor(c),
+				action: 'token.revoked',
+				target: { type: 'api-token', id: revoked.id, label: revoked.name },
+				at: now()
+			});
+		});
 		await endTokenConnections(c.var.deps, tokenId);
 		return c.body(null, 204);
 	});

@@ -9,6 +9,8 @@ import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { endMemberConnections } from '../../http/connections.js';
+import { recordAuditEvent, recordAuditEvents, type AuditEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import * as routes from './workspaces.routes.js';
 
 /** Live board connections carry the role they opened with: make them reconnect. */
@@ -20,7 +22,17 @@ const router = createRouter()
 	.openapi(routes.createWorkspaceRoute, async (c) => {
 		const { user } = requireAuth(c);
 		const db = c.var.deps.db;
-		const workspace = await db.transaction((tx) => createWorkspace(tx, user.id, c.req.valid('json').name));
+		const workspace = await db.transaction(async (tx) => {
+			const created = await createWorkspace(tx, user.id, c.req.valid('json').name);
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: created.id,
+				action: 'workspace.created',
+				target: { type: 'workspace', id: created.id, label: created.name },
+				at: c.var.deps.now()
+			});
+			return created;
+		});
 		return c.json({ workspace }, 201);
 	})
 	.openapi(routes.getWorkspaceRoute, async (c) => {
@@ -30,9 +42,22 @@ const router = createRouter()
 	.openapi(routes.renameWorkspaceRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
 		const changes = c.req.valid('json');
-		const { db } = c.var.deps;
-		await updateWorkspace(db, workspace.id, changes);
-		return c.json({ workspace: { ...workspace, name: changes.name?.trim() ?? workspace.name }, settings: await getWorkspaceSettings(db, workspace.id) }, 200);
+		const { db, now } = c.var.deps;
+		const name = changes.name?.trim() ?? workspace.name;
+		await db.transaction(async (tx) => {
+			const before = await getWorkspaceSettings(tx, workspace.id);
+			await updateWorkspace(tx, workspace.id, changes);
+			const event = { ...auditActor(c), workspaceId: workspace.id, at: now() };
+			const target = { type: 'workspace', id: workspace.id, label: name } as const;
+			const events: AuditEvent[] = [];
+			if (name !== workspace.name) events.push({ ...event, action: 'workspace.renamed', target, detail: { from: workspace.name, to: name } });
+			if (changes.closedDealDays !== undefined && changes.closedDealDays !== before.closedDealDays) {
+				const detail = { setting: 'closedDealDays', from: before.closedDealDays, to: changes.closedDealDays };
+				events.push({ ...event, action: 'workspace.settings_changed', target, detail });
+			}
+			await recordAuditEvents(tx, events);
+		});
+		return c.json({ workspace: { ...workspace, name }, settings: await getWorkspaceSettings(db, workspace.id) }, 200);
 	})
 	.openapi(routes.listMembersRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
@@ -42,7 +67,20 @@ const router = createRouter()
 	.openapi(routes.changeMemberRoute, async (c) => {
 		const { workspaceId, userId } = c.req.valid('param');
 		const workspace = await requireWorkspace(c, workspaceId, 'admin');
-		const member = await changeMemberRole(c.var.deps.db, workspace.id, workspace.role, userId, c.req.valid('json').role);
+		const { db, now } = c.var.deps;
+		const member = await db.transaction(async (tx) => {
+			const changed = await changeMemberRole(tx, workspace.id, workspace.role, userId, c.req.valid('json').role);
+			if (changed.previousRole === changed.member.role) return changed.member;
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'member.role_changed',
+				target: { type: 'user', id: userId, label: changed.member.name },
+				detail: { from: changed.previousRole, to: changed.member.role },
+				at: now()
+			});
+			return changed.member;
+		});
 		await disconnectFromWorkspaceBoards(c, workspace.id, userId);
 		return c.json({ member: toMemberJson(member) }, 200);
 	})
@@ -52,7 +90,18 @@ const router = createRouter()
 		const leaving = auth.user.id === userId;
 		// Anyone may leave; removing someone else takes an admin.
 		const workspace = await requireWorkspace(c, workspaceId, leaving ? 'viewer' : 'admin');
-		await removeMember(c.var.deps.db, workspace.id, { userId: auth.user.id, role: workspace.role }, userId);
+		const { db, now } = c.var.deps;
+		await db.transaction(async (tx) => {
+			const removed = await removeMember(tx, workspace.id, { userId: auth.user.id, role: workspace.role }, userId);
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: leaving ? 'member.left' : 'member.removed',
+				target: { type: 'user', id: userId, label: removed.name },
+				detail: { role: removed.role },
+				at: now()
+			});
+		});
 		await disconnectFromWorkspaceBoards(c, workspace.id, userId);
 		return c.body(null, 204);
 	})
@@ -66,13 +115,26 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		const body = c.req.valid('json');
 		if (!canGrantRole(workspace.role, body.role)) throw forbidden(`Your role cannot invite as ${body.role}.`);
-		const { invite, token } = await createInvite(c.var.deps.db, {
-			workspaceId: workspace.id,
-			createdBy: user.id,
-			role: body.role,
-			expiresInDays: body.expiresInDays,
-			maxUses: body.maxUses,
-			now: c.var.deps.now()
+		const { db, now } = c.var.deps;
+		const { invite, token } = await db.transaction(async (tx) => {
+			const created = await createInvite(tx, {
+				workspaceId: workspace.id,
+				createdBy: user.id,
+				role: body.role,
+				expiresInDays: body.expiresInDays,
+				maxUses: body.maxUses,
+				now: now()
+			});
+			const { id, role, maxUses, expiresAt } = created.invite;
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'invite.created',
+				target: { type: 'invite', id, label: role },
+				detail: { role, maxUses, expiresAt: expiresAt.toISOString() },
+				at: now()
+			});
+			return created;
 		});
 		const origin = c.var.deps.config.ORIGIN ?? new URL(c.req.url).origin;
 		return c.json({ invite: toInviteJson(invite), token, url: `${origin}/invite/${token}` }, 201);
@@ -80,7 +142,19 @@ const router = createRouter()
 	.openapi(routes.revokeInviteRoute, async (c) => {
 		const { workspaceId, inviteId } = c.req.valid('param');
 		const workspace = await requireWorkspace(c, workspaceId, 'admin');
-		if (!(await revokeInvite(c.var.deps.db, workspace.id, inviteId, c.var.deps.now()))) throw notFound('Invite');
+		const { db, now } = c.var.deps;
+		await db.transaction(async (tx) => {
+			const revoked = await revokeInvite(tx, workspace.id, inviteId, now());
+			if (!revoked) throw notFound('Invite');
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'invite.revoked',
+				target: { type: 'invite', id: revoked.id, label: revoked.role },
+				detail: { role: revoked.role },
+				at: now()
+			});
+		});
 		return c.body(null, 204);
 	});
 

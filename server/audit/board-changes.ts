@@ -1,0 +1,133 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { pipelines, stagesProjection, users } from '../db/schema.js';
+import { recordAuditEvents } from './audit-log.js';
+
+// What the board projection records: deals moved to another stage or handed
+// to another owner, and stages deleted. The projection calls these inside its
+// own transaction, so the rows and their events are written together.
+
+/** One change of a deal's stage or owner, as the board projection sees it. */
+export interface DealChange {
+	dealId: string;
+	/** The deal's title, kept as the event's label. */
+	dealTitle?: string | null;
+	/** The user who made the change; null for the server (repairs, jobs). */
+	by: string | null;
+	field: 'stage' | 'owner';
+	/** The stage or owner id before; null when the deal is new. */
+	from: string | null;
+	to: string;
+}
+
+/** A deal as the projection reads it, before or after a batch. */
+export interface DealState {
+	stageId: string;
+	ownerId: string;
+}
+
+/**
+ * The stage and owner changes of a batch: each deal that was in the
+ * projection before and now has another stage or owner. New deals are not
+ * changes; they are left out.
+ */
+export function findDealChanges(
+	before: ReadonlyMap<string, DealState>,
+	after: ReadonlyArray<DealState & { id: string; title: string }>,
+	by: (dealId: string) => string | null
+): DealChange[] {
+	const changes: DealChange[] = [];
+	for (const deal of after) {
+		const previous = before.get(deal.id);
+		if (!previous) continue;
+		const common = { dealId: deal.id, dealTitle: deal.title, by: by(deal.id) };
+		if (previous.stageId !== deal.stageId) changes.push({ ...common, field: 'stage', from: previous.stageId, to: deal.stageId });
+		if (previous.ownerId !== deal.ownerId) changes.push({ ...common, field: 'owner', from: previous.ownerId, to: deal.ownerId });
+	}
+	return changes;
+}
+
+/**
+ * Records the stage and owner changes of one persisted board batch. Call it
+ * inside the projection's transaction. Stage, owner and pipeline names are
+ * read as they are at that moment and kept in the detail.
+ */
+export async function recordDealChanges(
+	tx: Database,
+	input: { workspaceId: string; pipelineId: string; at: Date; changes: DealChange[] }
+): Promise<void> {
+	const { workspaceId, pipelineId, at, changes } = input;
+	if (changes.length === 0) return;
+	const stageIds = idsOf(changes.filter((change) => change.field === 'stage'));
+	const ownerIds = idsOf(changes.filter((change) => change.field === 'owner'));
+	const stageNames = await namesOf(stageIds, (ids) =>
+		tx
+			.select({ id: stagesProjection.id, name: stagesProjection.name })
+			.from(stagesProjection)
+			.where(and(eq(stagesProjection.pipelineId, pipelineId), inArray(stagesProjection.id, ids)))
+	);
+	const ownerNames = await namesOf(ownerIds, (ids) => tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)));
+	const pipelineName = await namePipeline(tx, pipelineId);
+	await recordAuditEvents(
+		tx,
+		changes.map((change) => {
+			const names = change.field === 'stage' ? stageNames : ownerNames;
+			return {
+				workspaceId,
+				actorId: change.by,
+				actorKind: change.by ? 'member' : 'system',
+				action: change.field === 'stage' ? 'deal.stage_changed' : 'deal.owner_changed',
+				target: { type: 'deal', id: change.dealId, label: change.dealTitle ?? null },
+				detail: {
+					pipelineId,
+					pipelineName,
+					from: change.from,
+					to: change.to,
+					fromName: change.from ? (names.get(change.from) ?? null) : null,
+					toName: names.get(change.to) ?? null
+				},
+				at
+			};
+		})
+	);
+}
+
+/** Records stages deleted from a board in one persisted batch; call it inside the projection's transaction. */
+export async function recordStageDeletions(
+	tx: Database,
+	input: { workspaceId: string; pipelineId: string; at: Date; stages: Array<{ stageId: string; name: string; by: string | null }> }
+): Promise<void> {
+	const { workspaceId, pipelineId, at, stages } = input;
+	if (stages.length === 0) return;
+	const pipelineName = await namePipeline(tx, pipelineId);
+	await recordAuditEvents(
+		tx,
+		stages.map((stage) => ({
+			workspaceId,
+			actorId: stage.by,
+			actorKind: stage.by ? 'member' : 'system',
+			action: 'stage.deleted',
+			target: { type: 'stage', id: stage.stageId, label: stage.name },
+			detail: { pipelineId, pipelineName },
+			at
+		}))
+	);
+}
+
+function idsOf(changes: DealChange[]): string[] {
+	return [...new Set(changes.flatMap((change) => (change.from ? [change.from, change.to] : [change.to])))];
+}
+
+async function namePipeline(tx: Database, pipelineId: string): Promise<string | null> {
+	const [row] = await tx.select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, pipelineId));
+	return row?.name ?? null;
+}
+
+async function namesOf(
+	ids: string[],
+	query: (ids: string[]) => Promise<Array<{ id: string; name: string }>>
+): Promise<Map<string, string>> {
+	if (ids.length === 0) return new Map();
+	const rows = await query(ids);
+	return new Map(rows.map((row) => [row.id, row.name]));
+}
