@@ -49,7 +49,7 @@ const router = createRouter()
 		const body = c.req.valid('json');
 		const { db, rooms, now } = c.var.deps;
 		const { user } = requireAuth(c);
-		await updatePipeline(db, access.pipeline.id, {
+		await updatePipeline(db, access.pipeline, {
 			name: body.name,
 			mode: body.mode,
 			access: body.access,
