@@ -159,6 +159,25 @@ describeEachDatabase('workspace isolation', (database) => {
 		expect(await readWorkspace(api, b)).toEqual(before);
 	});
 
+	it('hides a members-only pipeline from the members not listed in it', async () => {
+		const before = await readWorkspace(api, b);
+		const hidden = { ...b, pipelineId: b.privatePipelineId };
+		const wrong: string[] = [];
+		for (const role of ['rep', 'viewer'] as const) {
+			const caller = b.members[role];
+			for (const [key, route] of scopedRoutes().filter(([, route]) => route.scope === 'pipeline')) {
+				const response = await send(key, route.request(hidden, caller), caller);
+				if (response.status !== 404) wrong.push(`${role} ${key}: ${response.status}`);
+			}
+			const listed = await api('GET', `/api/workspaces/${b.workspaceId}/pipelines`, caller.token);
+			expect(listed.body.map((pipeline: { id: string }) => pipeline.id)).not.toContain(b.privatePipelineId);
+		}
+		expect(wrong).toEqual([]);
+		const managers = await api('GET', `/api/workspaces/${b.workspaceId}/pipelines`, b.members.manager.token);
+		expect(managers.body.map((pipeline: { id: string }) => pipeline.id)).toContain(b.privatePipelineId);
+		expect(await readWorkspace(api, b)).toEqual(before);
+	});
+
 	it('keeps another board’s stages out of a deal’s stage history when a stage id is reused', async () => {
 		const before = await readWorkspace(api, b);
 		// A manager of A reuses the id of B's stage that B's deal moved into.
