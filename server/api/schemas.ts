@@ -6,15 +6,25 @@ import { apiTokens, roles, users, workspaces } from '../db/schema.js';
 // API field that writes it cannot drift apart; the openapi-aware z is used.
 const { createInsertSchema } = createSchemaFactory({ zodInstance: z });
 
+// PostgreSQL cannot store NUL in text, and a lone surrogate is not Unicode:
+// the drivers would replace it, so "a\uD800" and "a\uDBFF" would be stored,
+// hashed and compared as the same string.
+const unstorable = /[\u0000\p{Cs}]/u;
+
+const storable = (schema: z.ZodString) => schema.refine((value) => !unstorable.test(value), 'Use plain text: no NUL characters or broken Unicode.');
+
+/** A string of well-formed Unicode without NUL: every text field of a request starts from it. */
+export const plainText = () => storable(z.string());
+
 const userInsert = createInsertSchema(users, {
 	email: (s) => s.trim().toLowerCase().pipe(z.email('Enter a valid email address.')).pipe(z.string().max(254)),
-	name: (s) => s.trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.')
+	name: (s) => storable(s).trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.')
 });
 const workspaceInsert = createInsertSchema(workspaces, {
-	name: (s) => s.trim().min(1, 'Name the workspace.').max(100, 'Use at most 100 characters.')
+	name: (s) => storable(s).trim().min(1, 'Name the workspace.').max(100, 'Use at most 100 characters.')
 });
 const apiTokenInsert = createInsertSchema(apiTokens, {
-	name: (s) => s.trim().min(1, 'Name the token.').max(100, 'Use at most 100 characters.')
+	name: (s) => storable(s).trim().min(1, 'Name the token.').max(100, 'Use at most 100 characters.')
 });
 
 export const emailField = userInsert.shape.email;
@@ -22,9 +32,9 @@ export const personNameField = userInsert.shape.name;
 export const workspaceNameField = workspaceInsert.shape.name;
 export const tokenNameField = apiTokenInsert.shape.name;
 // Strength is checked after parsing, so the message can say what is wrong.
-export const passwordField = z.string().min(1, 'Enter a password.').max(200, 'Use at most 200 characters.');
+export const passwordField = plainText().min(1, 'Enter a password.').max(200, 'Use at most 200 characters.');
 export const roleField = z.enum(roles).openapi({ example: 'rep' });
-export const idParam = z.string().min(1).max(64);
+export const idParam = plainText().min(1).max(64);
 
 export const userSchema = z
 	.object({ id: z.string(), email: z.string(), name: z.string() })

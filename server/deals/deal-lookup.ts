@@ -1,11 +1,22 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Deal } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
 import { dealsProjection, interactions, stageEvents, stagesProjection, tasksProjection, users, type DealRow } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 
-/** Which pipeline a deal lives in, from the projection. */
+/**
+ * Where a deal lives. Ids come from board documents, which clients write, so
+ * an id is only unique within its pipeline: every read after the first lookup
+ * names the workspace and the pipeline the caller was authorised for, never
+ * the id alone, and rows of another board that reuse the id stay out.
+ */
+export interface DealScope {
+	workspaceId: string;
+	pipelineId: string;
+}
+
+/** Which pipeline a deal lives in, from the projection; the caller's access to it is checked next. */
 export async function findDealPipeline(db: Database, dealId: string): Promise<string | null> {
 	const [row] = await db.select({ pipelineId: dealsProjection.pipelineId }).from(dealsProjection).where(eq(dealsProjection.id, dealId));
 	return row?.pipelineId ?? null;
@@ -19,8 +30,8 @@ export async function findTaskPipeline(db: Database, taskId: string): Promise<{ 
 	return row ?? null;
 }
 
-/** The deal's stage history, newest first: from, to, who and when. */
-export async function listStageHistory(db: Database, dealId: string) {
+/** The deal's stage history, newest first: from, to, who and when; stage names from its own pipeline. */
+export async function listStageHistory(db: Database, scope: DealScope, dealId: string) {
 	const fromStage = alias(stagesProjection, 'from_stage');
 	const toStage = alias(stagesProjection, 'to_stage');
 	return db
@@ -34,10 +45,10 @@ export async function listStageHistory(db: Database, dealId: string) {
 			at: stageEvents.at
 		})
 		.from(stageEvents)
-		.leftJoin(fromStage, eq(fromStage.id, stageEvents.fromStageId))
-		.leftJoin(toStage, eq(toStage.id, stageEvents.toStageId))
+		.leftJoin(fromStage, and(eq(fromStage.pipelineId, stageEvents.pipelineId), eq(fromStage.id, stageEvents.fromStageId)))
+		.leftJoin(toStage, and(eq(toStage.pipelineId, stageEvents.pipelineId), eq(toStage.id, stageEvents.toStageId)))
 		.leftJoin(users, eq(users.id, stageEvents.userId))
-		.where(eq(stageEvents.dealId, dealId))
+		.where(and(eq(stageEvents.pipelineId, scope.pipelineId), eq(stageEvents.dealId, dealId)))
 		.orderBy(desc(stageEvents.at), desc(stageEvents.id));
 }
 
@@ -55,7 +66,7 @@ export async function addInteraction(
 }
 
 /** A deal's timeline, newest first, with the author's name. */
-export function listInteractions(db: Database, dealId: string) {
+export function listInteractions(db: Database, scope: DealScope, dealId: string) {
 	return db
 		.select({
 			id: interactions.id,
@@ -67,21 +78,25 @@ export function listInteractions(db: Database, dealId: string) {
 		})
 		.from(interactions)
 		.leftJoin(users, eq(users.id, interactions.userId))
-		.where(eq(interactions.dealId, dealId))
+		// Interactions carry no pipeline: a deal never leaves its pipeline, so its workspace scopes them.
+		.where(and(eq(interactions.workspaceId, scope.workspaceId), eq(interactions.dealId, dealId)))
 		.orderBy(desc(interactions.at), asc(interactions.id));
 }
 
-export async function getDealRow(db: Database, dealId: string) {
-	const [row] = await db.select().from(dealsProjection).where(eq(dealsProjection.id, dealId));
+export async function getDealRow(db: Database, scope: DealScope, dealId: string) {
+	const [row] = await db
+		.select()
+		.from(dealsProjection)
+		.where(and(eq(dealsProjection.id, dealId), eq(dealsProjection.pipelineId, scope.pipelineId), eq(dealsProjection.workspaceId, scope.workspaceId)));
 	return row ?? null;
 }
 
 /** Every task of a deal, open ones first, each group by due time. */
-export function listDealTasks(db: Database, dealId: string) {
+export function listDealTasks(db: Database, scope: DealScope, dealId: string) {
 	return db
 		.select()
 		.from(tasksProjection)
-		.where(eq(tasksProjection.dealId, dealId))
+		.where(and(eq(tasksProjection.pipelineId, scope.pipelineId), eq(tasksProjection.dealId, dealId)))
 		.orderBy(asc(tasksProjection.done), asc(tasksProjection.dueAt));
 }
 
@@ -107,6 +122,9 @@ export function toBoardDeal(row: DealRow): Deal {
 	};
 }
 
-export async function markDealOnBoard(db: Database, dealId: string): Promise<void> {
-	await db.update(dealsProjection).set({ archivedAt: null }).where(eq(dealsProjection.id, dealId));
+export async function markDealOnBoard(db: Database, scope: DealScope, dealId: string): Promise<void> {
+	await db
+		.update(dealsProjection)
+		.set({ archivedAt: null })
+		.where(and(eq(dealsProjection.id, dealId), eq(dealsProjection.pipelineId, scope.pipelineId)));
 }

@@ -28,18 +28,20 @@ const columns = {
 /**
  * A user's tasks on the live pipelines they may open: a task on an archived
  * pipeline, or on one they were taken off, is not theirs to work any more.
+ * A task's deal is matched within the task's pipeline: ids are unique only there.
  */
 function selectTasksOf(db: Database, owner: TaskOwner, condition: SQL) {
 	return db
 		.select(columns)
 		.from(tasksProjection)
-		.innerJoin(dealsProjection, eq(dealsProjection.id, tasksProjection.dealId))
+		.innerJoin(dealsProjection, and(eq(dealsProjection.pipelineId, tasksProjection.pipelineId), eq(dealsProjection.id, tasksProjection.dealId)))
 		.innerJoin(pipelines, eq(pipelines.id, tasksProjection.pipelineId))
 		.where(
 			and(
 				eq(tasksProjection.assigneeId, owner.userId),
 				condition,
 				eq(pipelines.workspaceId, owner.workspaceId),
+				eq(dealsProjection.workspaceId, owner.workspaceId),
 				isNull(pipelines.archivedAt),
 				canSeePipeline(db, owner.userId, owner.role)
 			)

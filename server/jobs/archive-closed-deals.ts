@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { boardMaps } from '../../src/lib/model/board.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, workspaces } from '../db/schema.js';
+import { dealsProjection, pipelines, workspaces } from '../db/schema.js';
 import type { RoomManager } from '../sync/rooms.js';
 
 /**
@@ -14,7 +14,9 @@ export async function archiveClosedDeals(db: Database, rooms: RoomManager, now: 
 	const due = await db
 		.select({ id: dealsProjection.id, pipelineId: dealsProjection.pipelineId })
 		.from(dealsProjection)
-		.innerJoin(workspaces, eq(workspaces.id, dealsProjection.workspaceId))
+		// The workspace's setting, through the pipeline row: the board's own meta is written by clients.
+		.innerJoin(pipelines, eq(pipelines.id, dealsProjection.pipelineId))
+		.innerJoin(workspaces, eq(workspaces.id, pipelines.workspaceId))
 		.where(
 			and(
 				ne(dealsProjection.status, 'open'),
@@ -38,7 +40,11 @@ export async function archiveClosedDeals(db: Database, rooms: RoomManager, now: 
 				for (const id of ids) maps.deals.delete(id);
 			})
 		);
-		if (ids.size > 0) await db.update(dealsProjection).set({ archivedAt: now }).where(inArray(dealsProjection.id, [...ids]));
+		if (ids.size === 0) continue;
+		await db
+			.update(dealsProjection)
+			.set({ archivedAt: now })
+			.where(and(eq(dealsProjection.pipelineId, pipelineId), inArray(dealsProjection.id, [...ids])));
 	}
 	return due.length;
 }

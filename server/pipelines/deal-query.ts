@@ -32,16 +32,22 @@ function escapeLike(text: string): string {
 	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** The pipeline a list reads, and its workspace: rows are matched on both. */
+export interface PipelineScope {
+	workspaceId: string;
+	pipelineId: string;
+}
+
 /**
  * Deals of a pipeline from the projection, one page of them and the total.
  * The default order is the board's: stage by stage, each in column order.
  */
 export async function listPipelineDeals(
 	db: Database,
-	pipelineId: string,
+	scope: PipelineScope,
 	filters: DealFilters
 ): Promise<{ deals: DealWithNextTask[]; total: number }> {
-	const conditions: SQL[] = [eq(dealsProjection.pipelineId, pipelineId)];
+	const conditions: SQL[] = [eq(dealsProjection.pipelineId, scope.pipelineId), eq(dealsProjection.workspaceId, scope.workspaceId)];
 	if (filters.stageId) conditions.push(eq(dealsProjection.stageId, filters.stageId));
 	if (filters.ownerId) conditions.push(eq(dealsProjection.ownerId, filters.ownerId));
 	if (filters.status) conditions.push(eq(dealsProjection.status, filters.status));
@@ -65,16 +71,23 @@ export async function listPipelineDeals(
 		.from(dealsProjection)
 		.where(where);
 	const deals = rows.map((row) => row.deal);
-	return { deals: await withNextTasks(db, deals), total };
+	return { deals: await withNextTasks(db, scope, deals), total };
 }
 
-async function withNextTasks(db: Database, deals: DealRow[]): Promise<DealWithNextTask[]> {
+/** Each deal's soonest open task, from the deal's own pipeline (ids are unique only within one). */
+async function withNextTasks(db: Database, scope: PipelineScope, deals: DealRow[]): Promise<DealWithNextTask[]> {
 	if (deals.length === 0) return [];
 	const tasks = await db
 		.select({ id: tasksProjection.id, dealId: tasksProjection.dealId, title: tasksProjection.title, type: tasksProjection.type, dueAt: tasksProjection.dueAt })
 		.from(tasksProjection)
-		.where(and(inArray(tasksProjection.dealId, deals.map((deal) => deal.id)), eq(tasksProjection.done, false)))
-		.orderBy(asc(tasksProjection.dueAt));
+		.where(
+			and(
+				eq(tasksProjection.pipelineId, scope.pipelineId),
+				inArray(tasksProjection.dealId, deals.map((deal) => deal.id)),
+				eq(tasksProjection.done, false)
+			)
+		)
+		.orderBy(asc(tasksProjection.dueAt), asc(tasksProjection.id));
 	const next = new Map<string, DealWithNextTask['nextTask']>();
 	for (const { dealId, ...task } of tasks) if (!next.has(dealId)) next.set(dealId, task);
 	return deals.map((deal) => ({ ...deal, nextTask: next.get(deal.id) ?? null }));

@@ -154,12 +154,15 @@ export async function getPipelineAccess(
 
 export async function updatePipeline(
 	db: Database,
-	pipelineId: string,
+	pipeline: Pick<Pipeline, 'id' | 'workspaceId'>,
 	changes: Partial<{ name: string; mode: PipelineMode; access: 'workspace' | 'members'; archivedAt: Date | null }>
 ): Promise<void> {
 	const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
 	if (Object.keys(set).length === 0) return;
-	await db.update(pipelines).set(set).where(eq(pipelines.id, pipelineId));
+	await db
+		.update(pipelines)
+		.set(set)
+		.where(and(eq(pipelines.id, pipeline.id), eq(pipelines.workspaceId, pipeline.workspaceId)));
 }
 
 export interface PipelineMember {

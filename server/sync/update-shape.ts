@@ -233,6 +233,7 @@ class Inspection {
 		if (item.content instanceof Y.ContentDeleted) return;
 		const where = place.kind === 'entity' ? `${place.root}.${place.entity}.${place.key}` : `${place.root}.${place.key}`;
 		if (place.kind === 'root' && place.root !== 'meta') {
+			if (!isStorableId(place.key)) throw new Refusal(`${place.root} ids are 1 to ${maxIdLength} characters of plain text`);
 			const isMap = item.content instanceof Y.ContentType && item.content.type instanceof Y.Map;
 			if (!isMap) throw new Refusal(`${where} must be an entity map`);
 			return;
@@ -241,6 +242,14 @@ class Inspection {
 			throw new Refusal(`${where} must be a plain value, not ${contentName(item.content)}`);
 		}
 	}
+}
+
+const maxIdLength = 64;
+// PostgreSQL cannot store NUL in text, and a lone surrogate is not Unicode.
+const unstorable = /[\u0000\p{Cs}]/u;
+
+function isStorableId(id: string): boolean {
+	return id.length > 0 && id.length <= maxIdLength && !unstorable.test(id);
 }
 
 function contentName(content: object): string {

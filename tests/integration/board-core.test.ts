@@ -83,6 +83,7 @@ describeEachDatabase('board core: updates are checked before they are integrated
 		},
 		{ name: 'a nested map in a field', change: (doc, dealId) => boardMaps(doc).deals.get(dealId)!.set('contactId', new Y.Map()), problem: /plain value|nested/ },
 		{ name: 'a plain value where an entity map belongs', change: (doc) => boardMaps(doc).deals.set('flat', 'not a map' as never), problem: /entity map/ },
+		{ name: 'an entity id with a NUL character', change: (doc) => boardMaps(doc).deals.set('bad\u0000id', new Y.Map()), problem: /ids are 1 to 64/ },
 		{ name: 'binary data in a field', change: (doc, dealId) => boardMaps(doc).deals.get(dealId)!.set('title', new Uint8Array([1, 2]) as never), problem: /./ }
 	];
 
@@ -191,6 +192,19 @@ describeEachDatabase('board core: updates are checked before they are integrated
 		expect(toTaskStranger.map((violation) => violation.rule)).toEqual(['forbidden']);
 		expect(await room.receiveUpdate(peer, edit(room, (doc) => boardMaps(doc).deals.get(dealId)!.set('ownerId', 'colleague')))).toEqual([]);
 		expect(readDeal(room.doc, dealId)!.ownerId).toBe('colleague');
+		await room.unload();
+	});
+
+	it('refuses text the projection could not store (NUL, a lone surrogate) in an entity field', async () => {
+		const db = database().db;
+		const { room, dealId } = await boardRoom(db);
+		const peer = peerOf('rep');
+		room.join(peer);
+		for (const title of ['a\u0000b', 'a\uD800b']) {
+			const refused = await room.receiveUpdate(peer, edit(room, (doc) => boardMaps(doc).deals.get(dealId)!.set('title', title)));
+			expect(refused.map((violation) => violation.rule)).toEqual(['schema']);
+		}
+		expect(readDeal(room.doc, dealId)!.title).toBe('Deal');
 		await room.unload();
 	});
 

@@ -1,15 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
-import {
-	emailField,
-	jsonBody,
-	jsonResponse,
-	passwordField,
-	personNameField,
-	userSchema,
-	workspaceNameField,
-	workspaceSchema
-} from '../schemas.js';
+import { emailField, jsonBody, jsonResponse, passwordField, personNameField, plainText, userSchema, workspaceNameField, workspaceSchema } from '../schemas.js';
 
 const tags = ['Auth'];
 
@@ -19,7 +10,7 @@ export const signupBody = z
 		password: passwordField,
 		name: personNameField,
 		workspaceName: workspaceNameField.optional(),
-		inviteToken: z.string().min(1).max(100).optional()
+		inviteToken: plainText().min(1).max(100).optional()
 	})
 	.refine((body) => (body.workspaceName === undefined) !== (body.inviteToken === undefined), {
 		message: 'Give either workspaceName (to start a workspace) or inviteToken (to join one).',

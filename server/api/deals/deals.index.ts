@@ -64,8 +64,8 @@ function changeDeal<T>(c: Context<AppEnv>, dealId: string, access: DealAccess, r
 	});
 }
 
-async function dealJson(c: Context<AppEnv>, dealId: string) {
-	const row = await getDealRow(c.var.deps.db, dealId);
+async function dealJson(c: Context<AppEnv>, access: DealAccess, dealId: string) {
+	const row = await getDealRow(c.var.deps.db, access, dealId);
 	if (!row) throw notFound('Deal');
 	return toDealJson(row);
 }
@@ -76,10 +76,10 @@ const router = createRouter()
 		const access = await requireDeal(c, dealId);
 		const { db } = c.var.deps;
 		const [deal, tasks, history, timeline] = await Promise.all([
-			dealJson(c, dealId),
-			listDealTasks(db, dealId),
-			listStageHistory(db, dealId),
-			listInteractions(db, dealId)
+			dealJson(c, access, dealId),
+			listDealTasks(db, access, dealId),
+			listStageHistory(db, access, dealId),
+			listInteractions(db, access, dealId)
 		]);
 		return c.json(
 			{
@@ -101,14 +101,14 @@ const router = createRouter()
 			updateDeal(doc, dealId, fields, access.clock);
 			if (ownerId) reassignDeal(doc, dealId, ownerId, access.clock);
 		});
-		return c.json({ deal: await dealJson(c, dealId) }, 200);
+		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.moveDealRoute, async (c) => {
 		const { dealId } = c.req.valid('param');
 		const access = await requireDeal(c, dealId, 'rep');
 		const { stageId, rank } = c.req.valid('json');
 		await changeDeal(c, dealId, access, (doc) => moveDeal(doc, dealId, assertOpenStage(doc, stageId, 'stageId'), rank, access.clock));
-		return c.json({ deal: await dealJson(c, dealId) }, 200);
+		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.closeDealRoute, async (c) => {
 		const { dealId } = c.req.valid('param');
@@ -132,14 +132,14 @@ const router = createRouter()
 			}
 			closeDeal(doc, dealId, outcome, { reason, note }, access.clock, completeTaskIds);
 		});
-		return c.json({ deal: await dealJson(c, dealId) }, 200);
+		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.reopenDealRoute, async (c) => {
 		const { dealId } = c.req.valid('param');
 		const access = await requireDeal(c, dealId, 'rep');
 		const { task } = c.req.valid('json');
 		if (task.assigneeId) await assertMember(c, access.workspaceId, task.assigneeId, 'task.assigneeId');
-		const row = await getDealRow(c.var.deps.db, dealId);
+		const row = await getDealRow(c.var.deps.db, access, dealId);
 		if (!row) throw notFound('Deal');
 		const created = await changeBoard(c, access.pipelineId, access.writer, (doc) => {
 			// A deal archived off the board comes back as it was, then reopens.
@@ -147,8 +147,8 @@ const router = createRouter()
 			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', 'The deal is already open.');
 			return reopenDeal(doc, dealId, { id: generateId(), ...task, dueAt: new Date(task.dueAt).toISOString() }, access.clock);
 		});
-		if (row.archivedAt) await markDealOnBoard(c.var.deps.db, dealId);
-		return c.json({ deal: await dealJson(c, dealId), task: created }, 200);
+		if (row.archivedAt) await markDealOnBoard(c.var.deps.db, access, dealId);
+		return c.json({ deal: await dealJson(c, access, dealId), task: created }, 200);
 	})
 	.openapi(routes.addTaskRoute, async (c) => {
 		const { dealId } = c.req.valid('param');

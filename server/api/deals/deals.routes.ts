@@ -3,7 +3,7 @@ import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.j
 import { dealStatuses, taskTypes } from '../../../src/lib/model/schema.js';
 import { interactionKinds } from '../../db/schema.js';
 import { errors } from '../responses.js';
-import { idParam, jsonBody, jsonResponse, roleField } from '../schemas.js';
+import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
 
 const params = z.object({ dealId: idParam });
 const isoTime = z.iso.datetime({ offset: true });
@@ -11,7 +11,7 @@ const isoTime = z.iso.datetime({ offset: true });
 export const newTaskBody = z
 	.object({
 		type: z.enum(taskTypes),
-		title: z.string().trim().min(1, 'Give the task a title.').max(200),
+		title: plainText().trim().min(1, 'Give the task a title.').max(200),
 		dueAt: isoTime,
 		assigneeId: idParam.optional()
 	})
@@ -89,7 +89,7 @@ export const updateDealRoute = createRoute({
 		body: jsonBody(
 			z
 				.object({
-					title: z.string().trim().min(1).max(200).optional(),
+					title: plainText().trim().min(1).max(200).optional(),
 					valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 					currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.').optional(),
 					ownerId: idParam.optional(),
@@ -107,7 +107,7 @@ export const moveDealRoute = createRoute({
 	path: '/deals/{dealId}/move',
 	tags: ['Deals'],
 	summary: 'Move a deal to a stage (strict pipelines: only the next, with its required fields)',
-	request: { params, body: jsonBody(z.object({ stageId: idParam, rank: z.string().min(1).max(64).optional() })) },
+	request: { params, body: jsonBody(z.object({ stageId: idParam, rank: plainText().min(1).max(64).optional() })) },
 	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Moved'), ...changeResponses }
 });
 
@@ -122,8 +122,8 @@ export const closeDealRoute = createRoute({
 			z
 				.object({
 					outcome: z.enum(['won', 'lost']),
-					reason: z.string().trim().min(1).max(100).optional(),
-					note: z.string().trim().max(500).optional(),
+					reason: plainText().trim().min(1).max(100).optional(),
+					note: plainText().trim().max(500).optional(),
 					completeTaskIds: z
 						.array(idParam)
 						.max(100)
@@ -168,7 +168,7 @@ export const addInteractionRoute = createRoute({
 		body: jsonBody(
 			z.object({
 				kind: z.enum(interactionKinds),
-				text: z.string().trim().min(1, 'Write what happened.').max(10_000),
+				text: plainText().trim().min(1, 'Write what happened.').max(10_000),
 				at: isoTime.optional()
 			})
 		)

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
-import { jsonResponse, roleField, workspaceSchema } from '../schemas.js';
+import { jsonResponse, plainText, roleField, workspaceSchema } from '../schemas.js';
 
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
+const tokenParams = z.object({ token: plainText().min(1).max(100) });
 
 export const previewInviteRoute = createRoute({
 	method: 'get',

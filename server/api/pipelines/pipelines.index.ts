@@ -90,9 +90,10 @@ const router = createRouter()
 	})
 	.openapi(routes.listDealsRoute, async (c) => {
 		const { pipelineId } = c.req.valid('param');
-		await requirePipeline(c, pipelineId);
+		const { pipeline } = await requirePipeline(c, pipelineId);
 		const query = c.req.valid('query');
-		const { deals, total } = await listPipelineDeals(c.var.deps.db, pipelineId, {
+		const scope = { workspaceId: pipeline.workspaceId, pipelineId: pipeline.id };
+		const { deals, total } = await listPipelineDeals(c.var.deps.db, scope, {
 			stageId: query.stage,
 			ownerId: query.owner,
 			status: query.status,

@@ -4,7 +4,7 @@ import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src
 import { pipelineAccess } from '../../db/schema.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
-import { idParam, jsonBody, jsonResponse } from '../schemas.js';
+import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 
 const stageSummary = z
 	.object({
@@ -28,7 +28,7 @@ const pipelineSummary = z
 	})
 	.openapi('Pipeline');
 
-const stageInput = boardStageSchema.omit({ rank: true }).extend({ name: z.string().trim().min(1).max(100) });
+const stageInput = boardStageSchema.omit({ rank: true }).extend({ name: plainText().trim().min(1).max(100) });
 
 export const listPipelinesRoute = createRoute({
 	method: 'get',
@@ -58,7 +58,7 @@ export const createPipelineRoute = createRoute({
 		body: jsonBody(
 			z
 				.object({
-					name: z.string().trim().min(1).max(100),
+					name: plainText().trim().min(1).max(100),
 					mode: z.enum(pipelineModes).default('free'),
 					stages: z.array(stageInput).min(1).max(30).optional()
 				})
@@ -83,7 +83,7 @@ const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
 
 export const createDealBody = z
 	.object({
-		title: z.string().trim().min(1, 'Give the deal a title.').max(200),
+		title: plainText().trim().min(1, 'Give the deal a title.').max(200),
 		valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 		currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.'),
 		stageId: idParam.optional(),
@@ -92,7 +92,7 @@ export const createDealBody = z
 		companyId: idParam.optional(),
 		firstTask: z.object({
 			type: z.enum(taskTypes),
-			title: z.string().trim().min(1).max(200),
+			title: plainText().trim().min(1).max(200),
 			dueAt: z.iso.datetime({ offset: true })
 		})
 	})
@@ -149,7 +149,7 @@ export const listDealsRoute = createRoute({
 			stage: idParam.optional(),
 			owner: idParam.optional(),
 			status: z.enum(dealStatuses).optional(),
-			q: z.string().trim().max(200).optional(),
+			q: plainText().trim().max(200).optional(),
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc'),
 			limit: z.coerce.number().int().min(1).max(5000).default(500),

@@ -60,7 +60,7 @@ const router = createRouter()
 			archivedAt: body.archived === undefined ? undefined : body.archived ? now() : null
 		};
 		await db.transaction(async (tx) => {
-			await updatePipeline(tx, access.pipeline.id, changes);
+			await updatePipeline(tx, access.pipeline, changes);
 			await recordAuditEvents(tx, pipelineChangeEvents(access.pipeline, changes, auditActor(c), now()));
 		});
 		if (body.name !== undefined || body.mode !== undefined) {

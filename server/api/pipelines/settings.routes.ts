@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { pipelineModes, stageKinds } from '../../../src/lib/model/schema.js';
 import { pipelineAccess } from '../../db/schema.js';
 import { errors } from '../responses.js';
-import { idParam, jsonBody, jsonResponse, roleField } from '../schemas.js';
+import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
 
 const params = z.object({ pipelineId: idParam });
 
@@ -48,7 +48,7 @@ export const updatePipelineRoute = createRoute({
 		body: jsonBody(
 			z
 				.object({
-					name: z.string().trim().min(1).max(100).optional(),
+					name: plainText().trim().min(1).max(100).optional(),
 					mode: z.enum(pipelineModes).optional(),
 					access: z.enum(pipelineAccess).optional(),
 					archived: z.boolean().optional()

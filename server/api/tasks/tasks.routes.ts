@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
 import { taskTypes } from '../../../src/lib/model/schema.js';
 import { errors } from '../responses.js';
-import { idParam, jsonBody, jsonResponse } from '../schemas.js';
+import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { newTaskBody } from '../deals/deals.routes.js';
 
 const taskJson = boardTaskSchema.extend({ id: z.string() });
@@ -18,7 +18,7 @@ export const updateTaskRoute = createRoute({
 			z
 				.object({
 					type: z.enum(taskTypes).optional(),
-					title: z.string().trim().min(1).max(200).optional(),
+					title: plainText().trim().min(1).max(200).optional(),
 					dueAt: z.iso.datetime({ offset: true }).optional(),
 					assigneeId: idParam.optional(),
 					done: z.boolean().optional(),
@@ -94,7 +94,7 @@ export const replaceLostReasonsRoute = createRoute({
 		body: jsonBody(
 			z.object({
 				labels: z
-					.array(z.string().trim().min(1).max(100))
+					.array(plainText().trim().min(1).max(100))
 					.max(50)
 					.refine((labels) => new Set(labels.map((l) => l.toLowerCase())).size === labels.length, 'Each reason only once.')
 			})

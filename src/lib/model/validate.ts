@@ -13,19 +13,23 @@ import {
 } from './schema.js';
 
 const isoTime = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(limits.idLength);
-const rank = z.string().min(1).max(limits.rankLength);
+// PostgreSQL cannot store NUL in text and a lone surrogate is not Unicode: a
+// value the projection could never write is refused on the board too.
+const unstorable = /[\u0000\p{Cs}]/u;
+const storable = (schema: z.ZodString) => schema.refine((value) => !unstorable.test(value), 'Use plain text: no NUL characters or broken Unicode.');
+const id = storable(z.string().min(1).max(limits.idLength));
+const rank = storable(z.string().min(1).max(limits.rankLength));
 
 export const metaSchema = z.strictObject({
 	schema: z.literal(boardSchemaVersion),
 	pipelineId: id,
 	workspaceId: id,
-	name: z.string().min(1).max(limits.nameLength),
+	name: storable(z.string().min(1).max(limits.nameLength)),
 	mode: z.enum(pipelineModes)
 });
 
 export const stageSchema = z.strictObject({
-	name: z.string().min(1).max(limits.nameLength),
+	name: storable(z.string().min(1).max(limits.nameLength)),
 	rank,
 	kind: z.enum(stageKinds),
 	probability: z.number().int().min(0).max(100),
@@ -35,7 +39,7 @@ export const stageSchema = z.strictObject({
 });
 
 export const dealSchema = z.strictObject({
-	title: z.string().trim().min(1).max(limits.titleLength),
+	title: storable(z.string().trim().min(1).max(limits.titleLength)),
 	valueMinor: z.number().int().min(0).max(limits.maxValueMinor),
 	currency: z.string().regex(/^[A-Z]{3}$/),
 	stageId: id,
@@ -45,8 +49,8 @@ export const dealSchema = z.strictObject({
 	companyId: id.optional(),
 	source: z.enum(dealSources),
 	status: z.enum(dealStatuses),
-	lostReason: z.string().max(limits.lostReasonLength).optional(),
-	lostNote: z.string().max(limits.lostReasonLength).optional(),
+	lostReason: storable(z.string().max(limits.lostReasonLength)).optional(),
+	lostNote: storable(z.string().max(limits.lostReasonLength)).optional(),
 	createdAt: isoTime,
 	updatedAt: isoTime,
 	closedAt: isoTime.optional()
@@ -55,7 +59,7 @@ export const dealSchema = z.strictObject({
 export const taskSchema = z.strictObject({
 	dealId: id,
 	type: z.enum(taskTypes),
-	title: z.string().trim().min(1).max(limits.titleLength),
+	title: storable(z.string().trim().min(1).max(limits.titleLength)),
 	dueAt: isoTime,
 	assigneeId: id,
 	done: z.boolean(),

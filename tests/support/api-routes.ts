@@ -1,0 +1,247 @@
+import type { Role } from '../../server/workspaces/roles.js';
+import type { Member, WorkspaceFixture } from './two-workspaces.js';
+
+/**
+ * What a route acts on. Workspace-scoped routes (`workspace`, `pipeline`,
+ * `deal`, `task`) must refuse anyone outside the target workspace; `account`
+ * routes act only on the caller's own account; `capability` routes take a
+ * secret link (an invite) instead of a membership; `public` ones need nothing.
+ */
+export type RouteScope = 'workspace' | 'pipeline' | 'deal' | 'task' | 'account' | 'capability' | 'public';
+
+export interface RouteRequest {
+	path: string;
+	json?: unknown;
+}
+
+export interface RouteCase {
+	scope: RouteScope;
+	/** Changes something: viewers, and roles below minRole, must be refused. */
+	write: boolean;
+	/** The least workspace role that may call it. */
+	minRole?: Role;
+	/** A request that passes validation, aimed at `target`'s things, sent as `caller`. */
+	request: (target: WorkspaceFixture, caller: Member) => RouteRequest;
+}
+
+const later = '2030-02-01T09:00:00Z';
+
+/**
+ * Every route of the API, keyed like the OpenAPI document ("METHOD /api/path").
+ * Tests enumerate the document and fail on a route missing here, so a new
+ * route cannot escape the isolation matrix and the fuzzer.
+ */
+export const routeTable: Record<string, RouteCase> = {
+	'POST /api/auth/signup': {
+		scope: 'public',
+		write: true,
+		request: () => ({ path: '/api/auth/signup', json: { email: 'new.person@example.com', password: 'plum-orchard-tuesday-42', name: 'New', workspaceName: 'New' } })
+	},
+	'POST /api/auth/login': {
+		scope: 'public',
+		write: true,
+		request: () => ({ path: '/api/auth/login', json: { email: 'nobody@example.com', password: 'plum-orchard-tuesday-42' } })
+	},
+	'POST /api/auth/logout': { scope: 'account', write: true, request: () => ({ path: '/api/auth/logout' }) },
+	'GET /api/me': { scope: 'account', write: false, request: () => ({ path: '/api/me' }) },
+	'PATCH /api/me': { scope: 'account', write: true, request: () => ({ path: '/api/me', json: { name: 'Renamed' } }) },
+	'POST /api/me/password': {
+		scope: 'account',
+		write: true,
+		request: () => ({ path: '/api/me/password', json: { currentPassword: 'wrong-password-123', newPassword: 'another-orchard-99' } })
+	},
+	'POST /api/workspaces': { scope: 'account', write: true, request: () => ({ path: '/api/workspaces', json: { name: 'Mine' } }) },
+	'GET /api/workspaces/{workspaceId}': { scope: 'workspace', write: false, request: (t) => ({ path: `/api/workspaces/${t.workspaceId}` }) },
+	'PATCH /api/workspaces/{workspaceId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}`, json: { name: 'Taken over', closedDealDays: 1 } })
+	},
+	'GET /api/workspaces/{workspaceId}/members': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members` })
+	},
+	'PATCH /api/workspaces/{workspaceId}/members/{userId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}`, json: { role: 'manager' } })
+	},
+	'DELETE /api/workspaces/{workspaceId}/members/{userId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t, caller) => {
+			// Anyone may leave: aim at someone else than the caller.
+			const victim = caller.userId === t.members.rep.userId ? t.members.viewer : t.members.rep;
+			return { path: `/api/workspaces/${t.workspaceId}/members/${victim.userId}` };
+		}
+	},
+	'GET /api/workspaces/{workspaceId}/invites': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/invites` })
+	},
+	'POST /api/workspaces/{workspaceId}/invites': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/invites`, json: { role: 'viewer' } })
+	},
+	'DELETE /api/workspaces/{workspaceId}/invites/{inviteId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/invites/${t.inviteId}` })
+	},
+	'GET /api/invites/{token}': { scope: 'capability', write: false, request: (t) => ({ path: `/api/invites/${t.inviteToken}` }) },
+	'POST /api/invites/{token}/accept': { scope: 'capability', write: true, request: (t) => ({ path: `/api/invites/${t.inviteToken}/accept` }) },
+	'GET /api/tokens': { scope: 'account', write: false, request: () => ({ path: '/api/tokens' }) },
+	'POST /api/tokens': { scope: 'account', write: true, request: () => ({ path: '/api/tokens', json: { name: 'script' } }) },
+	'DELETE /api/tokens/{tokenId}': {
+		scope: 'account',
+		write: true,
+		// Someone else's token: only its owner may revoke it.
+		request: (t) => ({ path: `/api/tokens/${t.ownerTokenId}` })
+	},
+	'GET /api/workspaces/{workspaceId}/pipelines': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/pipelines` })
+	},
+	'GET /api/workspaces/{workspaceId}/pipelines/archived': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/pipelines/archived` })
+	},
+	'POST /api/workspaces/{workspaceId}/pipelines': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/pipelines`, json: { name: 'Planted', mode: 'strict' } })
+	},
+	'POST /api/pipelines/{pipelineId}/deals': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({
+			path: `/api/pipelines/${t.pipelineId}/deals`,
+			json: { title: 'Planted deal', valueMinor: 1, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: later } }
+		})
+	},
+	'GET /api/pipelines/{pipelineId}/deals': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/deals?q=deal&sort=value&order=desc&limit=10` })
+	},
+	'POST /api/workspaces/{workspaceId}/sample-data': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/sample-data`, json: { pipelineId: t.pipelineId, count: 2 } })
+	},
+	'POST /api/pipelines/{pipelineId}/deals/bulk': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/deals/bulk`, json: { dealIds: [t.dealId], changes: { stageId: t.stageIds[0] } } })
+	},
+	'GET /api/pipelines/{pipelineId}': { scope: 'pipeline', write: false, request: (t) => ({ path: `/api/pipelines/${t.pipelineId}` }) },
+	'PATCH /api/pipelines/{pipelineId}': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}`, json: { name: 'Taken over', archived: true } })
+	},
+	'GET /api/pipelines/{pipelineId}/members': {
+		scope: 'pipeline',
+		write: false,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/members` })
+	},
+	'PUT /api/pipelines/{pipelineId}/members': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/members`, json: { userIds: [] } })
+	},
+	'GET /api/deals/{dealId}': { scope: 'deal', write: false, request: (t) => ({ path: `/api/deals/${t.dealId}` }) },
+	'PATCH /api/deals/{dealId}': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.dealId}`, json: { title: 'Taken over', valueMinor: 1 } })
+	},
+	'POST /api/deals/{dealId}/move': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.dealId}/move`, json: { stageId: t.stageIds[0] } })
+	},
+	'POST /api/deals/{dealId}/close': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.dealId}/close`, json: { outcome: 'won' } })
+	},
+	'POST /api/deals/{dealId}/reopen': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.lostDealId}/reopen`, json: { task: { type: 'call', title: 'Try again', dueAt: later } } })
+	},
+	'POST /api/deals/{dealId}/tasks': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.dealId}/tasks`, json: { type: 'todo', title: 'Planted task', dueAt: later } })
+	},
+	'POST /api/deals/{dealId}/interactions': {
+		scope: 'deal',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/deals/${t.dealId}/interactions`, json: { kind: 'note', text: 'Planted note' } })
+	},
+	'PATCH /api/tasks/{taskId}': {
+		scope: 'task',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/tasks/${t.taskId}`, json: { title: 'Taken over', dueAt: later } })
+	},
+	'GET /api/workspaces/{workspaceId}/my-tasks': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/my-tasks` })
+	},
+	'GET /api/workspaces/{workspaceId}/lost-reasons': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/lost-reasons` })
+	},
+	'PUT /api/workspaces/{workspaceId}/lost-reasons': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/lost-reasons`, json: { labels: ['Planted'] } })
+	}
+};
+
+/** "METHOD /api/path" for every operation of the OpenAPI document. */
+export function routesOfDocument(document: { paths: Record<string, Record<string, unknown>> }): string[] {
+	const methods = ['get', 'post', 'put', 'patch', 'delete'];
+	return Object.entries(document.paths).flatMap(([path, operations]) =>
+		Object.keys(operations)
+			.filter((method) => methods.includes(method))
+			.map((method) => `${method.toUpperCase()} ${path}`)
+	);
+}
+
+export function methodOf(key: string): string {
+	return key.split(' ')[0]!;
+}
+
+export const isWorkspaceScoped = (scope: RouteScope) => scope === 'workspace' || scope === 'pipeline' || scope === 'deal' || scope === 'task';
