@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -18,8 +19,46 @@ const configSchema = z.object({
 		.url({ message: 'must be the public URL of the app, e.g. https://crm.example.com' })
 		.transform((url) => new URL(url).origin)
 		.optional(),
-	LOG_LEVEL: z.enum(logLevels).default('info')
+	LOG_LEVEL: z.enum(logLevels).default('info'),
+	TRUST_PROXY: z.string().transform(parseProxyTrust).optional()
 });
+
+/**
+ * Which reverse proxies in front of the app are trusted to say who the client
+ * is (TRUST_PROXY): a number of hops, or the proxies' addresses and ranges.
+ */
+export type ProxyTrust = { hops: number } | { proxies: string[] };
+
+const proxyTrustHelp =
+	'must be the number of reverse proxies in front of the app (1 to 10) or a comma-separated list of their addresses or CIDR ranges, e.g. 10.0.0.0/8,::1';
+
+/** TRUST_PROXY: "2" trusts two hops; "10.0.0.1,fd00::/8" trusts those proxies. */
+function parseProxyTrust(value: string, context: z.RefinementCtx): ProxyTrust {
+	const text = value.trim();
+	if (/^\d+$/.test(text)) {
+		const hops = Number(text);
+		if (hops >= 1 && hops <= 10) return { hops };
+		context.addIssue({ code: 'custom', message: proxyTrustHelp });
+		return z.NEVER;
+	}
+	const proxies = text.split(',').map((entry) => entry.trim());
+	const problem = proxies.map(findProxyEntryError).find((error) => error !== null);
+	if (problem) {
+		context.addIssue({ code: 'custom', message: `${problem}; TRUST_PROXY ${proxyTrustHelp}` });
+		return z.NEVER;
+	}
+	return { proxies };
+}
+
+function findProxyEntryError(entry: string): string | null {
+	const [address, bits, extra] = entry.split('/');
+	const family = isIP(address ?? '');
+	if (!family || extra !== undefined) return `"${entry}" is not an IP address or CIDR range`;
+	if (bits === undefined) return null;
+	const max = family === 4 ? 32 : 128;
+	if (!/^\d+$/.test(bits) || Number(bits) > max) return `"${entry}" has a prefix length outside 0 to ${max}`;
+	return null;
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type LogLevel = (typeof logLevels)[number];

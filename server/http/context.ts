@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { User } from '../db/schema.js';
-import type { LoginLimiter } from '../auth/throttle.js';
+import type { AuthThrottle } from '../auth/throttle.js';
 import type { Writer } from '../rules/check-change.js';
 import type { RoomManager } from '../sync/rooms.js';
 
@@ -9,7 +9,8 @@ import type { RoomManager } from '../sync/rooms.js';
 export interface AppDeps {
 	db: Database;
 	config: Config;
-	loginThrottle: LoginLimiter;
+	/** Login and sign-up limits (in memory, or in Redis across nodes). */
+	throttle: AuthThrottle;
 	rooms: RoomManager;
 	syncHeartbeatMs: number;
 	now: () => Date;

@@ -2,6 +2,7 @@ import { createRouter } from '../../http/router.js';
 import { requireAuth } from '../../http/auth.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { setSessionCookie } from '../../auth/cookie.js';
+import { forgetLoginDevices } from '../../auth/device.js';
 import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../auth/password.js';
 import { createSession, invalidateUserSessions } from '../../auth/session.js';
 import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
@@ -37,6 +38,7 @@ const router = createRouter()
 		await updateUserPasswordHash(db, user.id, await hashPassword(newPassword));
 		// A changed password ends every session, then this browser gets a fresh one.
 		await invalidateUserSessions(db, user.id);
+		await forgetLoginDevices(db, user.id);
 		if (auth.sessionId) {
 			const { token, session } = await createSession(db, user.id, now());
 			setSessionCookie(c, token, session.expiresAt);
