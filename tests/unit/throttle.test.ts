@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { AuthThrottle } from '../../server/auth/throttle.js';
 import { ApiError } from '../../server/http/errors.js';
@@ -75,5 +76,20 @@ describe('AuthThrottle', () => {
 		expect(await outcome(throttle.spendSignup('10.0.0.1'))).toBe('ok');
 		expect(await outcome(throttle.spendSignup('10.0.0.1'))).toBe('429 too_many_attempts retry 3600');
 		expect(await outcome(throttle.spendSignup('10.0.0.2'))).toBe('ok');
+	});
+});
+
+describe('AuthThrottle over Redis', () => {
+	it('keeps limiting in memory while Redis cannot be reached', async () => {
+		// Nothing listens on port 1: the client never becomes ready.
+		const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+		try {
+			const throttle = AuthThrottle.inRedis(redis, limits, 'voronka-test:unreachable:');
+			const results = [];
+			for (let i = 0; i < 4; i++) results.push(await outcome(throttle.spendLoginAttempt(stranger('a@x.co', `10.0.3.${i}`))));
+			expect(results).toEqual(['ok', 'ok', 'ok', '429 too_many_attempts retry 60']);
+		} finally {
+			redis.disconnect();
+		}
 	});
 });
