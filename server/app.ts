@@ -3,7 +3,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { LoginThrottle, type LoginLimiter } from './auth/throttle.js';
+import { AuthThrottle, type AuthLimits } from './auth/throttle.js';
 import type { AppEnv, AppDeps } from './http/context.js';
 import { ApiError, handleError, handleNotFound } from './http/errors.js';
 import { resolveAuth } from './http/auth.js';
@@ -32,7 +32,10 @@ export interface AppOptions {
 	database: DatabaseHandle;
 	config: Config;
 	now?: () => Date;
-	loginThrottle?: LoginLimiter;
+	/** Login and sign-up limits; counted in this process's memory when omitted. */
+	throttle?: AuthThrottle;
+	/** Changes to the default limits, for the throttle built when none is given. */
+	limits?: Partial<AuthLimits>;
 	/** How long an unused board stays in memory. */
 	unloadRoomsAfterMs?: number;
 	/** How often live connections are pinged; a peer that misses a pong is dropped. */
@@ -92,7 +95,7 @@ export function createVoronka(options: AppOptions) {
 		health,
 		// A phone that vanished without closing shows as present for at most two beats.
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
-		loginThrottle: options.loginThrottle ?? new LoginThrottle()
+		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits)
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });

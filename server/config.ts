@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { defaultSyncLimits, type SyncLimits } from './sync/limits.js';
 
@@ -26,7 +27,8 @@ const configSchema = z.object({
 	SYNC_MAX_BOARD_ENTITIES: positiveInt(1, 10_000_000).default(defaultSyncLimits.maxBoardEntities),
 	SYNC_UPDATES_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.updatesPerSecond),
 	SYNC_PRESENCE_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.presencePerSecond),
-	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60)
+	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60),
+	TRUST_PROXY: z.string().transform(parseProxyTrust).optional()
 });
 
 function positiveInt(min: number, max: number) {
@@ -45,6 +47,43 @@ export function syncLimitsOf(config: Config): SyncLimits {
 		presencePerSecond: config.SYNC_PRESENCE_PER_SECOND,
 		presenceBurst: Math.max(defaultSyncLimits.presenceBurst, config.SYNC_PRESENCE_PER_SECOND * 4)
 	};
+}
+
+/**
+ * Which reverse proxies in front of the app are trusted to say who the client
+ * is (TRUST_PROXY): a number of hops, or the proxies' addresses and ranges.
+ */
+export type ProxyTrust = { hops: number } | { proxies: string[] };
+
+const proxyTrustHelp =
+	'must be the number of reverse proxies in front of the app (1 to 10) or a comma-separated list of their addresses or CIDR ranges, e.g. 10.0.0.0/8,::1';
+
+/** TRUST_PROXY: "2" trusts two hops; "10.0.0.1,fd00::/8" trusts those proxies. */
+function parseProxyTrust(value: string, context: z.RefinementCtx): ProxyTrust {
+	const text = value.trim();
+	if (/^\d+$/.test(text)) {
+		const hops = Number(text);
+		if (hops >= 1 && hops <= 10) return { hops };
+		context.addIssue({ code: 'custom', message: proxyTrustHelp });
+		return z.NEVER;
+	}
+	const proxies = text.split(',').map((entry) => entry.trim());
+	const problem = proxies.map(findProxyEntryError).find((error) => error !== null);
+	if (problem) {
+		context.addIssue({ code: 'custom', message: `${problem}; TRUST_PROXY ${proxyTrustHelp}` });
+		return z.NEVER;
+	}
+	return { proxies };
+}
+
+function findProxyEntryError(entry: string): string | null {
+	const [address, bits, extra] = entry.split('/');
+	const family = isIP(address ?? '');
+	if (!family || extra !== undefined) return `"${entry}" is not an IP address or CIDR range`;
+	if (bits === undefined) return null;
+	const max = family === 4 ? 32 : 128;
+	if (!/^\d+$/.test(bits) || Number(bits) > max) return `"${entry}" has a prefix length outside 0 to ${max}`;
+	return null;
 }
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createVoronka, type AppOptions } from './app.js';
 import { Redis } from 'ioredis';
-import { RedisLoginThrottle } from './auth/throttle.js';
+import { AuthThrottle } from './auth/throttle.js';
 import { connectRedisFanout } from './sync/fanout.js';
 import type { RoomManager } from './sync/rooms.js';
 
@@ -19,11 +19,11 @@ export interface RunningServer {
 export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const redisUrl = options.config.REDIS_URL;
 	const fanout = options.fanout ?? (redisUrl ? await connectRedisFanout(redisUrl) : undefined);
-	// Several nodes count failed logins together, or each would allow its own share.
-	const throttleRedis = redisUrl && !options.loginThrottle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
+	// Several nodes count logins and sign-ups together, or each would allow its own share.
+	const throttleRedis = redisUrl && !options.throttle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
 	throttleRedis?.on('error', (error) => console.error('login throttle: redis', error.message));
-	const loginThrottle = options.loginThrottle ?? (throttleRedis ? new RedisLoginThrottle(throttleRedis) : undefined);
-	const { app, injectWebSocket, rooms, connections, sockets } = createVoronka({ ...options, fanout, loginThrottle });
+	const throttle = options.throttle ?? (throttleRedis ? AuthThrottle.inRedis(throttleRedis, options.limits) : undefined);
+	const { app, injectWebSocket, rooms, connections, sockets } = createVoronka({ ...options, fanout, throttle });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);

@@ -1,113 +1,139 @@
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ApiError } from '../http/errors.js';
 
 /**
- * Counts failed logins per account and per client address in fixed windows.
- * One node keeps the counts in memory (a restart forgets them, which only
- * gives an attacker one more window); several nodes (REDIS_URL) keep them in
- * Redis, so the limits hold across the nodes.
+ * Limits on guessing passwords and on creating accounts, counted with
+ * rate-limiter-flexible: in memory on one node, in Redis when several nodes
+ * share the work (REDIS_URL), so the limits hold across the nodes.
+ *
+ * An attempt is counted before the password is checked, in one atomic
+ * increment, so concurrent guesses cannot all slip in before the first is
+ * counted. A correct password then gives its attempt back.
  */
-export interface ThrottleRule {
-	max: number;
-	windowMs: number;
+export interface Limit {
+	points: number;
+	durationSec: number;
 }
 
-export interface ThrottleRules {
-	account: ThrottleRule;
-	address: ThrottleRule;
+export interface AuthLimits {
+	/** Logins per account from browsers it does not know. */
+	loginAccount: Limit;
+	/** Logins per client address, except from browsers known to the account. */
+	loginAddress: Limit;
+	/** Logins per known browser (device cookie) of an account. */
+	loginDevice: Limit;
+	/** Sign-ups that start a new workspace, per client address. */
+	signupAddress: Limit;
 }
 
-const defaultRules: ThrottleRules = {
-	account: { max: 5, windowMs: 15 * 60_000 },
-	address: { max: 30, windowMs: 15 * 60_000 }
+const minutes = 60;
+export const defaultAuthLimits: AuthLimits = {
+	loginAccount: { points: 5, durationSec: 15 * minutes },
+	loginAddress: { points: 30, durationSec: 15 * minutes },
+	loginDevice: { points: 5, durationSec: 15 * minutes },
+	signupAddress: { points: 10, durationSec: 60 * minutes }
 };
 
-export interface LoginLimiter {
-	/** Seconds to wait before another attempt, or 0 when one is allowed now. */
-	retryAfter(email: string, address: string, now: number): Promise<number>;
-	recordFailure(email: string, address: string, now: number): Promise<void>;
-	/** A correct password clears the account's count, not the address's. */
-	recordSuccess(email: string): Promise<void>;
+type Limiters = Record<keyof AuthLimits, RateLimiterAbstract>;
+
+/** Who is trying to log in: the account asked for, from where, and with which known browser (if any). */
+export interface LoginAttempt {
+	email: string;
+	address: string;
+	/** The id of a device token the account issued to this browser, or null. */
+	deviceId: string | null;
 }
 
-interface Bucket {
-	failures: number;
-	resetAt: number;
-}
+export class AuthThrottle {
+	private constructor(private readonly limiters: Limiters) {}
 
-export class LoginThrottle implements LoginLimiter {
-	private readonly buckets = new Map<string, Bucket>();
-
-	constructor(private readonly rules: ThrottleRules = defaultRules) {}
-
-	async retryAfter(email: string, address: string, now: number): Promise<number> {
-		const waits = [this.waitFor(`a:${email}`, this.rules.account, now), this.waitFor(`i:${address}`, this.rules.address, now)];
-		return Math.max(...waits);
+	/** Counts in this process's memory: one node. */
+	static inMemory(limits: Partial<AuthLimits> = {}): AuthThrottle {
+		return new AuthThrottle(buildLimiters({ ...defaultAuthLimits, ...limits }, (key, limit) => memoryLimiter(key, limit)));
 	}
 
-	async recordFailure(email: string, address: string, now: number): Promise<void> {
-		this.bump(`a:${email}`, this.rules.account, now);
-		this.bump(`i:${address}`, this.rules.address, now);
+	/**
+	 * Counts in Redis, shared by every node. Should Redis be unreachable, each
+	 * node falls back to counting in its own memory rather than refusing every
+	 * login or letting every guess through.
+	 */
+	static inRedis(redis: Redis, limits: Partial<AuthLimits> = {}, prefix = 'voronka:limit:'): AuthThrottle {
+		return new AuthThrottle(
+			buildLimiters({ ...defaultAuthLimits, ...limits }, (key, limit) =>
+				new RateLimiterRedis({
+					storeClient: redis,
+					keyPrefix: prefix + key,
+					points: limit.points,
+					duration: limit.durationSec,
+					rejectIfRedisNotReady: true,
+					insuranceLimiter: memoryLimiter(key, limit)
+				})
+			)
+		);
 	}
 
-	async recordSuccess(email: string): Promise<void> {
-		this.buckets.delete(`a:${email}`);
-	}
-
-	private waitFor(key: string, rule: ThrottleRule, now: number): number {
-		const bucket = this.buckets.get(key);
-		if (!bucket || bucket.resetAt <= now || bucket.failures < rule.max) return 0;
-		return Math.ceil((bucket.resetAt - now) / 1000);
-	}
-
-	private bump(key: string, rule: ThrottleRule, now: number): void {
-		const bucket = this.buckets.get(key);
-		if (!bucket || bucket.resetAt <= now) {
-			this.buckets.set(key, { failures: 1, resetAt: now + rule.windowMs });
-			this.sweep(now);
+	/**
+	 * Spends one login attempt; throws 429 when a limit is used up. A browser
+	 * the account knows is counted on its own device token only: strangers'
+	 * failures, from its address or against its account, do not lock it out.
+	 */
+	async spendLoginAttempt(attempt: LoginAttempt): Promise<void> {
+		if (attempt.deviceId) {
+			await spend(this.limiters.loginDevice, attempt.deviceId, 'Too many failed logins from this browser.');
 			return;
 		}
-		bucket.failures += 1;
+		await spend(this.limiters.loginAddress, attempt.address, 'Too many failed logins from your network.');
+		await spend(this.limiters.loginAccount, attempt.email, 'Too many failed logins for this account.');
 	}
 
-	// Drops expired buckets now and then so memory stays bounded under a spray.
-	private sweep(now: number): void {
-		if (this.buckets.size < 10_000) return;
-		for (const [key, bucket] of this.buckets) if (bucket.resetAt <= now) this.buckets.delete(key);
+	/** A correct password: its attempt was not a failure, and the account starts afresh. */
+	async forgiveLoginAttempt(attempt: LoginAttempt): Promise<void> {
+		if (attempt.deviceId) {
+			await this.limiters.loginDevice.delete(attempt.deviceId);
+			return;
+		}
+		await Promise.all([this.limiters.loginAccount.delete(attempt.email), this.limiters.loginAddress.reward(attempt.address, 1)]);
+	}
+
+	/** A new password set through a reset link: the old failures say nothing about it. */
+	async clearAccount(email: string): Promise<void> {
+		await this.limiters.loginAccount.delete(email);
+	}
+
+	/** Spends one sign-up of the address; throws 429 when they are used up. */
+	async spendSignup(address: string): Promise<void> {
+		await spend(this.limiters.signupAddress, address, 'Too many sign-ups from your network.');
 	}
 }
 
-/**
- * The same windows in Redis, shared by every node: a counter per key that
- * expires with its window (Redis's clock, not the caller's `now`).
- */
-export class RedisLoginThrottle implements LoginLimiter {
-	constructor(
-		private readonly redis: Redis,
-		private readonly rules: ThrottleRules = defaultRules,
-		private readonly prefix = 'voronka:login:'
-	) {}
+function buildLimiters(limits: AuthLimits, build: (key: string, limit: Limit) => RateLimiterAbstract): Limiters {
+	return {
+		loginAccount: build('login-account:', limits.loginAccount),
+		loginAddress: build('login-address:', limits.loginAddress),
+		loginDevice: build('login-device:', limits.loginDevice),
+		signupAddress: build('signup-address:', limits.signupAddress)
+	};
+}
 
-	async retryAfter(email: string, address: string): Promise<number> {
-		const waits = await Promise.all([this.waitFor(`a:${email}`, this.rules.account), this.waitFor(`i:${address}`, this.rules.address)]);
-		return Math.max(...waits);
-	}
+function memoryLimiter(key: string, limit: Limit): RateLimiterMemory {
+	return new RateLimiterMemory({ keyPrefix: key, points: limit.points, duration: limit.durationSec });
+}
 
-	async recordFailure(email: string, address: string): Promise<void> {
-		await Promise.all([this.bump(`a:${email}`, this.rules.account), this.bump(`i:${address}`, this.rules.address)]);
+async function spend(limiter: RateLimiterAbstract, key: string, reason: string): Promise<void> {
+	try {
+		await limiter.consume(key, 1);
+	} catch (rejection) {
+		// A used-up limit rejects with its state; anything else is a store failure.
+		if (!(rejection instanceof RateLimiterRes)) throw rejection;
+		const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+		throw new ApiError(429, 'too_many_attempts', `${reason} Try again in ${describeWait(wait)}.`, undefined, {
+			'Retry-After': String(wait)
+		});
 	}
+}
 
-	async recordSuccess(email: string): Promise<void> {
-		await this.redis.del(this.prefix + `a:${email}`);
-	}
-
-	private async waitFor(key: string, rule: ThrottleRule): Promise<number> {
-		const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[null, string | null], [null, number]];
-		if (count === null || Number(count) < rule.max || ttl <= 0) return 0;
-		return Math.ceil(ttl / 1000);
-	}
-
-	private async bump(key: string, rule: ThrottleRule): Promise<void> {
-		// The first failure starts the window; later ones only count (NX keeps its end).
-		await this.redis.multi().incr(this.prefix + key).pexpire(this.prefix + key, rule.windowMs, 'NX').exec();
-	}
+function describeWait(seconds: number): string {
+	if (seconds < 90) return `${seconds} seconds`;
+	return `${Math.ceil(seconds / 60)} minutes`;
 }

@@ -106,6 +106,45 @@ export const apiTokens = pgTable(
 	(t) => [index('api_tokens_user_idx').on(t.userId)]
 );
 
+/**
+ * Browsers that logged in to an account with its password (OWASP's device
+ * cookie): they are exempt from the per-address login limit.
+ */
+export const loginDevices = pgTable(
+	'login_devices',
+	{
+		// The SHA-256 of the cookie's token, never the token itself.
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('login_devices_user_idx').on(t.userId)]
+);
+
+/** One-time links an admin issues so a member can set a new password. */
+export const passwordResets = pgTable(
+	'password_resets',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		// The workspace whose admin issued it; the link works while the user is a member.
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [index('password_resets_user_idx').on(t.userId)]
+);
+
 // ---- Pipelines and their live board documents ----
 
 export const pipelineModes = ['strict', 'free', 'list'] as const;
@@ -383,6 +422,7 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type PasswordReset = typeof passwordResets.$inferSelect;
 export type Pipeline = typeof pipelines.$inferSelect;
 export type DealRow = typeof dealsProjection.$inferSelect;
 export type TaskRow = typeof tasksProjection.$inferSelect;

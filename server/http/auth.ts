@@ -7,6 +7,7 @@ import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 import { getPipelineAccess, type PipelineAccess } from '../pipelines/pipeline.js';
 import type { AppEnv, Auth } from './context.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
+import { findClientAddress } from './client-address.js';
 
 /**
  * Resolves who is calling, from `Authorization: Bearer <api token>` or the
@@ -68,10 +69,14 @@ export async function requireWorkspace(
 	return workspace;
 }
 
-/** The address login throttling counts by; the socket's, proxies are not trusted. */
+/**
+ * The address login and sign-up limits count by: the socket's, or with
+ * TRUST_PROXY the one the trusted reverse proxies saw (X-Forwarded-For).
+ */
 export function clientAddress(c: Context<AppEnv>): string {
 	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-	return incoming?.socket?.remoteAddress ?? 'unknown';
+	const socketAddress = incoming?.socket?.remoteAddress ?? 'unknown';
+	return findClientAddress(socketAddress, c.req.header('x-forwarded-for'), c.var.deps.config.TRUST_PROXY);
 }
 
 /** The caller's access to a pipeline; 404 when they may not see it at all. */

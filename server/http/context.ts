@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { User } from '../db/schema.js';
-import type { LoginLimiter } from '../auth/throttle.js';
+import type { AuthThrottle } from '../auth/throttle.js';
 import type { Health } from '../health.js';
 import type { Connections } from '../sync/connections.js';
 import type { RoomManager } from '../sync/rooms.js';
@@ -11,7 +11,8 @@ import type { SyncConnection } from '../sync/socket.js';
 export interface AppDeps {
 	db: Database;
 	config: Config;
-	loginThrottle: LoginLimiter;
+	/** Login and sign-up limits (in memory, or in Redis across nodes). */
+	throttle: AuthThrottle;
 	rooms: RoomManager;
 	/** Live board connections, closed when the right they were opened with is taken away. */
 	connections: Connections;

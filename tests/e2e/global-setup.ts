@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
 	const server = await startServer({
 		database,
 		config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+		// Every test signs up from 127.0.0.1; the default 10 an hour would stop the run.
+		limits: { signupAddress: { points: 1000, durationSec: 3600 } },
 		buildDir
 	});
 	project.provide('baseUrl', server.url);

@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../support/databases.js';
 import { ApiClient, createTestApp, signUp, strongPassword, uniqueEmail } from '../support/api-client.js';
 import { sessions } from '../../server/db/schema.js';
 import { hashSecret } from '../../server/auth/tokens.js';
-import { LoginThrottle } from '../../server/auth/throttle.js';
+import { AuthThrottle } from '../../server/auth/throttle.js';
 
 describeEachDatabase('accounts and sessions', (database) => {
 	it('signs up with a workspace, sets an HttpOnly Lax session cookie and knows the user', async () => {
@@ -107,7 +107,7 @@ describeEachDatabase('accounts and sessions', (database) => {
 	});
 
 	it('throttles failed logins per account, even from many addresses', async () => {
-		const app = createTestApp(database(), { loginThrottle: new LoginThrottle() });
+		const app = createTestApp(database(), { throttle: AuthThrottle.inMemory() });
 		const { email } = await signUp(app);
 		const client = new ApiClient(app);
 		for (let attempt = 0; attempt < 5; attempt++) {
@@ -121,7 +121,7 @@ describeEachDatabase('accounts and sessions', (database) => {
 	});
 
 	it('throttles failed logins per address across accounts', async () => {
-		const app = createTestApp(database(), { loginThrottle: new LoginThrottle() });
+		const app = createTestApp(database(), { throttle: AuthThrottle.inMemory() });
 		const { email } = await signUp(app);
 		const client = new ApiClient(app);
 		for (let attempt = 0; attempt < 30; attempt++) {

@@ -1,19 +1,19 @@
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/client.js';
-import { LoginThrottle } from '../../server/auth/throttle.js';
+import type { AuthThrottle } from '../../server/auth/throttle.js';
 
 export type TestApp = ReturnType<typeof createApp>;
 
 export interface TestAppOptions {
 	now?: () => Date;
-	loginThrottle?: LoginThrottle;
+	throttle?: AuthThrottle;
 	env?: Record<string, string>;
 }
 
 export function createTestApp(database: DatabaseHandle, options: TestAppOptions = {}): TestApp {
 	const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
-	return createApp({ database, config, now: options.now, loginThrottle: options.loginThrottle });
+	return createApp({ database, config, now: options.now, throttle: options.throttle });
 }
 
 export interface CallOptions {
@@ -32,10 +32,11 @@ export interface ApiResponse<T = any> {
 
 /**
  * Talks to the app in process like a browser would: it keeps the session
- * cookie it is given and sends it back.
+ * and device cookies it is given and sends them back.
  */
 export class ApiClient {
 	cookie: string | null = null;
+	deviceCookie: string | null = null;
 
 	constructor(private readonly app: TestApp, private readonly bearer?: string) {}
 
@@ -50,11 +51,12 @@ export class ApiClient {
 			headers['content-type'] = 'application/json';
 			body = JSON.stringify(options.json);
 		}
-		if (this.cookie) headers.cookie = this.cookie;
+		const cookies = [this.cookie, this.deviceCookie].filter(Boolean);
+		if (cookies.length > 0) headers.cookie = cookies.join('; ');
 		if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
 		const env = { incoming: { socket: { remoteAddress: options.address ?? '203.0.113.1' } } };
 		const response = await this.app.request(path, { method, headers, body }, env);
-		this.rememberCookie(response.headers.get('set-cookie'));
+		for (const setCookie of response.headers.getSetCookie()) this.rememberCookie(setCookie);
 		const text = await response.text();
 		return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 	}
@@ -64,13 +66,13 @@ export class ApiClient {
 	patch = <T = any>(path: string, json?: unknown, options?: CallOptions) => this.call<T>('PATCH', path, { ...options, json });
 	delete = <T = any>(path: string, options?: CallOptions) => this.call<T>('DELETE', path, options);
 
-	private rememberCookie(setCookie: string | null): void {
-		if (!setCookie) return;
+	private rememberCookie(setCookie: string): void {
 		const [pair] = setCookie.split(';');
 		const [name, value] = pair!.split('=');
-		if (name !== 'voronka_session') return;
 		const expired = /Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(setCookie);
-		this.cookie = expired || !value ? null : `${name}=${value}`;
+		const kept = expired || !value ? null : `${name}=${value}`;
+		if (name === 'voronka_session') this.cookie = kept;
+		if (name === 'voronka_device') this.deviceCookie = kept;
 	}
 }
 

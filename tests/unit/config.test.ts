@@ -40,9 +40,19 @@ describe('loadConfig', () => {
 		['DATABASE_URL', 'mysql://x'],
 		['REDIS_URL', 'http://x'],
 		['ORIGIN', 'crm.example.com'],
-		['LOG_LEVEL', 'loud']
+		['LOG_LEVEL', 'loud'],
+		['TRUST_PROXY', 'yes'],
+		['TRUST_PROXY', '0'],
+		['TRUST_PROXY', '10.0.0.0/33'],
+		['TRUST_PROXY', '10.0.0.1,proxy.local']
 	])('names the variable when %s=%s is invalid', (name, value) => {
 		expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
 		expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+	});
+
+	it('reads TRUST_PROXY as a number of hops or a list of proxy addresses and ranges', () => {
+		expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+		expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toEqual({ hops: 2 });
+		expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1' }).TRUST_PROXY).toEqual({ proxies: ['10.0.0.0/8', '::1'] });
 	});
 });

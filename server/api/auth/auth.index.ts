@@ -1,25 +1,34 @@
 import { createRouter } from '../../http/router.js';
 import { clientAddress } from '../../http/auth.js';
-import { ApiError, conflict, unauthorized, unprocessable } from '../../http/errors.js';
-import { clearSessionCookie, setSessionCookie } from '../../auth/cookie.js';
+import { conflict, unauthorized, unprocessable } from '../../http/errors.js';
+import { endUserConnections } from '../../http/connections.js';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../../auth/cookie.js';
+import { createLoginDevice, extendLoginDevice, findLoginDevice, forgetLoginDevices } from '../../auth/device.js';
 import { findPasswordWeakness, hashPassword, spendPasswordCheckTime, verifyPasswordHash } from '../../auth/password.js';
-import { createSession, invalidateSession } from '../../auth/session.js';
-import { getUserByEmail, insertUser, toPublicUser } from '../../auth/user.js';
+import { createSession, invalidateSession, invalidateUserSessions } from '../../auth/session.js';
+import { getUserByEmail, insertUser, normaliseEmail, toPublicUser, updateUserPasswordHash } from '../../auth/user.js';
 import { createWorkspace, type WorkspaceOfUser } from '../../workspaces/workspace.js';
-import { acceptInvite } from '../../workspaces/invite.js';
+import { acceptInvite, previewInvite } from '../../workspaces/invite.js';
+import { previewPasswordReset, spendPasswordReset } from '../../workspaces/password-reset.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { endSessionConnections, noteMemberJoined } from '../../http/connections.js';
 import { recordAuditEvent, recordUserEvent } from '../../audit/audit-log.js';
 import * as routes from './auth.routes.js';
 
+function refuseWeakPassword(password: string, email: string, field: string): void {
+	const weakness = findPasswordWeakness(password, email);
+	if (weakness) throw unprocessable('weak_password', `${field}: ${weakness}`, [{ path: field, message: weakness }]);
+}
+
 const router = createRouter()
 	.openapi(routes.signup, async (c) => {
 		const body = c.req.valid('json');
-		const { db, now } = c.var.deps;
-		const weakness = findPasswordWeakness(body.password, body.email);
-		if (weakness) {
-			throw unprocessable('weak_password', `password: ${weakness}`, [{ path: 'password', message: weakness }]);
-		}
+		const { db, now, throttle } = c.var.deps;
+		refuseWeakPassword(body.password, body.email, 'password');
+		// An invite is its own limit (its uses and expiry, set by an admin), so a
+		// team can join from one office; a dead link is refused before any hashing.
+		if (body.inviteToken) await previewInvite(db, body.inviteToken, now());
+		else await throttle.spendSignup(clientAddress(c));
 		if (await getUserByEmail(db, body.email)) {
 			throw conflict('email_taken', 'An account with this email already exists. Log in instead.');
 		}
@@ -51,18 +60,14 @@ const router = createRouter()
 	})
 	.openapi(routes.login, async (c) => {
 		const { email, password } = c.req.valid('json');
-		const { db, now, loginThrottle } = c.var.deps;
-		const address = clientAddress(c);
-		const wait = await loginThrottle.retryAfter(email, address, now().getTime());
-		if (wait > 0) {
-			throw new ApiError(429, 'too_many_attempts', `Too many failed logins. Try again in ${wait} seconds.`, undefined, {
-				'Retry-After': String(wait)
-			});
-		}
+		const { db, now, throttle } = c.var.deps;
 		const user = await getUserByEmail(db, email);
+		const deviceId = await findLoginDevice(db, readDeviceCookie(c), user?.id, now());
+		const attempt = { email: normaliseEmail(email), address: clientAddress(c), deviceId };
+		// Counted before the (slow) check, so concurrent guesses cannot outrun the count.
+		await throttle.spendLoginAttempt(attempt);
 		const valid = user ? await verifyPasswordHash(user.passwordHash, password) : await spendPasswordCheckTime(password).then(() => false);
 		if (!user || !valid) {
-			await loginThrottle.recordFailure(email, address, now().getTime());
 			// A wrong password is shown to the admins of the account's workspaces; an
 			// unknown email belongs to no workspace, so only the throttle counts it.
 			if (user) {
@@ -70,7 +75,7 @@ const router = createRouter()
 					action: 'auth.login_failed',
 					actorId: null,
 					actorKind: 'anonymous',
-					address,
+					address: attempt.address,
 					target: { type: 'user', id: user.id, label: user.name },
 					at: now()
 				});
@@ -78,14 +83,18 @@ const router = createRouter()
 			// One answer for an unknown email and a wrong password: no account probing.
 			throw unauthorized('The email or password is wrong.');
 		}
-		await loginThrottle.recordSuccess(email);
+		await throttle.forgiveLoginAttempt(attempt);
+		const device = deviceId
+			? { token: readDeviceCookie(c)!, expiresAt: await extendLoginDevice(db, deviceId, now()) }
+			: await createLoginDevice(db, user.id, now());
+		setDeviceCookie(c, device.token, device.expiresAt);
 		const { token, session } = await db.transaction(async (tx) => {
 			const created = await createSession(tx, user.id, now());
 			await recordUserEvent(tx, user.id, {
 				action: 'auth.login',
 				actorId: user.id,
 				actorKind: 'member',
-				address,
+				address: attempt.address,
 				target: { type: 'user', id: user.id, label: user.name },
 				at: now()
 			});
@@ -101,6 +110,29 @@ const router = createRouter()
 			await endSessionConnections(c.var.deps, sessionId);
 		}
 		clearSessionCookie(c);
+		return c.body(null, 204);
+	})
+	.openapi(routes.previewPasswordResetRoute, async (c) => {
+		const preview = await previewPasswordReset(c.var.deps.db, c.req.valid('param').token, c.var.deps.now());
+		return c.json({ user: preview.user, expiresAt: preview.expiresAt.toISOString() }, 200);
+	})
+	.openapi(routes.usePasswordResetRoute, async (c) => {
+		const { token } = c.req.valid('param');
+		const { password } = c.req.valid('json');
+		const { db, now, throttle } = c.var.deps;
+		const { user } = await previewPasswordReset(db, token, now());
+		refuseWeakPassword(password, user.email, 'password');
+		const passwordHash = await hashPassword(password);
+		// Spending the link, setting the password and ending the sessions stand or fall together.
+		const userId = await db.transaction(async (tx) => {
+			const owner = await spendPasswordReset(tx, token, now());
+			await updateUserPasswordHash(tx, owner, passwordHash);
+			await invalidateUserSessions(tx, owner);
+			await forgetLoginDevices(tx, owner);
+			return owner;
+		});
+		await throttle.clearAccount(user.email);
+		await endUserConnections(c.var.deps, userId);
 		return c.body(null, 204);
 	});
 

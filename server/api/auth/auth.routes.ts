@@ -56,3 +56,34 @@ export const logout = createRoute({
 	summary: 'End the current session',
 	responses: { 204: { description: 'Logged out; the cookie is cleared' } }
 });
+
+const resetParams = z.object({ token: z.string().min(1).max(100) });
+
+export const previewPasswordResetRoute = createRoute({
+	method: 'get',
+	path: '/password-reset/{token}',
+	tags,
+	summary: 'Whose password a reset link sets (no login needed)',
+	request: { params: resetParams },
+	responses: {
+		200: jsonResponse(z.object({ user: userSchema, expiresAt: z.string() }), 'The reset link'),
+		404: errors[404],
+		410: errors[410],
+		422: errors[422]
+	}
+});
+
+export const usePasswordResetRoute = createRoute({
+	method: 'post',
+	path: '/password-reset/{token}',
+	tags,
+	summary: 'Set a new password with a one-time reset link; ends every session of the user',
+	request: { params: resetParams, body: jsonBody(z.object({ password: passwordField }).openapi('PasswordResetBody')) },
+	responses: {
+		204: { description: 'The password is set; log in with it' },
+		400: errors[400],
+		404: errors[404],
+		410: errors[410],
+		422: errors[422]
+	}
+});

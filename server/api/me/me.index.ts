@@ -2,6 +2,7 @@ import { createRouter } from '../../http/router.js';
 import { requireAuth } from '../../http/auth.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { setSessionCookie } from '../../auth/cookie.js';
+import { forgetLoginDevices } from '../../auth/device.js';
 import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../auth/password.js';
 import { createSession, invalidateUserSessions } from '../../auth/session.js';
 import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
@@ -42,6 +43,7 @@ const router = createRouter()
 			await updateUserPasswordHash(tx, user.id, passwordHash);
 			// A changed password ends every session, then this browser gets a fresh one.
 			await invalidateUserSessions(tx, user.id);
+			await forgetLoginDevices(tx, user.id);
 			await recordUserEvent(tx, user.id, {
 				...auditActor(c),
 				action: 'auth.password_changed',

@@ -4,6 +4,7 @@ import { forbidden, notFound } from '../../http/errors.js';
 import { createWorkspace, getWorkspaceSettings, updateWorkspace } from '../../workspaces/workspace.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member.js';
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
+import { assertCanResetPassword, createPasswordReset } from '../../workspaces/password-reset.js';
 import { canGrantRole } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
@@ -16,6 +17,11 @@ import * as routes from './workspaces.routes.js';
 /** Live board connections carry the role they opened with: make them reconnect. */
 function disconnectFromWorkspaceBoards(c: Context<AppEnv>, workspaceId: string, userId: string) {
 	return endMemberConnections(c.var.deps, workspaceId, userId);
+}
+
+/** Where links the app hands out point: ORIGIN, or the host the request came to. */
+function appOrigin(c: Context<AppEnv>): string {
+	return c.var.deps.config.ORIGIN ?? new URL(c.req.url).origin;
 }
 
 const router = createRouter()
@@ -105,6 +111,15 @@ const router = createRouter()
 		await disconnectFromWorkspaceBoards(c, workspace.id, userId);
 		return c.body(null, 204);
 	})
+	.openapi(routes.createPasswordResetRoute, async (c) => {
+		const { workspaceId, userId } = c.req.valid('param');
+		const workspace = await requireWorkspace(c, workspaceId, 'admin');
+		const { user } = requireAuth(c);
+		const { db, now } = c.var.deps;
+		await assertCanResetPassword(db, workspace.id, { userId: user.id, role: workspace.role }, userId);
+		const { token, expiresAt } = await createPasswordReset(db, { workspaceId: workspace.id, userId, createdBy: user.id, now: now() });
+		return c.json({ url: `${appOrigin(c)}/reset/${token}`, expiresAt: expiresAt.toISOString() }, 201);
+	})
 	.openapi(routes.listInvitesRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
 		const invites = await listActiveInvites(c.var.deps.db, workspace.id, c.var.deps.now());
@@ -136,8 +151,7 @@ const router = createRouter()
 			});
 			return created;
 		});
-		const origin = c.var.deps.config.ORIGIN ?? new URL(c.req.url).origin;
-		return c.json({ invite: toInviteJson(invite), token, url: `${origin}/invite/${token}` }, 201);
+		return c.json({ invite: toInviteJson(invite), token, url: `${appOrigin(c)}/invite/${token}` }, 201);
 	})
 	.openapi(routes.revokeInviteRoute, async (c) => {
 		const { workspaceId, inviteId } = c.req.valid('param');

@@ -102,6 +102,23 @@ export const removeMemberRoute = createRoute({
 	responses: { 204: { description: 'Removed' }, 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] }
 });
 
+export const createPasswordResetRoute = createRoute({
+	method: 'post',
+	path: '/{workspaceId}/members/{userId}/password-reset',
+	tags: ['Members'],
+	summary: 'Issue a one-time password reset link for a member (admin; only owners reset owners)',
+	request: { params: memberParams },
+	responses: {
+		201: jsonResponse(
+			z.object({ url: z.string(), expiresAt: z.string() }),
+			'Created; the link is shown only in this answer and works once, for an hour'
+		),
+		401: errors[401],
+		403: errors[403],
+		404: errors[404]
+	}
+});
+
 export const listInvitesRoute = createRoute({
 	method: 'get',
 	path: '/{workspaceId}/invites',
