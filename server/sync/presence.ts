@@ -47,7 +47,13 @@ export function checkPresence(
 	const schema = presenceSchema(userId);
 	const kept: AwarenessEntry[] = [];
 	const newIds = new Set<number>();
-	for (const entry of readAwarenessEntries(update)) {
+	let entries: AwarenessEntry[];
+	try {
+		entries = readAwarenessEntries(update);
+	} catch {
+		return { update: null, problem: 'presence cannot be decoded' };
+	}
+	for (const entry of entries) {
 		const known = awareness.meta.get(entry.clientId)?.clock ?? 0;
 		const removal = entry.json === 'null';
 		const news = known < entry.clock || (known === entry.clock && removal && awareness.states.has(entry.clientId));

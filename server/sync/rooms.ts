@@ -68,6 +68,11 @@ export class RoomManager {
 		return this.rooms.size;
 	}
 
+	/** Resolves once the rooms being unloaded have written their last snapshot. */
+	async unloaded(): Promise<void> {
+		await Promise.all(this.unloading.values());
+	}
+
 	/** Takes a room for a user (a peer or a server-side writer); release it when done. */
 	async acquire(docId: string): Promise<Room> {
 		let entry = this.rooms.get(docId);

@@ -279,5 +279,6 @@ async function addMemberWithCookie(url: string, owner: Awaited<ReturnType<typeof
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ email: me.body.user.email, password: strongPassword })
 	});
-	return { ...member, cookie: login.headers.get('set-cookie')!.split(';')[0]! };
+	const session = login.headers.getSetCookie().find((cookie) => cookie.startsWith('voronka_session='))!;
+	return { ...member, cookie: session.split(';')[0]! };
 }

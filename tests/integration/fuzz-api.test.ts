@@ -6,7 +6,7 @@ import type { RunningServer } from '../../server/server.js';
 import { methodOf, routeTable, routesOfDocument } from '../support/api-routes.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { fingerprint } from '../support/db-fingerprint.js';
-import { startTestServer } from '../support/sync-server.js';
+import { eventually, startTestServer } from '../support/sync-server.js';
 import { apiOver, buildWorkspace, type Api, type WorkspaceFixture } from '../support/two-workspaces.js';
 
 // A fixed seed: a failure names its vector and reproduces. FUZZ_SEED and
@@ -299,6 +299,9 @@ describeEachDatabase('API fuzzing', (database) => {
 		server = await startTestServer(database());
 		api = apiOver(server.url);
 		w = await buildWorkspace(server.url, 'F');
+		// Boards the fixture opened write their snapshot when they unload: let that happen first.
+		await eventually(() => server.rooms.loadedCount === 0, 'the fixture’s boards unload', 10_000);
+		await server.rooms.unloaded();
 	});
 	afterAll(async () => {
 		await server?.close();

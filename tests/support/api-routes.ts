@@ -43,6 +43,16 @@ export const routeTable: Record<string, RouteCase> = {
 		request: () => ({ path: '/api/auth/login', json: { email: 'nobody@example.com', password: 'plum-orchard-tuesday-42' } })
 	},
 	'POST /api/auth/logout': { scope: 'account', write: true, request: () => ({ path: '/api/auth/logout' }) },
+	'GET /api/auth/password-reset/{token}': {
+		scope: 'capability',
+		write: false,
+		request: () => ({ path: `/api/auth/password-reset/${'guessed'.repeat(5)}` })
+	},
+	'POST /api/auth/password-reset/{token}': {
+		scope: 'capability',
+		write: true,
+		request: () => ({ path: `/api/auth/password-reset/${'guessed'.repeat(5)}`, json: { password: 'another-orchard-99' } })
+	},
 	'GET /api/me': { scope: 'account', write: false, request: () => ({ path: '/api/me' }) },
 	'PATCH /api/me': { scope: 'account', write: true, request: () => ({ path: '/api/me', json: { name: 'Renamed' } }) },
 	'POST /api/me/password': {
@@ -57,6 +67,18 @@ export const routeTable: Record<string, RouteCase> = {
 		write: true,
 		minRole: 'admin',
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}`, json: { name: 'Taken over', closedDealDays: 1 } })
+	},
+	'GET /api/workspaces/{workspaceId}/audit': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/audit` })
+	},
+	'POST /api/workspaces/{workspaceId}/members/{userId}/password-reset': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}/password-reset` })
 	},
 	'GET /api/workspaces/{workspaceId}/members': {
 		scope: 'workspace',
