@@ -59,6 +59,36 @@ function openPglite(dataDir: string | null): DatabaseHandle {
 	};
 }
 
+export type DatabaseWatchEvent = { available: false; error: string } | { available: true; downForMs: number };
+
+/**
+ * Asks the database every `everyMs` whether it answers and reports each
+ * change: lost (with the error), and back (with how long it was gone). While
+ * it is gone the rooms keep accepted board updates in memory and retry; the
+ * log says why, once, instead of only through the retries.
+ */
+export function watchDatabase(handle: DatabaseHandle, report: (event: DatabaseWatchEvent) => void, everyMs = 1000): () => void {
+	let lostAt: number | null = null;
+	let checking = false;
+	const check = async () => {
+		if (checking) return;
+		checking = true;
+		try {
+			await handle.db.execute(sql`select 1`);
+			if (lostAt !== null) report({ available: true, downForMs: Date.now() - lostAt });
+			lostAt = null;
+		} catch (error) {
+			if (lostAt === null) report({ available: false, error: (error as Error).message || String(error) });
+			lostAt ??= Date.now();
+		} finally {
+			checking = false;
+		}
+	};
+	const timer = setInterval(() => void check(), everyMs);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
 async function pingDatabase(db: Database): Promise<boolean> {
 	try {
 		await db.execute(sql`select 1`);
