@@ -1,15 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { createDeal, initialiseBoard, listDeals, moveDeal, readDeal, validateBoard } from '../../src/lib/model/index.js';
-import type { Database } from '../../server/db/client.js';
+import type { Database, DatabaseHandle } from '../../server/db/client.js';
 import { docSnapshots } from '../../server/db/schema.js';
 import { Room, type Peer } from '../../server/sync/room.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { contentOf, converged, missingFrom, Mover, Observer, seededRandom } from '../support/board-load.js';
 import { createThrowawayCluster, findPostgresBinaries, type ThrowawayCluster } from '../support/postgres-cluster.js';
 import { freePort, healthStatus, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { addMember, callApi, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
+import type { RunningServer } from '../../server/server.js';
+import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
 
 /*
  * PostgreSQL goes away under load and comes back (an operator's restart,
@@ -123,14 +124,7 @@ describeEachDatabase('a compaction that fails', (database) => {
 	it.fails('does not stop the board: later edits are stored and broadcast, and the compaction is retried', async () => {
 		let snapshotsFail = false;
 		const real = database().db;
-		// The database as the room sees it, with snapshot transactions failing on demand.
-		const db = new Proxy(real, {
-			get(target, key) {
-				if (key === 'transaction' && snapshotsFail) return () => Promise.reject(new Error('Connection terminated unexpectedly'));
-				const value = Reflect.get(target, key, target);
-				return typeof value === 'function' ? value.bind(target) : value;
-			}
-		}) as Database;
+		const db = failingTransactions(real, () => snapshotsFail);
 		const docId = `doc-${Math.random().toString(36).slice(2)}`;
 		const clock = { now: () => '2026-11-23T10:00:00.000Z' };
 		const system = { kind: 'system' as const, userId: null };
@@ -164,3 +158,68 @@ describeEachDatabase('a compaction that fails', (database) => {
 		await room.unload();
 	});
 });
+
+describeEachDatabase('a projection that fails', (database) => {
+	let server: RunningServer | null = null;
+	const clients: BoardClient[] = [];
+	afterEach(async () => {
+		for (const client of clients.splice(0)) client.destroy();
+		await server?.close();
+		server = null;
+		vi.restoreAllMocks();
+	});
+
+	// Found by this suite: a batch that is stored but whose projection fails
+	// (the database blinked, or the process died in between) never reaches the
+	// deals table; nothing retries it and loading a room does not re-project.
+	// See docs/RELIABILITY.md. Expected to fail until projection catches up; then drop `.fails`.
+	it.fails('catches up: the deal list shows a stored move whose projection failed, at the latest after a restart', async () => {
+		let projectionsFail = false;
+		const handle: DatabaseHandle = { ...database(), db: failingTransactions(database().db, () => projectionsFail) };
+		server = await startTestServer(handle);
+		const owner = await signUpOwner(server.url);
+		const pipelineId = owner.pipeline.id;
+		const [first, second] = owner.pipeline.stages.filter((stage) => stage.kind === 'open').map((stage) => stage.id);
+		const created = await callApi(server.url, 'POST', `/api/pipelines/${pipelineId}/deals`, {
+			token: owner.token,
+			json: { title: 'Projected', valueMinor: 1, currency: 'EUR', stageId: first, firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T09:00:00.000Z' } }
+		});
+		const dealId = created.body.deal.id as string;
+		const mover = connectBoard(server.url, pipelineId, owner.token);
+		const watcher = connectBoard(server.url, pipelineId, owner.token);
+		clients.push(mover, watcher);
+		await Promise.all([mover.synced(), watcher.synced()]);
+
+		const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		projectionsFail = true;
+		moveDeal(mover.doc, dealId, second!, undefined, { now: () => new Date().toISOString() });
+		// Broadcast, so stored; its projection fails.
+		await eventually(() => readDeal(watcher.doc, dealId)?.stageId === second, 'the move is stored and broadcast');
+		await eventually(() => errors.mock.calls.some((call) => /projection failed/.test(String(call[0]))), 'the projection failed');
+		projectionsFail = false;
+
+		for (const client of clients.splice(0)) client.destroy();
+		await server.close();
+		server = await startTestServer(handle);
+		const stageInList = async () => {
+			const list = await callApi(server!.url, 'GET', `/api/pipelines/${pipelineId}/deals`, { token: owner.token });
+			return list.body.deals.find((deal: { id: string }) => deal.id === dealId)?.stageId;
+		};
+		const reopened = connectBoard(server.url, pipelineId, owner.token);
+		clients.push(reopened);
+		await reopened.synced();
+		expect(readDeal(reopened.doc, dealId)?.stageId, 'the board has the move').toBe(second);
+		await eventually(async () => (await stageInList()) === second, 'the deal list has the move too', 5000);
+	});
+});
+
+/** The database with every transaction failing while `failing()` says so (appends are plain inserts and go through). */
+function failingTransactions(db: Database, failing: () => boolean): Database {
+	return new Proxy(db, {
+		get(target, key) {
+			if (key === 'transaction' && failing()) return () => Promise.reject(new Error('Connection terminated unexpectedly'));
+			const value = Reflect.get(target, key, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
+}
