@@ -85,12 +85,12 @@ for (const { kind, available } of databases) {
 					expect(created.status).toBe(201);
 				}
 
-				// The owner also retitles every deal now and then: bulk edits that fill the
-				// update log by bytes, so compaction happens several times during the run.
+				// The owner and the manager also retitle every deal now and then: bulk edits
+				// that fill the update log by bytes, so compaction happens several times during the run.
 				const movers = members.map(({ name, token }) => {
 					const client = connectBoard(server.url, pipelineId, token);
 					clients.push(client);
-					const options = { everyMs: [10, 30] as [number, number], retitleShare: name === 'owner' ? 0.5 : 0 };
+					const options = { everyMs: [10, 30] as [number, number], retitleShare: name === 'owner' ? 0.7 : name === 'manager' ? 0.3 : 0 };
 					return new Mover(`${kind}-${name}`, client, seededRandom(Math.floor(random() * 2 ** 32)), options);
 				});
 				const observerClient = connectBoard(server.url, pipelineId, viewer.token);
@@ -104,7 +104,7 @@ for (const { kind, available } of databases) {
 					const context = `cycle ${cycle} of ${kills} on ${kind} (CRASH_SEED=${seed})`;
 					for (const mover of movers) mover.resume();
 					// Mostly mid-stream, sometimes right after the movers start again.
-					const runMs = random() < 0.2 ? random() * 60 : 300 + random() * 1700;
+					const runMs = random() < 0.2 ? random() * 60 : 300 + random() * 1200;
 					await new Promise((resolve) => setTimeout(resolve, runMs));
 
 					const killedAt = Date.now();
