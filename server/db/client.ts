@@ -34,8 +34,15 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
 
 function openPostgres(url: string): DatabaseHandle {
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
-	// An idle client that loses its connection must not crash the process.
-	pool.on('error', (error) => console.error('postgres pool error:', error.message));
+	// A connection can fail at any moment (PostgreSQL restarted, network cut),
+	// and pg reports it as an 'error' event, which ends the process when nobody
+	// listens. The pool listens only while a connection is idle; one checked out
+	// (a transaction between two statements) would crash the server on every
+	// PostgreSQL restart. So each connection gets a listener for its whole life;
+	// the query that uses it next fails, and the pool drops it on release.
+	pool.on('connect', (client) => client.on('error', (error) => console.error('postgres connection lost:', error.message)));
+	// Idle connections report to the pool too; their own listener logged it already.
+	pool.on('error', () => undefined);
 	const db = drizzlePg({ client: pool, schema }) as unknown as Database;
 	return {
 		db,
