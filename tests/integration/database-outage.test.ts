@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { eq } from 'drizzle-orm';
+import pg from 'pg';
+import { eq, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { createDeal, initialiseBoard, listDeals, moveDeal, readDeal, validateBoard } from '../../src/lib/model/index.js';
-import type { Database, DatabaseHandle } from '../../server/db/client.js';
+import { openDatabase, type Database, type DatabaseHandle } from '../../server/db/client.js';
 import { docSnapshots } from '../../server/db/schema.js';
 import { Room, type Peer } from '../../server/sync/room.js';
-import { describeEachDatabase } from '../support/databases.js';
+import { createPostgresDatabase, describeEachDatabase } from '../support/databases.js';
 import { contentOf, converged, missingFrom, Mover, Observer, seededRandom } from '../support/board-load.js';
 import { createThrowawayCluster, findPostgresBinaries, type ThrowawayCluster } from '../support/postgres-cluster.js';
 import { freePort, healthStatus, startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -108,6 +109,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 			console.log(
 				`[database-outage] ${JSON.stringify({ movesBefore, movesDuringOutage, unhealthyAfterMs, healthyAfterMs, deliveredAfterMs, updatesObserved: observer.updates })}`
 			);
+		} catch (error) {
+			// What the server said is most of the diagnosis.
+			if (error instanceof Error) error.message += `\n--- server output ---\n${server?.output().slice(-4000)}`;
+			throw error;
 		} finally {
 			for (const client of clients) client.destroy();
 			await server?.kill('SIGKILL');
@@ -223,3 +228,37 @@ function failingTransactions(db: Database, failing: () => boolean): Database {
 		}
 	});
 }
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+(adminUrl ? describe : describe.skip)(
+	adminUrl ? 'a PostgreSQL connection ended mid-transaction' : 'a PostgreSQL connection ended mid-transaction [not run: TEST_DATABASE_URL is unset]',
+	() => {
+		// Found by the outage test: PostgreSQL's restart ended a connection that a
+		// transaction held between two statements, and pg's unheard 'error' event
+		// ended the server. server/db/client.ts now listens on every connection.
+		it('fails that transaction only; the process and the pool carry on', async () => {
+			const scratch = await createPostgresDatabase(adminUrl!);
+			const handle = openDatabase({ kind: 'postgres', url: scratch.url });
+			const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+			try {
+				const name = new URL(scratch.url).pathname.slice(1);
+				const transaction = handle.db.transaction(async (tx) => {
+					await tx.execute(sql`select 1`);
+					// Between two statements the server ends this session, as `pg_ctl stop -m fast` does.
+					const admin = new pg.Client({ connectionString: adminUrl });
+					await admin.connect();
+					await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+					await admin.end();
+					await new Promise((resolve) => setTimeout(resolve, 200));
+					await tx.execute(sql`select 1`);
+				});
+				await expect(transaction).rejects.toThrow();
+				expect(errors.mock.calls.some((call) => /postgres connection lost/.test(String(call[0])))).toBe(true);
+				expect(await handle.ping(), 'a new connection serves the next query').toBe(true);
+			} finally {
+				await handle.close();
+				await scratch.drop();
+			}
+		});
+	}
+);
