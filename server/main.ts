@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
-import { databaseTarget, openDatabase } from './db/client.js';
+import { databaseTarget, openDatabase, watchDatabase } from './db/client.js';
 import { ensureAppBuilt } from './build-app.js';
 import { startServer } from './server.js';
 import { startJobs } from './jobs/scheduler.js';
@@ -27,8 +27,14 @@ async function main(): Promise<void> {
 	const server = await startServer({ database, config, buildDir: apiOnly ? undefined : buildDir });
 	log(`Voronka is running at ${config.ORIGIN ?? server.url}`);
 	const stopJobs = startJobs({ db: database.db, rooms: server.rooms, now: () => new Date() });
+	const stopWatching = watchDatabase(database, (event) => {
+		if (config.LOG_LEVEL === 'silent') return;
+		if (!event.available) console.error(`Database unavailable (${event.error}): board edits wait in memory and are retried.`);
+		else console.warn(`Database available again after ${(event.downForMs / 1000).toFixed(1)} s.`);
+	});
 
 	const stop = async () => {
+		stopWatching();
 		stopJobs();
 		await server.close();
 		await database.close();

@@ -45,8 +45,15 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
 
 function openPostgres(url: string): DatabaseHandle {
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
-	// An idle client that loses its connection must not crash the process.
-	pool.on('error', (error) => console.error('postgres pool error:', error.message));
+	// A connection can fail at any moment (PostgreSQL restarted, network cut),
+	// and pg reports it as an 'error' event, which ends the process when nobody
+	// listens. The pool listens only while a connection is idle; one checked out
+	// (a transaction between two statements) would crash the server on every
+	// PostgreSQL restart. So each connection gets a listener for its whole life;
+	// the query that uses it next fails, and the pool drops it on release.
+	pool.on('connect', (client) => client.on('error', (error) => console.error('postgres connection lost:', error.message)));
+	// Idle connections report to the pool too; their own listener logged it already.
+	pool.on('error', () => undefined);
 	const db = drizzlePg({ client: pool, schema }) as unknown as Database;
 	return {
 		db,
@@ -68,6 +75,36 @@ function openPglite(dataDir: string | null): DatabaseHandle {
 		ping: () => pingDatabase(db),
 		close: () => client.close()
 	};
+}
+
+export type DatabaseWatchEvent = { available: false; error: string } | { available: true; downForMs: number };
+
+/**
+ * Asks the database every `everyMs` whether it answers and reports each
+ * change: lost (with the error), and back (with how long it was gone). While
+ * it is gone the rooms keep accepted board updates in memory and retry; the
+ * log says why, once, instead of only through the retries.
+ */
+export function watchDatabase(handle: DatabaseHandle, report: (event: DatabaseWatchEvent) => void, everyMs = 1000): () => void {
+	let lostAt: number | null = null;
+	let checking = false;
+	const check = async () => {
+		if (checking) return;
+		checking = true;
+		try {
+			await handle.db.execute(sql`select 1`);
+			if (lostAt !== null) report({ available: true, downForMs: Date.now() - lostAt });
+			lostAt = null;
+		} catch (error) {
+			if (lostAt === null) report({ available: false, error: (error as Error).message || String(error) });
+			lostAt ??= Date.now();
+		} finally {
+			checking = false;
+		}
+	};
+	const timer = setInterval(() => void check(), everyMs);
+	timer.unref();
+	return () => clearInterval(timer);
 }
 
 async function pingDatabase(db: Database): Promise<boolean> {

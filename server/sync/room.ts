@@ -52,6 +52,8 @@ export interface RoomOptions {
 export const closeCodes = {
 	/** The update was malformed or outside the schema: resync from scratch. */
 	refusedUpdate: 4400,
+	/** The update built on changes the server does not have yet: reconnect and sync. */
+	resync: 4409,
 	/** Credentials or access changed: reconnect to be authorised afresh. */
 	accessChanged: 4401,
 	/** Too many messages too fast. */
@@ -253,7 +255,7 @@ export class Room {
 			if (!this.acceptsWrites(peer)) return [];
 			check = inspectUpdate(this.doc, update, this.options.limits);
 		}
-		if (!check.ok) return this.refuseWhole(peer, check.problem);
+		if (!check.ok) return check.incomplete ? this.resync(peer, check.problem) : this.refuseWhole(peer, check.problem);
 		const state = this.peerStates.get(peer);
 		if (!state) return [];
 		const refused = this.guard.applyPeerUpdate(peer.writer, peer, state.known, update);
@@ -295,6 +297,17 @@ export class Room {
 		peer.send(encodeRefusal({ type: 'refused', ...violation }));
 		peer.close(closeCodes.refusedUpdate, `update refused: ${problem}`.slice(0, 120));
 		return [violation];
+	}
+
+	/**
+	 * An update that builds on changes the server lacks: never integrated.
+	 * A client does this when it edits in the moment between reconnecting and
+	 * sending its offline work, so it is not told off: the connection closes
+	 * and its client resyncs whole, which sends both in order.
+	 */
+	private resync(peer: Peer, problem: string): Violation[] {
+		peer.close(closeCodes.resync, 'resync: the update builds on changes the server does not have');
+		return [{ entity: 'board', id: '', rule: 'schema', message: `Update not applied: ${problem}.` }];
 	}
 
 	/** The workspace's members changed: refresh who may own and be assigned. */

@@ -29,7 +29,8 @@ export interface UpdateShape {
 	people: Set<string>;
 }
 
-export type ShapeCheck = { ok: true; shape: UpdateShape } | { ok: false; problem: string };
+/** `incomplete`: it builds on changes the server does not have yet (an honest client that raced its own sync). */
+export type ShapeCheck = { ok: true; shape: UpdateShape } | { ok: false; problem: string; incomplete: boolean };
 
 type Root = 'meta' | 'stages' | 'deals' | 'tasks';
 const entityRoots = new Set<Root>(['stages', 'deals', 'tasks']);
@@ -38,19 +39,26 @@ const personFields: Partial<Record<Root, string>> = { deals: 'ownerId', tasks: '
 /** Where an item lands: in a top-level map, in an entity's map, or nowhere (garbage-collected). */
 type Place = { kind: 'root'; root: Root | string; key: string | null } | { kind: 'entity'; root: Root; entity: string; key: string | null } | { kind: 'gone' } | { kind: 'deeper' };
 
-class Refusal extends Error {}
+class Refusal extends Error {
+	constructor(
+		message: string,
+		readonly incomplete = false
+	) {
+		super(message);
+	}
+}
 
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits): ShapeCheck {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
 	} catch {
-		return { ok: false, problem: 'the update cannot be decoded' };
+		return { ok: false, problem: 'the update cannot be decoded', incomplete: false };
 	}
 	try {
 		return { ok: true, shape: new Inspection(doc, decoded.structs, limits).run(decoded.ds) };
 	} catch (error) {
-		if (error instanceof Refusal) return { ok: false, problem: error.message };
+		if (error instanceof Refusal) return { ok: false, problem: error.message, incomplete: error.incomplete };
 		throw error;
 	}
 }
@@ -115,22 +123,22 @@ class Inspection {
 			const known = Y.getState(this.doc.store, client);
 			let next = known;
 			for (const struct of list) {
-				if (struct.id.clock > next) throw new Refusal(`the update depends on changes of client ${client} the server does not have`);
+				if (struct.id.clock > next) throw new Refusal(`the update depends on changes of client ${client} the server does not have`, true);
 				if (struct instanceof Y.Skip) {
-					if (struct.id.clock + struct.length > known) throw new Refusal(`the update leaves a gap in the changes of client ${client}`);
+					if (struct.id.clock + struct.length > known) throw new Refusal(`the update leaves a gap in the changes of client ${client}`, true);
 					continue;
 				}
 				next = Math.max(next, struct.id.clock + struct.length);
 				if (!(struct instanceof Y.Item)) continue;
 				for (const id of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
-					if (id && !this.isKnown(id)) throw new Refusal(`the update refers to a change (${id.client}:${id.clock}) the server does not have`);
+					if (id && !this.isKnown(id)) throw new Refusal(`the update refers to a change (${id.client}:${id.clock}) the server does not have`, true);
 				}
 			}
 		}
 		for (const [client, ranges] of deletions.clients) {
 			const end = Math.max(Y.getState(this.doc.store, client), this.endOf(client));
 			for (const range of ranges) {
-				if (range.clock + range.len > end) throw new Refusal(`the update deletes changes of client ${client} the server does not have`);
+				if (range.clock + range.len > end) throw new Refusal(`the update deletes changes of client ${client} the server does not have`, true);
 			}
 		}
 	}

@@ -14,18 +14,30 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
 	const adminUrl = process.env.TEST_DATABASE_URL;
 	if (!adminUrl) throw new Error('TEST_DATABASE_URL is unset');
 	// A database per suite: suites never see each other's rows, and dropping it cleans up.
-	const name = `voronka_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-	await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	const handle = openDatabase({ kind: 'postgres', url: url.toString() });
+	const scratch = await createPostgresDatabase(adminUrl);
+	const handle = openDatabase({ kind: 'postgres', url: scratch.url });
 	await handle.migrate();
 	return {
 		...handle,
 		close: async () => {
 			await handle.close();
-			await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+			await scratch.drop();
 		}
+	};
+}
+
+/**
+ * Creates an empty PostgreSQL database next to the admin URL's; `drop` removes
+ * it, closing whatever connections are left (a killed server's included).
+ */
+export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `voronka_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+	await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		drop: () => withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined)
 	};
 }
 
