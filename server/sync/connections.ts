@@ -1,5 +1,5 @@
 import type { Fanout } from './fanout.js';
-import type { Peer } from './room.js';
+import { closeCodes, type Peer } from './room.js';
 
 /** The credential a live connection was opened with. */
 export interface Credential {
@@ -78,7 +78,7 @@ export class Connections {
 		for (const connection of [...this.open]) {
 			const valid = await recheck(connection).catch(() => true /* the database is down: keep, check again later */);
 			if (valid || !this.open.has(connection)) continue;
-			connection.peer.close(4401, 'access changed');
+			connection.peer.close(closeCodes.accessChanged, 'access changed');
 			this.open.delete(connection);
 			closed += 1;
 		}
@@ -93,7 +93,7 @@ export class Connections {
 		let closed = 0;
 		for (const connection of [...this.open]) {
 			if (!matches(connection, match)) continue;
-			connection.peer.close(4401, reason.slice(0, 120));
+			connection.peer.close(closeCodes.accessChanged, reason.slice(0, 120));
 			this.open.delete(connection);
 			closed += 1;
 		}

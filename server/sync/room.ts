@@ -48,16 +48,20 @@ export interface RoomOptions {
 	fanout?: Fanout;
 }
 
-/** Close codes a peer may see (4000-4999 are the application's own). */
+/**
+ * Close codes a peer may see (4000-4999 are the application's own). The stock
+ * y-websocket client (3.x) reconnects on every code except 4400-4499, which
+ * it takes as final; 4500-4599 means "try again".
+ */
 export const closeCodes = {
-	/** The update was malformed or outside the schema: resync from scratch. */
+	/** The update was malformed or outside the schema: final, reconnecting would send it again. */
 	refusedUpdate: 4400,
-	/** The update built on changes the server does not have yet: reconnect and sync. */
-	resync: 4409,
-	/** Credentials or access changed: reconnect to be authorised afresh. */
-	accessChanged: 4401,
-	/** Too many messages too fast. */
-	rateLimited: 4429,
+	/** Credentials or access changed: reconnect to be authorised afresh (refused at the upgrade if revoked). */
+	accessChanged: 4501,
+	/** The update built on changes the server does not have yet: reconnect and sync whole. */
+	resync: 4509,
+	/** Too many messages too fast: reconnect after a pause and sync whole. */
+	rateLimited: 4529,
 	/** The board cannot save right now: reconnect later, nothing is lost on the device. */
 	unavailable: 1013
 } as const;

@@ -124,7 +124,7 @@ describeEachDatabase('board core: updates are checked before they are integrated
 		const refused = await room.receiveUpdate(viewer, viewerEdit);
 		expect(refused[0]?.message).toMatch(/does not have/);
 		// Closed so that the client resyncs; not told off (an honest client can race its own sync).
-		expect(viewer.closed?.code).toBe(4409);
+		expect(viewer.closed?.code).toBe(4509);
 		expect(viewer.sent.length).toBe(1);
 		expect(room.doc.store.pendingStructs).toBeNull();
 		// The owner's update arrives: only the owner's title, nothing pending integrates with it.

@@ -148,7 +148,7 @@ describeEachDatabase('board trust', (database) => {
 		const response = (await revoke({ url, token: member.token, cookie: member.cookie, owner, userId: member.userId, byCookie })) as { status: number };
 		expect(response.status).toBeLessThan(300);
 		const closed = await withTimeout(socket.closed, 3000, 'the socket closes');
-		expect(closed.code).toBe(4401);
+		expect(closed.code).toBe(4501);
 	});
 
 	it('closes the connection of a manager who rewrote meta.workspaceId once they are removed (the rewrite is refused)', async () => {
@@ -163,7 +163,7 @@ describeEachDatabase('board trust', (database) => {
 		await eventually(() => boardMaps(client.doc).meta.get('workspaceId') === owner.workspaceId, 'the meta is put back');
 		const socket = await raw(url, owner.pipeline.id, { token: manager.token });
 		await callApi(url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${manager.userId}`, { token: owner.token });
-		expect((await withTimeout(socket.closed, 3000, 'the socket closes')).code).toBe(4401);
+		expect((await withTimeout(socket.closed, 3000, 'the socket closes')).code).toBe(4501);
 	});
 
 	it('re-checks every connection periodically, so a session deleted behind the app’s back ends too', async () => {
@@ -171,7 +171,7 @@ describeEachDatabase('board trust', (database) => {
 		const owner = await signUpOwner(url);
 		const socket = await raw(url, owner.pipeline.id, { cookie: owner.cookie });
 		await database().db.execute(sql`delete from sessions where user_id = ${owner.userId}`);
-		expect((await withTimeout(socket.closed, 5000, 'the backstop closes it')).code).toBe(4401);
+		expect((await withTimeout(socket.closed, 5000, 'the backstop closes it')).code).toBe(4501);
 	});
 
 	it('refuses a frame over the size limit before buffering it, and stays up', async () => {
@@ -191,18 +191,18 @@ describeEachDatabase('board trust', (database) => {
 		const updates = await raw(url, owner.pipeline.id, { token: owner.token });
 		await eventually(() => updates.messages.length > 0, 'the board loaded');
 		for (let i = 0; i < 400; i++) updates.send(empty);
-		expect((await withTimeout(updates.closed, 3000, 'update flood closed')).code).toBe(4429);
+		expect((await withTimeout(updates.closed, 3000, 'update flood closed')).code).toBe(4529);
 
 		const presence = await raw(url, owner.pipeline.id, { token: owner.token });
 		await eventually(() => presence.messages.length > 0, 'the board loaded');
 		for (let i = 1; i < 100; i++) presence.send(awarenessMessage(4242, i, { holding: null }));
-		expect((await withTimeout(presence.closed, 3000, 'presence flood closed')).code).toBe(4429);
+		expect((await withTimeout(presence.closed, 3000, 'presence flood closed')).code).toBe(4529);
 
 		// A board nobody has open loads from the database; a burst meanwhile is bounded.
 		const other = await callApi(url, 'POST', `/api/workspaces/${owner.workspaceId}/pipelines`, { token: owner.token, json: { name: 'Renewals' } });
 		const queued = await raw(url, other.body.id ?? other.body.pipeline?.id, { token: owner.token });
 		for (let i = 0; i < 200; i++) queued.send(new Uint8Array([messageType.queryAwareness]));
-		expect((await withTimeout(queued.closed, 3000, 'queue closed')).code).toBe(4429);
+		expect((await withTimeout(queued.closed, 3000, 'queue closed')).code).toBe(4529);
 	});
 
 	it('relays presence with the known fields only, and refuses presence too large or too many states per connection', async () => {

@@ -70,7 +70,7 @@ const suite = (database: () => Parameters<typeof startServer>[0]['database']) =>
 		const closed = new Promise<number>((resolve) => again.provider.ws!.addEventListener('close', (event) => resolve(event.code)));
 		again.provider.shouldConnect = false;
 		expect((await callApi(one.url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}`, { token: owner.token })).status).toBe(204);
-		expect(await closed).toBe(4401);
+		expect(await closed).toBe(4501);
 	});
 
 	it('counts failed logins across the nodes: five wrong passwords split over two nodes lock the account on both', async () => {
