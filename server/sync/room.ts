@@ -156,10 +156,6 @@ export class Room {
 		return this.options.workspaceId;
 	}
 
-	get peers(): ReadonlyMap<Peer, unknown> {
-		return this.peerStates;
-	}
-
 	private get context(): BoardContext {
 		return { pipelineId: this.docId, workspaceId: this.options.workspaceId, members: this.members };
 	}
