@@ -348,6 +348,8 @@ export const auditActions = [
 	'auth.login',
 	'auth.login_failed',
 	'auth.password_changed',
+	'auth.password_reset_issued',
+	'auth.password_reset_used',
 	'workspace.created',
 	'workspace.renamed',
 	'workspace.settings_changed',

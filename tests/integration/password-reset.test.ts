@@ -47,6 +47,20 @@ describeEachDatabase('password reset links', (database) => {
 		expect((await new ApiClient(app).get(`/api/auth/password-reset/${token}`)).status).toBe(410);
 	});
 
+	it('writes who issued a reset link and its use into the audit log', async () => {
+		const app = createTestApp(database());
+		const { owner, rep } = await workspaceWithRep(app);
+		const token = tokenOf((await issueReset(owner.client, owner.workspace.id, rep.user.id)).body.url);
+		expect((await new ApiClient(app).post(`/api/auth/password-reset/${token}`, { password: newPassword })).status).toBe(204);
+		const log = await owner.client.get(`/api/workspaces/${owner.workspace.id}/audit?action=auth.password_reset_issued,auth.password_reset_used`);
+		expect(log.status).toBe(200);
+		const events = log.body.events as Array<{ action: string; actor: { id: string | null }; target: { id: string } }>;
+		expect(events.map((event) => [event.action, event.actor.id, event.target.id])).toEqual([
+			['auth.password_reset_used', rep.user.id, rep.user.id],
+			['auth.password_reset_issued', owner.user.id, rep.user.id]
+		]);
+	});
+
 	it('spends a link once even when it is used twice at the same moment', async () => {
 		const app = createTestApp(database());
 		const { owner, rep } = await workspaceWithRep(app);

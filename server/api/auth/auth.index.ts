@@ -129,6 +129,14 @@ const router = createRouter()
 			await updateUserPasswordHash(tx, owner, passwordHash);
 			await invalidateUserSessions(tx, owner);
 			await forgetLoginDevices(tx, owner);
+			await recordUserEvent(tx, owner, {
+				action: 'auth.password_reset_used',
+				actorId: owner,
+				actorKind: 'member',
+				address: clientAddress(c),
+				target: { type: 'user', id: owner, label: user.name },
+				at: now()
+			});
 			return owner;
 		});
 		await throttle.clearAccount(user.email);

@@ -5,6 +5,7 @@ import { createWorkspace, getWorkspaceSettings, updateWorkspace } from '../../wo
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member.js';
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
 import { assertCanResetPassword, createPasswordReset } from '../../workspaces/password-reset.js';
+import { getUserById } from '../../auth/user.js';
 import { canGrantRole } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
@@ -117,7 +118,18 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		const { db, now } = c.var.deps;
 		await assertCanResetPassword(db, workspace.id, { userId: user.id, role: workspace.role }, userId);
-		const { token, expiresAt } = await createPasswordReset(db, { workspaceId: workspace.id, userId, createdBy: user.id, now: now() });
+		const { token, expiresAt } = await db.transaction(async (tx) => {
+			const created = await createPasswordReset(tx, { workspaceId: workspace.id, userId, createdBy: user.id, now: now() });
+			const member = await getUserById(tx, userId);
+			await recordAuditEvent(tx, {
+				...auditActor(c),
+				workspaceId: workspace.id,
+				action: 'auth.password_reset_issued',
+				target: { type: 'user', id: userId, label: member?.name ?? null },
+				at: now()
+			});
+			return created;
+		});
 		return c.json({ url: `${appOrigin(c)}/reset/${token}`, expiresAt: expiresAt.toISOString() }, 201);
 	})
 	.openapi(routes.listInvitesRoute, async (c) => {

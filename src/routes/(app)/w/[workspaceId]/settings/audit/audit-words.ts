@@ -19,7 +19,7 @@ export interface AuditKind {
 
 export const auditKinds: AuditKind[] = [
 	{ id: 'all', label: 'All activity', actions: [] },
-	{ id: 'sign-ins', label: 'Sign-ins and passwords', actions: ['auth.login', 'auth.login_failed', 'auth.password_changed'] },
+	{ id: 'sign-ins', label: 'Sign-ins and passwords', actions: ['auth.login', 'auth.login_failed', 'auth.password_changed', 'auth.password_reset_issued', 'auth.password_reset_used'] },
 	{
 		id: 'people',
 		label: 'Members and invites',
@@ -97,6 +97,10 @@ export function describeEvent(event: AuditEvent): Words[] {
 			return [plain('tried to sign in as '), name(target, 'a member'), plain(' with a wrong password')];
 		case 'auth.password_changed':
 			return [plain('changed their password')];
+		case 'auth.password_reset_issued':
+			return [plain('created a password reset link for '), name(target, 'a member')];
+		case 'auth.password_reset_used':
+			return [plain('set a new password with a reset link')];
 		case 'workspace.created':
 			return [plain('created the workspace '), name(target, 'this workspace')];
 		case 'workspace.renamed':
