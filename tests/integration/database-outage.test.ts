@@ -22,6 +22,8 @@ import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestSer
 
 const seed = Number(process.env.CRASH_SEED ?? 20261130);
 const bin = findPostgresBinaries();
+// Locally a missing initdb only skips the outage test, with the reason in its name; under CI it is a failure.
+if (!bin && process.env.CI) throw new Error('CI needs PostgreSQL’s initdb for the outage test (Debian: postgresql; or set PG_BIN).');
 const title = bin ? 'PostgreSQL restarted under load' : 'PostgreSQL restarted under load [not run: no initdb found; set PG_BIN]';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
