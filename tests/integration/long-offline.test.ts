@@ -159,7 +159,10 @@ describeEachDatabase('a week offline', (database) => {
 		expect(validateBoard(board)).toEqual([]);
 
 		// What is stored is what everyone sees, and the projection agrees.
-		const list = await callApi(server.url, 'GET', `/api/pipelines/${pipelineId}/deals?status=open&limit=100`, { token: owner.token });
+		// The projection follows the broadcast in its own queue: give it a moment under load.
+		const openDeals = () => callApi(server!.url, 'GET', `/api/pipelines/${pipelineId}/deals?status=open&limit=100`, { token: owner.token });
+		await eventually(async () => (await openDeals()).body.deals.length === listDeals(board).length, 'the projection has every deal', 10_000);
+		const list = await openDeals();
 		expect(list.body.deals).toHaveLength(listDeals(board).length);
 		expect(list.body.deals.every((deal: { nextTask: unknown }) => deal.nextTask !== null)).toBe(true);
 		const content = contentOf(board);
