@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { createSchemaFactory } from 'drizzle-zod';
 import { apiTokens, roles, users, workspaces } from '../db/schema.js';
+import { isStorableText, storableTextMessage } from '../../src/lib/model/validate.js';
 
 // drizzle-zod derives field validators from the tables, so a column and the
 // API field that writes it cannot drift apart; the openapi-aware z is used.
@@ -8,10 +9,8 @@ const { createInsertSchema } = createSchemaFactory({ zodInstance: z });
 
 // PostgreSQL cannot store NUL in text, and a lone surrogate is not Unicode:
 // the drivers would replace it, so "a\uD800" and "a\uDBFF" would be stored,
-// hashed and compared as the same string.
-const unstorable = /[\u0000\p{Cs}]/u;
-
-const storable = (schema: z.ZodString) => schema.refine((value) => !unstorable.test(value), 'Use plain text: no NUL characters or broken Unicode.');
+// hashed and compared as the same string. One check for the API and the board.
+const storable = (schema: z.ZodString) => schema.refine(isStorableText, storableTextMessage);
 
 /** A string of well-formed Unicode without NUL: every text field of a request starts from it. */
 export const plainText = () => storable(z.string());

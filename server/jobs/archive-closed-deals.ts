@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { boardMaps } from '../../src/lib/model/board.js';
 import type { Database } from '../db/client.js';
+import { systemWriter } from '../board/writer.js';
 import { dealsProjection, pipelines, workspaces } from '../db/schema.js';
 import type { RoomManager } from '../sync/rooms.js';
 
@@ -28,7 +29,7 @@ export async function archiveClosedDeals(db: Database, rooms: RoomManager, now: 
 	for (const deal of due) byPipeline.set(deal.pipelineId, (byPipeline.get(deal.pipelineId) ?? new Set()).add(deal.id));
 	for (const [pipelineId, ids] of byPipeline) {
 		await rooms.withRoom(pipelineId, (room) =>
-			room.change({ kind: 'system', userId: null }, (doc) => {
+			room.change(systemWriter, (doc) => {
 				const maps = boardMaps(doc);
 				for (const id of ids) {
 					// Reopened in the meantime: it stays.

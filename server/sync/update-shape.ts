@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { boardMaps } from '../../src/lib/model/board.js';
+import { limits } from '../../src/lib/model/schema.js';
+import { isStorableText } from '../../src/lib/model/validate.js';
 
 /**
  * Checking an update for what it IS, before it is integrated.
@@ -252,12 +254,10 @@ class Inspection {
 	}
 }
 
-const maxIdLength = 64;
-// PostgreSQL cannot store NUL in text, and a lone surrogate is not Unicode.
-const unstorable = /[\u0000\p{Cs}]/u;
+const maxIdLength = limits.idLength;
 
 function isStorableId(id: string): boolean {
-	return id.length > 0 && id.length <= maxIdLength && !unstorable.test(id);
+	return id.length > 0 && id.length <= maxIdLength && isStorableText(id);
 }
 
 function contentName(content: object): string {

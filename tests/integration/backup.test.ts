@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupError, createBackup, defaultBackupPath, restoreBackup } from '../../server/db/backup.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from '../../server/db/client.js';
 import type { RunningServer } from '../../server/server.js';
-import type { DatabaseKind } from '../support/databases.js';
+import { createPostgresDatabase, type DatabaseKind } from '../support/databases.js';
 import { addMember, callApi, connectBoard, signUpOwner, startTestServer } from '../support/sync-server.js';
 
 /** A database of its own, not yet migrated: a temporary PGlite DATA_DIR or a new PostgreSQL database. */
@@ -26,25 +25,8 @@ async function createInstance(kind: DatabaseKind, label: string): Promise<Instan
 		const dataDir = mkdtempSync(join(tmpdir(), `voronka-${label}-`));
 		return { target: { kind, dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 	}
-	const adminUrl = process.env.TEST_DATABASE_URL!;
-	const name = `voronka_backup_${process.pid}_${Math.random().toString(36).slice(2, 8)}_${label}`;
-	await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	return {
-		target: { kind, url: url.toString() },
-		drop: () => withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined)
-	};
-}
-
-async function withAdmin<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		return await run(client);
-	} finally {
-		await client.end();
-	}
+	const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+	return { target: { kind, url: created.url }, drop: created.drop };
 }
 
 /** Opens and migrates the instance as `npm start` does, and serves the app on it. */

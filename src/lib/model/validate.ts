@@ -13,10 +13,18 @@ import {
 } from './schema.js';
 
 const isoTime = z.iso.datetime({ offset: true });
-// PostgreSQL cannot store NUL in text and a lone surrogate is not Unicode: a
-// value the projection could never write is refused on the board too.
+// PostgreSQL cannot store NUL in text and a lone surrogate is not Unicode (the
+// drivers would replace it): such a value is refused at every edge, the API's
+// fields and the board's alike.
 const unstorable = /[\u0000\p{Cs}]/u;
-const storable = (schema: z.ZodString) => schema.refine((value) => !unstorable.test(value), 'Use plain text: no NUL characters or broken Unicode.');
+
+/** True for text PostgreSQL can store as it is: no NUL, no lone surrogate. */
+export function isStorableText(value: string): boolean {
+	return !unstorable.test(value);
+}
+
+export const storableTextMessage = 'Use plain text: no NUL characters or broken Unicode.';
+const storable = (schema: z.ZodString) => schema.refine(isStorableText, storableTextMessage);
 const id = storable(z.string().min(1).max(limits.idLength));
 const rank = storable(z.string().min(1).max(limits.rankLength));
 
