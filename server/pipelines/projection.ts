@@ -89,15 +89,25 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 			for (const row of rows) previous.set(row.id, row);
 		}
 		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
+		const moves = findStageMoves(deals, previousStage, scope);
 		// Who moved or handed over which deal, in the audit log, with the rows.
-		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: findDealChanges(previous, deals, movedBy) });
-		const entered = deals.filter((deal) => previousStage.get(deal.id) !== deal.stageId);
-		const enteredIds = new Set(entered.map((deal) => deal.id));
-		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, scope.at));
+		const ownerChanges = findDealChanges(previous, deals, movedBy).filter((change) => change.field === 'owner');
+		const stageChanges = moves.filter((move) => move.fromStageId !== null).map((move) => ({
+			dealId: move.dealId,
+			dealTitle: move.title,
+			by: move.userId,
+			field: 'stage' as const,
+			from: move.fromStageId,
+			to: move.toStageId
+		}));
+		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges] });
+		// The time each deal entered its present stage: its last move.
+		const enteredAt = new Map(moves.map((move) => [move.dealId, move.at]));
+		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, enteredAt.get(deal.id) ?? scope.at));
 		// Deals that stayed in their stage keep their stage entry time.
 		for (const [rows, columns] of [
-			[dealRows.filter((row) => enteredIds.has(row.id)), [...dealColumns, 'stageEnteredAt']],
-			[dealRows.filter((row) => !enteredIds.has(row.id)), dealColumns]
+			[dealRows.filter((row) => enteredAt.has(row.id)), [...dealColumns, 'stageEnteredAt']],
+			[dealRows.filter((row) => !enteredAt.has(row.id)), dealColumns]
 		] as Array<[typeof dealRows, string[]]>) {
 			for (const part of chunks(rows)) {
 				await tx
@@ -106,17 +116,8 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 					.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, columns), setWhere: eq(dealsProjection.pipelineId, pipelineId) });
 			}
 		}
-		for (const part of chunks(entered)) {
-			await tx.insert(stageEvents).values(
-				part.map((deal) => ({
-					pipelineId,
-					dealId: deal.id,
-					fromStageId: previousStage.get(deal.id) ?? null,
-					toStageId: deal.stageId,
-					userId: movedBy(deal.id),
-					at: scope.at
-				}))
-			);
+		for (const part of chunks(moves)) {
+			await tx.insert(stageEvents).values(part.map(({ title: _title, ...move }) => ({ pipelineId, ...move })));
 		}
 		for (const part of chunks(tasks.map((task) => toTaskRow(task, pipelineId)))) {
 			await tx
@@ -142,6 +143,38 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 				set: { projectedUpdateId: sql`greatest(${projectionMarks.projectedUpdateId}, excluded.projected_update_id)` }
 			});
 	});
+}
+
+interface StageMove {
+	dealId: string;
+	title: string;
+	fromStageId: string | null;
+	toStageId: string;
+	userId: string | null;
+	at: Date;
+}
+
+/**
+ * Each stage each deal entered since the projection last saw it, in order:
+ * the entries the accepted changes recorded (several when batches were
+ * coalesced), or, for a whole-board catch-up, the step from the projected
+ * stage to the present one.
+ */
+function findStageMoves(deals: Deal[], previousStage: ReadonlyMap<string, string>, scope: ProjectionScope): StageMove[] {
+	const moves: StageMove[] = [];
+	for (const deal of deals) {
+		const change = scope.changes?.deals.get(deal.id);
+		let from = previousStage.get(deal.id) ?? null;
+		const add = (toStageId: string, userId: string | null, at: Date) => {
+			if (toStageId === from) return;
+			moves.push({ dealId: deal.id, title: deal.title, fromStageId: from, toStageId, userId, at });
+			from = toStageId;
+		};
+		for (const entry of change?.entered ?? []) add(entry.stageId, entry.by, entry.at);
+		// Whatever the entries missed (a catch-up, a change from before they were kept) still ends where the deal is.
+		add(deal.stageId, change?.by ?? null, scope.at);
+	}
+	return moves;
 }
 
 /**
