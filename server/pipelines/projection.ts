@@ -12,6 +12,9 @@ import { findDealChanges, recordDealChanges, recordStageDeletions, type DealStat
 
 const chunkSize = 500;
 
+/** Marks a deal row whose stage entry time stays as it is (see projectBoard). */
+const keptEntry = new Date(0);
+
 function chunks<T>(items: T[]): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize));
@@ -100,21 +103,26 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 			from: move.fromStageId,
 			to: move.toStageId
 		}));
-		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges] });
+		const names = { pipeline: readBoardName(doc), stages: new Map(listStages(doc).map((stage) => [stage.id, stage.name])) };
+		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges], names });
 		// The time each deal entered its present stage: its last move.
 		const enteredAt = new Map(moves.map((move) => [move.dealId, move.at]));
-		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, enteredAt.get(deal.id) ?? scope.at));
-		// Deals that stayed in their stage keep their stage entry time.
-		for (const [rows, columns] of [
-			[dealRows.filter((row) => enteredAt.has(row.id)), [...dealColumns, 'stageEnteredAt']],
-			[dealRows.filter((row) => !enteredAt.has(row.id)), dealColumns]
-		] as Array<[typeof dealRows, string[]]>) {
-			for (const part of chunks(rows)) {
-				await tx
-					.insert(dealsProjection)
-					.values(part)
-					.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, columns), setWhere: eq(dealsProjection.pipelineId, pipelineId) });
-			}
+		// Deals that stayed in their stage keep their stage entry time: their
+		// rows carry `keptEntry` (they are in the projection already, so this
+		// value is never inserted), and one statement upserts every row.
+		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, enteredAt.get(deal.id) ?? keptEntry));
+		for (const part of chunks(dealRows)) {
+			await tx
+				.insert(dealsProjection)
+				.values(part)
+				.onConflictDoUpdate({
+					target: dealsProjection.id,
+					set: {
+						...fromExcluded(dealsProjection, dealColumns),
+						stageEnteredAt: sql`case when excluded.stage_entered_at = ${keptEntry} then ${dealsProjection.stageEnteredAt} else excluded.stage_entered_at end`
+					},
+					setWhere: eq(dealsProjection.pipelineId, pipelineId)
+				});
 		}
 		for (const part of chunks(moves)) {
 			await tx.insert(stageEvents).values(part.map(({ title: _title, ...move }) => ({ pipelineId, ...move })));
@@ -143,6 +151,11 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 				set: { projectedUpdateId: sql`greatest(${projectionMarks.projectedUpdateId}, excluded.projected_update_id)` }
 			});
 	});
+}
+
+function readBoardName(doc: Y.Doc): string | null {
+	const name = boardMaps(doc).meta.get('name');
+	return typeof name === 'string' ? name : null;
 }
 
 interface StageMove {

@@ -124,6 +124,29 @@ describeEachDatabase('live board sync', (database) => {
 		]);
 	});
 
+	it('keeps a deal’s stage entry time through edits, and sets it on each move', async () => {
+		const day = 24 * 60 * 60 * 1000;
+		const start = Math.floor(Date.now() / 1000) * 1000;
+		let now = new Date(start);
+		server = await startServer({ database: database(), now: () => now, config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }) });
+		const owner = await signUpOwner(server.url);
+		const [, qualified] = owner.pipeline.stages.map((stage) => stage.id);
+		const created = await callApi(server.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'Timed', valueMinor: 5, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: '2030-04-01T10:00:00Z' } }
+		});
+		expect(created.status).toBe(201);
+		const id = created.body.deal.id as string;
+		const entered = async () => (await callApi(server!.url, 'GET', `/api/deals/${id}`, { token: owner.token })).body.deal.stageEnteredAt;
+		expect(await entered()).toBe(new Date(start).toISOString());
+		now = new Date(start + day);
+		expect((await callApi(server.url, 'PATCH', `/api/deals/${id}`, { token: owner.token, json: { title: 'Timed, renamed' } })).status).toBe(200);
+		expect(await entered()).toBe(new Date(start).toISOString());
+		now = new Date(start + 2 * day);
+		expect((await callApi(server.url, 'POST', `/api/deals/${id}/move`, { token: owner.token, json: { stageId: qualified } })).status).toBe(200);
+		expect(await entered()).toBe(new Date(start + 2 * day).toISOString());
+	});
+
 	it('converges when two offline clients move the same deal to different stages', async () => {
 		server = await startTestServer(database());
 		const owner = await signUpOwner(server.url);
