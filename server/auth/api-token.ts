@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { singleFlight } from '../db/single-flight.js';
 import { apiTokens, users } from '../db/schema.js';
 import { generateId, generateSecret, hashSecret } from './tokens.js';
 
@@ -35,7 +36,10 @@ export async function revokeApiToken(db: Database, userId: string, tokenId: stri
 	return deleted ?? null;
 }
 
-export async function validateApiToken(db: Database, token: string, now: Date) {
+/** Who a token belongs to; concurrent checks of one token share a query (single-flight.ts). */
+export const validateApiToken = singleFlight(readApiToken, (token) => token);
+
+async function readApiToken(db: Database, token: string, now: Date) {
 	if (!token.startsWith(tokenPrefix)) return null;
 	const [row] = await db
 		.select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: { id: users.id, email: users.email, name: users.name } })

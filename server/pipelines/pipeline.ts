@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { initialiseBoard, listStages } from '../../src/lib/model/index.js';
 import type { PipelineMode, Stage } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
+import { singleFlight } from '../db/single-flight.js';
 import { docUpdates, memberships, pipelineMembers, pipelines, projectionMarks, stagesProjection, users, type Pipeline } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
@@ -135,7 +136,18 @@ export interface PipelineAccess {
  * The caller's access to a pipeline: a member of its workspace, and of the
  * pipeline when it is limited to its members (owners and admins always).
  */
-export async function getPipelineAccess(
+/** The caller's access to a pipeline; concurrent identical checks share a query (single-flight.ts). */
+export const getPipelineAccess: (
+	db: Database,
+	pipelineId: string,
+	userId: string,
+	options?: { includeArchived?: boolean }
+) => Promise<PipelineAccess | null> = singleFlight(
+	readPipelineAccess,
+	(pipelineId, userId, options) => `${pipelineId}\u0000${userId}\u0000${options?.includeArchived === true}`
+);
+
+async function readPipelineAccess(
 	db: Database,
 	pipelineId: string,
 	userId: string,
