@@ -70,6 +70,8 @@ export class SyncClient {
 	/** Updates the server refused (Voronka reports them with the auth message). */
 	refusals = 0;
 	closes = 0;
+	/** Why the server closed this socket, by close code and reason, counted. */
+	readonly closeReasons = new Map<string, number>();
 	private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === this || !this.socket || this.socket.readyState !== WebSocket.OPEN) return;
 		this.socket.send(updateMessage(update));
@@ -95,8 +97,10 @@ export class SyncClient {
 			};
 			socket.on('open', () => socket.send(syncStep1(this.doc)));
 			socket.on('error', (error) => fail(error));
-			socket.on('close', () => {
+			socket.on('close', (code: number, reason: Buffer) => {
 				this.closes += 1;
+				const why = `${code} ${reason.toString()}`.trim();
+				this.closeReasons.set(why, (this.closeReasons.get(why) ?? 0) + 1);
 				if (this.socket === socket) this.synced = false;
 				fail(new Error('closed before sync'));
 			});
@@ -138,6 +142,8 @@ export class SyncClient {
 
 	/** Ends the socket at once, as a dead network would (no close handshake). */
 	drop(): void {
+		this.socket?.removeAllListeners('close');
+		this.socket?.on('error', () => undefined);
 		this.socket?.terminate();
 		this.socket = null;
 		this.synced = false;

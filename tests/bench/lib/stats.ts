@@ -56,3 +56,11 @@ export function formatRatio(voronka: number, reference: number): string {
 	if (!Number.isFinite(voronka) || !Number.isFinite(reference) || reference <= 0) return '–';
 	return `× ${formatNumber(voronka / reference)}`;
 }
+
+/** Close reasons summed over runs: "4429 too many updates waiting: 3"; "none" when no socket was closed. */
+export function formatCloses(perRun: ReadonlyArray<Record<string, number>>): string {
+	const total = new Map<string, number>();
+	for (const reasons of perRun) for (const [why, count] of Object.entries(reasons)) total.set(why, (total.get(why) ?? 0) + count);
+	if (total.size === 0) return 'none';
+	return [...total].map(([why, count]) => `${why}: ${count}`).join('; ');
+}
