@@ -121,7 +121,7 @@ async function connectWithRetry(client: SyncClient, deadline: number): Promise<v
 	}
 }
 
-async function connectMany(clients: SyncClient[], inFlight: number, timeoutMs = 120_000): Promise<void> {
+async function connectMany(clients: SyncClient[], inFlight: number, timeoutMs = 300_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let next = 0;
 	const worker = async () => {
@@ -347,7 +347,7 @@ async function storm(request: { inFlight?: number }) {
 	reconnecting = false;
 	for (const client of everyClient) client.drop();
 	const startedAt = performance.now();
-	await connectMany(everyClient, request.inFlight ?? everyClient.length, 120_000);
+	await connectMany(everyClient, request.inFlight ?? everyClient.length, 300_000);
 	reconnecting = true;
 	for (const client of everyClient) keepConnected(client);
 	return { clients: everyClient.length, allSyncedMs: performance.now() - startedAt };

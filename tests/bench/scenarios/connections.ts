@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 runScenarioMain(async (options) => {
 	pinSelf();
-	const config = options.quick ? { boards: 10, perBoard: 50, deals: 20, idleMs: 2000 } : { boards: 50, perBoard: 100, deals: 20, idleMs: 5000 };
+	const config = options.quick ? { boards: 10, perBoard: 50, deals: 20, idleMs: 2000 } : { boards: 50, perBoard: 100, deals: 20, idleMs: 3000 };
 	const total = config.boards * config.perBoard;
 	const dbName = options.db === 'pglite' ? 'PGlite' : 'PostgreSQL';
 	console.log(`connections on ${dbName}: seed ${options.seed}, ${options.runs} run(s), ${total} clients on ${config.boards} boards`);

@@ -21,7 +21,7 @@ runScenarioMain(async (options) => {
 	pinSelf();
 	const config = options.quick
 		? { deals: 500, clients: 5, rate: 20, warmupMs: 1000, durationMs: 5000 }
-		: { deals: 5000, clients: 5, rate: 20, warmupMs: 3000, durationMs: 25_000 };
+		: { deals: 5000, clients: 5, rate: 20, warmupMs: 2000, durationMs: 12_000 };
 	const dbName = options.db === 'pglite' ? 'PGlite' : 'PostgreSQL';
 	console.log(`one-board on ${dbName}: seed ${options.seed}, ${options.runs} run(s), ${config.deals} deals`);
 	const generator = spawnGenerator(generatorFile);
