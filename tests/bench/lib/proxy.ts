@@ -1,12 +1,15 @@
 // A tiny round-robin TCP proxy (enough for WebSockets, which are TCP after
 // the upgrade): each new connection goes to the next backend; a backend
-// that refuses (a killed node) is skipped for that connection.
+// that refuses (a killed node) is skipped for that connection. With one
+// backend it is a plain relay that can cut the link (nodes.ts, Redis).
 import net from 'node:net';
 
 export interface Proxy {
 	url: string;
 	/** Connections handed to each backend so far. */
 	handed: number[];
+	/** Drops every connection through the proxy and refuses new ones for `ms` (a network cut). */
+	cut(ms: number): void;
 	close(): Promise<void>;
 }
 
@@ -14,7 +17,9 @@ export async function startRoundRobinProxy(backendPorts: number[]): Promise<Prox
 	let next = 0;
 	const handed = backendPorts.map(() => 0);
 	const sockets = new Set<net.Socket>();
+	let cutUntil = 0;
 	const server = net.createServer((client) => {
+		if (Date.now() < cutUntil) return client.destroy();
 		// Hold what the client sends until a backend is connected.
 		client.pause();
 		sockets.add(client);
@@ -50,6 +55,10 @@ export async function startRoundRobinProxy(backendPorts: number[]): Promise<Prox
 	return {
 		url: `http://127.0.0.1:${address.port}`,
 		handed,
+		cut: (ms) => {
+			cutUntil = Date.now() + ms;
+			for (const socket of sockets) socket.destroy();
+		},
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const socket of sockets) socket.destroy();

@@ -42,6 +42,8 @@ export interface MoveStats {
 	/** Measured moves some observer never showed within the drain time. */
 	unseen: number;
 	refusals: number;
+	/** From the stop until every measured move was shown (or the drain time ran out). */
+	drainedMs: number;
 }
 
 interface PendingMove {
@@ -265,8 +267,10 @@ async function stop(request: { drainMs?: number }): Promise<MoveStats> {
 	clearInterval(moving.timer);
 	const seconds = moving.measureFrom === null ? 0 : (performance.now() - moving.measureFrom) / 1000;
 	const { sent, measured } = moving;
-	const deadline = performance.now() + (request.drainMs ?? 5000);
-	while (unseenMeasured() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+	const stoppedAt = performance.now();
+	const deadline = stoppedAt + (request.drainMs ?? 5000);
+	while (unseenMeasured() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+	const drainedMs = performance.now() - stoppedAt;
 	const unseen = unseenMeasured();
 	const values = latencies;
 	moving = null;
@@ -284,6 +288,7 @@ async function stop(request: { drainMs?: number }): Promise<MoveStats> {
 		p99: percentile(values, 99),
 		max: percentile(values, 100),
 		unseen,
+		drainedMs,
 		refusals: everyClient.reduce((sum, client) => sum + client.refusals, 0)
 	};
 }
@@ -327,7 +332,7 @@ async function verify(request: { waitMs?: number; fresh?: boolean; targets?: Tar
 		const target = toTarget(request.targets[0]!);
 		for (const board of boards) {
 			const fresh = new SyncClient(target.socketUrl(board.id), new Y.Doc());
-			await connectWithRetry(fresh, Date.now() + 30_000);
+			await connectWithRetry(fresh, Date.now() + 120_000);
 			freshMismatches += differences(describeDeals(board.mover.doc!), describeDeals(fresh.doc!));
 			fresh.close();
 		}

@@ -34,14 +34,17 @@ runScenarioMain(async (options) => {
 	const clients = Array.from({ length: config.perBoard }, (_, index) => ({ role: index === 0 ? ('mover' as const) : ('observer' as const), target: 0 }));
 
 	const measure = async (target: TargetSpec, boards: string[], server: PinnedProcess, referenceDeals?: number): Promise<Run> => {
+		console.log(`  ${target.kind}: opening ${total} clients`);
 		const opened = await generator.call<{ openMs: number; clients: number }>('open', { targets: [target], boards, clients, referenceDeals, seed: options.seed, inFlight: 200 });
 		if (opened.clients !== total) throw new Error(`opened ${opened.clients} clients, expected ${total}`);
 		const idle = watchUsage(server.pid);
 		await sleep(config.idleMs);
 		const idleUsage = idle.end();
+		console.log(`  ${target.kind}: idle measured, storm`);
 		const storm = watchUsage(server.pid, 50);
 		const stormed = await generator.call<{ allSyncedMs: number }>('storm', {});
 		const stormUsage = storm.end();
+		console.log(`  ${target.kind}: storm settled in ${formatNumber(stormed.allSyncedMs)} ms, verifying`);
 		const verified = await generator.call<{ mismatchedDeals: number; freshMismatches: number; closes: Record<string, number> }>('verify', { fresh: true, targets: [target] });
 		await generator.call('close');
 		const run: Run = {
