@@ -21,6 +21,13 @@ export interface PinnedProcess {
 	kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+// Servers die with the harness, even when it is interrupted or fails.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of live) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** Starts `node ARGS` under `taskset -c CORE` and keeps what it writes. */
 function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv, url: string): PinnedProcess {
 	// taskset execs node in place, so the pid is the server's own.
@@ -33,9 +40,11 @@ function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv, url: 
 	};
 	child.stdout!.on('data', append);
 	child.stderr!.on('data', append);
+	live.add(child);
 	const exited = new Promise<void>((resolve) =>
 		child.once('exit', (code, signal) => {
 			exitCode = code ?? signal;
+			live.delete(child);
 			resolve();
 		})
 	);

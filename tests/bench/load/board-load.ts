@@ -123,13 +123,23 @@ async function connectWithRetry(client: SyncClient, deadline: number): Promise<v
 	}
 }
 
-async function connectMany(clients: SyncClient[], inFlight: number, timeoutMs = 300_000): Promise<void> {
+/** Connects every client, `inFlight` handshakes at a time; returns how many never synced before the deadline. */
+async function connectMany(clients: SyncClient[], inFlight: number, timeoutMs = 300_000): Promise<number> {
 	const deadline = Date.now() + timeoutMs;
 	let next = 0;
+	let failed = 0;
+	let lastError = '';
 	const worker = async () => {
-		while (next < clients.length) await connectWithRetry(clients[next++]!, deadline);
+		while (next < clients.length) {
+			await connectWithRetry(clients[next++]!, deadline).catch((error: Error) => {
+				failed += 1;
+				lastError = error.message;
+			});
+		}
 	};
 	await Promise.all(Array.from({ length: Math.min(inFlight, clients.length) }, worker));
+	if (failed > 0) console.error(`board-load: ${failed} of ${clients.length} clients never synced (${lastError})`);
+	return failed;
 }
 
 /**
@@ -164,7 +174,7 @@ async function open(request: OpenRequest) {
 		const make = (role: ClientRole, target: number) => new SyncClient(targets[target]!.socketUrl(id), role === 'passive' ? null : new Y.Doc());
 		const moverSpec = request.clients.find((client) => client.role === 'mover') ?? { role: 'mover' as const, target: 0 };
 		const mover = make('mover', moverSpec.target);
-		await connectWithRetry(mover, Date.now() + 60_000);
+		await connectWithRetry(mover, Date.now() + 180_000);
 		if (request.referenceDeals && listDeals(mover.doc!).length === 0) writeReferenceBoard(mover.doc!, id, request.referenceDeals, request.seed + index);
 		const board: Board = {
 			id,
@@ -187,7 +197,7 @@ async function open(request: OpenRequest) {
 		boards.push(board);
 	}
 	const rest = boards.flatMap((board) => [...board.observers, ...board.passive]);
-	await connectMany(rest, inFlight);
+	const failed = await connectMany(rest, inFlight);
 	for (const board of boards) {
 		const doc = board.mover.doc!;
 		board.openStageIds = listStages(doc).filter((stage) => stage.kind === 'open').map((stage) => stage.id);
@@ -199,6 +209,7 @@ async function open(request: OpenRequest) {
 	return {
 		clients: everyClient.length,
 		deals: boards.reduce((sum, board) => sum + board.dealIds.length, 0),
+		failed,
 		openMs: performance.now() - startedAt
 	};
 }
@@ -352,10 +363,11 @@ async function storm(request: { inFlight?: number }) {
 	reconnecting = false;
 	for (const client of everyClient) client.drop();
 	const startedAt = performance.now();
-	await connectMany(everyClient, request.inFlight ?? everyClient.length, 300_000);
+	const failed = await connectMany(everyClient, request.inFlight ?? everyClient.length, 300_000);
+	const allSyncedMs = performance.now() - startedAt;
 	reconnecting = true;
 	for (const client of everyClient) keepConnected(client);
-	return { clients: everyClient.length, allSyncedMs: performance.now() - startedAt };
+	return { clients: everyClient.length, failed, allSyncedMs };
 }
 
 /** How many clients are synced now, and the reconnect times of dropped ones so far. */

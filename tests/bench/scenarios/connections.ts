@@ -18,6 +18,8 @@ interface Run {
 	stormRssPeakMB: number;
 	stormCpu: number;
 	mismatches: number;
+	/** Clients that never synced: when opening, and after the storm. */
+	failed: number;
 	closes: Record<string, number>;
 }
 
@@ -35,14 +37,14 @@ runScenarioMain(async (options) => {
 
 	const measure = async (target: TargetSpec, boards: string[], server: PinnedProcess, referenceDeals?: number): Promise<Run> => {
 		console.log(`  ${target.kind}: opening ${total} clients`);
-		const opened = await generator.call<{ openMs: number; clients: number }>('open', { targets: [target], boards, clients, referenceDeals, seed: options.seed, inFlight: 200 });
+		const opened = await generator.call<{ openMs: number; clients: number; failed: number }>('open', { targets: [target], boards, clients, referenceDeals, seed: options.seed, inFlight: 200 });
 		if (opened.clients !== total) throw new Error(`opened ${opened.clients} clients, expected ${total}`);
 		const idle = watchUsage(server.pid);
 		await sleep(config.idleMs);
 		const idleUsage = idle.end();
 		console.log(`  ${target.kind}: idle measured, storm`);
 		const storm = watchUsage(server.pid, 50);
-		const stormed = await generator.call<{ allSyncedMs: number }>('storm', {});
+		const stormed = await generator.call<{ allSyncedMs: number; failed: number }>('storm', {});
 		const stormUsage = storm.end();
 		console.log(`  ${target.kind}: storm settled in ${formatNumber(stormed.allSyncedMs)} ms, verifying`);
 		const verified = await generator.call<{ mismatchedDeals: number; freshMismatches: number; closes: Record<string, number> }>('verify', { fresh: true, targets: [target] });
@@ -55,6 +57,7 @@ runScenarioMain(async (options) => {
 			stormRssPeakMB: stormUsage.rssPeakMB,
 			stormCpu: stormUsage.cpu,
 			mismatches: verified.mismatchedDeals + verified.freshMismatches,
+			failed: opened.failed + stormed.failed,
 			closes: verified.closes
 		};
 		console.log(`  ${target.kind}: opened in ${formatNumber(run.openMs)} ms, idle RSS ${formatNumber(run.idleRssMB)} MB, storm settled in ${formatNumber(run.stormMs)} ms`);
@@ -78,6 +81,9 @@ runScenarioMain(async (options) => {
 				const workspace = await createBenchWorkspace(server.url);
 				const boards = await createFilledBoards(workspace, config.boards, config.deals);
 				voronkaRuns.push(await measure({ kind: 'voronka', baseUrl: server.url, token: workspace.token }, boards.map((board) => board.id), server));
+			} catch (error) {
+				console.error(`Voronka wrote:\n${server.output().slice(-3000)}`);
+				throw error;
 			} finally {
 				await server.kill();
 				await database.drop();
@@ -100,6 +106,7 @@ runScenarioMain(async (options) => {
 			formatRuns(read(runs, (run) => run.stormCpu)),
 			reference ? `${ratio((run) => run.idleRssMB)} / ${ratio((run) => run.stormMs)}` : '',
 			String(runs.reduce((sum, run) => sum + run.mismatches, 0)),
+			String(runs.reduce((sum, run) => sum + run.failed, 0)),
 			formatCloses(runs.map((run) => run.closes))
 		];
 	};
@@ -113,7 +120,7 @@ runScenarioMain(async (options) => {
 		tables: [
 			{
 				caption: `${total.toLocaleString('en-US')} idle clients on ${config.boards} boards, then all reconnecting at once, ${dbName}; median (min–max) of ${options.runs} run(s)`,
-				columns: ['server', 'all connected in (s)', 'idle RSS MB', 'idle CPU', 'storm: all synced in (s)', 'storm: peak RSS MB', 'storm: CPU', 'Voronka ÷ reference (idle RSS / storm time)', 'deals wrong afterwards', 'sockets the server closed'],
+				columns: ['server', 'all connected in (s)', 'idle RSS MB', 'idle CPU', 'storm: all synced in (s)', 'storm: peak RSS MB', 'storm: CPU', 'Voronka ÷ reference (idle RSS / storm time)', 'deals wrong afterwards', 'clients that never synced (opening + storm)', 'sockets the server closed'],
 				rows: [row('reference', referenceRuns), row(`Voronka on ${dbName}`, voronkaRuns, referenceRuns)]
 			}
 		]
