@@ -67,6 +67,7 @@ runScenarioMain(async (options) => {
 			formatRuns(read(runs, (run) => run.result.stats.p50)),
 			formatRuns(read(runs, (run) => run.result.stats.p95)),
 			formatRuns(read(runs, (run) => run.result.stats.p99)),
+			formatRuns(read(runs, (run) => run.result.stats.measured)),
 			reference ? `${ratio((run) => run.result.stats.p50)} / ${ratio((run) => run.result.stats.p99)}` : '',
 			formatRuns(read(runs, (run) => run.result.server.cpu)),
 			formatRuns(read(runs, (run) => run.result.server.rssPeakMB)),
@@ -85,7 +86,7 @@ runScenarioMain(async (options) => {
 		tables: [
 			{
 				caption: `A move reaching a second client on a ${config.deals.toLocaleString('en-US')}-deal board, ${dbName}; ms, median (min–max) of ${options.runs} run(s)`,
-				columns: ['server', 'p50', 'p95', 'p99', 'Voronka ÷ reference (p50 / p99)', 'server CPU', 'server RSS MB', 'clients opened in (ms)', 'moves lost or deals wrong', 'sockets the server closed'],
+				columns: ['server', 'p50', 'p95', 'p99', 'moves measured', 'Voronka ÷ reference (p50 / p99)', 'server CPU', 'server RSS MB', 'clients opened in (ms)', 'moves lost or deals wrong', 'sockets the server closed'],
 				rows: [row('reference', referenceRuns), row(`Voronka on ${dbName}`, voronkaRuns, referenceRuns)]
 			}
 		]
