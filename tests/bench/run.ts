@@ -1,135 +1,96 @@
-// `npm run bench`: measures the live board at the size the issue names
-// (5,000 open deals) on embedded PGlite and, when BENCH_DATABASE_URL or
-// TEST_DATABASE_URL is set, on PostgreSQL. Results go to stdout as a
-// Markdown table; docs/BENCHMARKS.md records a run with the machine.
-import os from 'node:os';
-import { performance } from 'node:perf_hooks';
-import * as Y from 'yjs';
-import { listStages, moveDeal, readDeal, listDealsInStage } from '../../src/lib/model/index.js';
-import { openTestDatabase, type DatabaseKind } from '../support/databases.js';
-import { callApi, connectBoard, signUpOwner, startTestServer } from '../support/sync-server.js';
-import { loadTestRoom } from '../support/test-room.js';
-import { benchBrowser } from './browser.js';
-import { ensureAppBuilt } from '../../server/build-app.js';
+// `npm run bench [-- SCENARIO…] [--quick] [--runs N] [--no-write] [--note TEXT]`: runs each
+// scenario script in tests/bench/scenarios/ as its own process (with --json),
+// on embedded PGlite and, when BENCH_DATABASE_URL or TEST_DATABASE_URL is
+// set, on PostgreSQL; prints the tables and rewrites docs/BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { postgresAdminUrl, type BenchDatabaseKind } from './lib/database.js';
+import { describeMachine, formatMachine } from './lib/machine.js';
+import { formatTable, type ScenarioResult } from './lib/table.js';
+import { renderBenchmarks, type Outcome } from './lib/report.js';
 
-const dealCount = Number(process.env.BENCH_DEALS ?? 5000);
-const moves = Number(process.env.BENCH_MOVES ?? 200);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const scenarioDir = join(root, 'tests', 'bench', 'scenarios');
+const docPath = join(root, 'docs', 'BENCHMARKS.md');
+// Cheap and telling first; the browser last (it needs the app built).
+const preferredOrder = ['fanout', 'one-board', 'nodes', 'connections', 'api', 'cold-load', 'browser'];
 
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const { values, positionals } = parseArgs({
+	options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, note: { type: 'string' } },
+	allowPositionals: true
+});
+
+function listScenarios(): string[] {
+	const found = readdirSync(scenarioDir)
+		.filter((file) => file.endsWith('.ts'))
+		.map((file) => file.slice(0, -3));
+	const rank = (name: string) => (preferredOrder.includes(name) ? preferredOrder.indexOf(name) : preferredOrder.length);
+	return found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-const ms = (value: number) => `${value.toFixed(1)} ms`;
+type ScenarioOutcome = Outcome & { db: BenchDatabaseKind };
 
-async function benchDatabase(kind: DatabaseKind): Promise<Array<[string, string]>> {
-	const database = await openTestDatabase(kind);
-	const root = fileURLToPath(new URL('../..', import.meta.url));
-	ensureAppBuilt(root, `${root}/build`, console.log);
-	const server = await startTestServer(database, 60_000, undefined, `${root}/build`);
-	const rows: Array<[string, string]> = [];
-	try {
-		const owner = await signUpOwner(server.url);
-		const pipelineId = owner.pipeline.id;
-
-		let start = performance.now();
-		const seeded = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, {
-			token: owner.token,
-			json: { count: dealCount }
+function runScenario(name: string, db: BenchDatabaseKind, jsonPath: string): Promise<ScenarioOutcome> {
+	const args = ['--import', 'tsx', join(scenarioDir, `${name}.ts`), '--db', db, '--json', jsonPath];
+	if (values.quick) args.push('--quick');
+	if (values.runs) args.push('--runs', values.runs);
+	const startedAt = Date.now();
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+		child.once('exit', (code, signal) => {
+			const seconds = (Date.now() - startedAt) / 1000;
+			if (code !== 0) return resolve({ name, db, seconds, result: null, failure: `exited with ${code ?? signal}` });
+			if (!existsSync(jsonPath)) return resolve({ name, db, seconds, result: null, failure: 'wrote no result' });
+			resolve({ name, db, seconds, result: JSON.parse(readFileSync(jsonPath, 'utf8')) as ScenarioResult, failure: null });
 		});
-		if (seeded.status !== 201) throw new Error(`seeding failed: ${JSON.stringify(seeded.body)}`);
-		rows.push([`Create ${dealCount} deals + tasks in one API call (checked, persisted, broadcast)`, ms(performance.now() - start)]);
+	});
+}
 
-		// API writes wait for the projection, so the list is complete at once.
-		const check = await callApi(server.url, 'GET', `/api/pipelines/${pipelineId}/deals?limit=1`, { token: owner.token });
-		if (check.body.total !== dealCount) throw new Error(`projection has ${check.body.total} deals, expected ${dealCount}`);
+const available = listScenarios();
+const unknown = positionals.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+	console.error(`No such scenario: ${unknown.join(', ')} (there are: ${available.join(', ')})`);
+	process.exit(2);
+}
+const chosen = positionals.length > 0 ? available.filter((name) => positionals.includes(name)) : available;
+const databases: BenchDatabaseKind[] = postgresAdminUrl() ? ['pglite', 'postgres'] : ['pglite'];
+const machine = describeMachine();
+console.log(`Machine: ${formatMachine(machine)}`);
+console.log(`Scenarios: ${chosen.join(', ')} on ${databases.join(' and ')}${values.quick ? ' (quick)' : ''}`);
 
-		start = performance.now();
-		const list = await callApi(server.url, 'GET', `/api/pipelines/${pipelineId}/deals?limit=5000`, { token: owner.token });
-		rows.push([`GET /api/pipelines/:id/deals, ${list.body.deals.length} deals with next task`, ms(performance.now() - start)]);
-
-		start = performance.now();
-		const first = connectBoard(server.url, pipelineId, owner.token);
-		await first.synced();
-		rows.push([`Fresh stock y-websocket client syncs the ${dealCount}-deal board (room warm)`, ms(performance.now() - start)]);
-		const size = Y.encodeStateAsUpdate(first.doc).byteLength;
-		rows.push(['Board document size (encoded state)', `${(size / 1024).toFixed(0)} KiB`]);
-
-		const second = connectBoard(server.url, pipelineId, owner.token);
-		await second.synced();
-		const stages = listStages(first.doc).filter((stage) => stage.kind === 'open');
-		const latencies: number[] = [];
-		const clock = { now: () => new Date().toISOString() };
-		for (let i = 0; i < moves; i++) {
-			const from = stages[i % stages.length]!;
-			const to = stages[(i + 1) % stages.length]!;
-			const deal = listDealsInStage(first.doc, from.id)[0] ?? listDealsInStage(first.doc, to.id)[0]!;
-			const target = deal.stageId === to.id ? from : to;
-			// Resolved from the second client's own update event: no polling in the measure.
-			const seen = new Promise<void>((resolve) => {
-				const check = () => {
-					if (readDeal(second.doc, deal.id)?.stageId !== target.id) return;
-					second.doc.off('update', check);
-					resolve();
-				};
-				second.doc.on('update', check);
-			});
-			const sent = performance.now();
-			moveDeal(first.doc, deal.id, target.id, undefined, clock);
-			await seen;
-			latencies.push(performance.now() - sent);
+const scratch = mkdtempSync(join(tmpdir(), 'voronka-bench-results-'));
+const outcomes: ScenarioOutcome[] = [];
+const startedAt = Date.now();
+try {
+	for (const name of chosen) {
+		for (const db of databases) {
+			console.log(`\n# ${name} on ${db}`);
+			const outcome = await runScenario(name, db, join(scratch, `${name}-${db}.json`));
+			console.log(`# ${name} on ${db}: ${outcome.failure ?? 'done'} in ${outcome.seconds.toFixed(0)} s`);
+			outcomes.push(outcome);
 		}
-		rows.push([
-			`Move seen by a second client (${moves} moves: p50 / p95 / p99)`,
-			`${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))}`
-		]);
-		first.destroy();
-		second.destroy();
-
-		// Cold load: the room is unloaded (snapshot written), then loaded again.
-		await server.rooms.closeAll();
-		start = performance.now();
-		const room = await loadTestRoom(database.db, pipelineId, { members: [owner.userId] });
-		rows.push([`Cold room load of the ${dealCount}-deal board from the database`, ms(performance.now() - start)]);
-
-		// The server's check of one peer update on the big board, in process.
-		const peer = { writer: { kind: 'member' as const, userId: owner.userId, role: 'owner' as const }, send: () => {}, close: () => {} };
-		room.join(peer);
-		const client = new Y.Doc();
-		Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc));
-		const checks: number[] = [];
-		for (let i = 0; i < 500; i++) {
-			const deal = listDealsInStage(client, stages[i % stages.length]!.id)[0];
-			if (!deal) continue;
-			const before = Y.encodeStateVector(client);
-			moveDeal(client, deal.id, stages[(i + 1) % stages.length]!.id, undefined, clock);
-			const update = Y.encodeStateAsUpdate(client, before);
-			const t = performance.now();
-			await room.receiveUpdate(peer, update);
-			checks.push(performance.now() - t);
-		}
-		rows.push([`Server apply + rule check of one move (p50 / p99 of ${checks.length})`, `${ms(percentile(checks, 50))} / ${ms(percentile(checks, 99))}`]);
-		await room.unload();
-
-		if (kind === 'pglite') rows.push(...(await benchBrowser(server.url, dealCount)));
-	} finally {
-		await server.close();
-		await database.close();
 	}
-	return rows;
+} finally {
+	rmSync(scratch, { recursive: true, force: true });
 }
 
-const kinds: DatabaseKind[] = ['pglite'];
-if (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) {
-	process.env.TEST_DATABASE_URL ??= process.env.BENCH_DATABASE_URL;
-	kinds.push('postgres');
+console.log('\n# Summary\n');
+for (const outcome of outcomes) {
+	if (outcome.failure) console.log(`**${outcome.name} on ${outcome.db}: FAILED (${outcome.failure})**\n`);
+	for (const table of outcome.result?.tables ?? []) console.log(`${formatTable(table)}\n`);
 }
-console.log(`Machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
-for (const kind of kinds) {
-	const rows = await benchDatabase(kind);
-	console.log(`\n### ${kind === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'} — ${dealCount} open deals\n`);
-	console.log('| Measure | Result |\n| --- | --- |');
-	for (const [label, value] of rows) console.log(`| ${label} | ${value} |`);
+const totalSeconds = (Date.now() - startedAt) / 1000;
+console.log(`All scenarios took ${(totalSeconds / 60).toFixed(1)} min.`);
+
+if (!values['no-write'] && !values.quick) {
+	const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+	writeFileSync(docPath, renderBenchmarks({ previous, machine, outcomes, totalSeconds, partial: positionals.length > 0, note: values.note }));
+	console.log(`Wrote ${docPath}`);
+} else {
+	console.log('docs/BENCHMARKS.md left as it was (--quick or --no-write).');
 }
-process.exit(0);
+process.exit(outcomes.some((outcome) => outcome.failure) ? 1 : 0);
