@@ -10,7 +10,7 @@ import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
-import type { CompactionPolicy, DocStore } from './persistence.js';
+import { applyStoredDoc, type CompactionPolicy, type DocStore } from './persistence.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
@@ -103,8 +103,8 @@ export class Room {
 		this.members = members;
 		this.awareness.setLocalState(null);
 		let dropped = false;
-		if (stored.state) {
-			Y.applyUpdate(this.doc, stored.state, 'load');
+		if (stored.snapshot || stored.updates.length > 0) {
+			applyStoredDoc(this.doc, stored, 'load');
 			// Stored before updates were inspected: what cannot integrate never will.
 			dropped = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
 			this.doc.store.pendingStructs = null;
