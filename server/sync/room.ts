@@ -94,6 +94,9 @@ export class Room {
 	private readonly queue: WriteQueue;
 	private readonly projection: ProjectionFollower | null;
 	private members: Set<string>;
+	private unloaded = false;
+	/** Resolves once the stored content has been checked (tests). */
+	readonly contentCheck: Promise<void>;
 
 	private constructor(
 		private readonly options: RoomOptions,
@@ -136,7 +139,15 @@ export class Room {
 			? new ProjectionFollower({ name: `room ${options.docId}`, health: options.health, project: (scope) => project(board, scope), now: options.now })
 			: null;
 		if (dropped) options.health.report(`room ${this.docId}: load`, 'dropped stored changes whose dependencies are missing');
-		this.reportInvalidContent();
+		// Off the load path: a full schema check of a 10,000-deal board takes
+		// hundreds of milliseconds and only feeds /healthz, while the first
+		// peer waits for the room.
+		this.contentCheck = new Promise((resolve) =>
+			setImmediate(() => {
+				if (!this.unloaded) this.reportInvalidContent();
+				resolve();
+			})
+		);
 		this.listen();
 	}
 
@@ -385,6 +396,7 @@ export class Room {
 		this.queue.close();
 		this.projection?.close();
 		for (const peer of [...this.peerStates.keys()]) peer.close(1001, 'room unloaded');
+		this.unloaded = true;
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

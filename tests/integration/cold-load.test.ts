@@ -5,6 +5,7 @@ import { appendUpdate, loadDoc, loadUpdatesOf, readSnapshotOf, writeSnapshot } f
 import { contentOf } from '../support/board-load.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { loadTestRoom } from '../support/test-room.js';
+import { Health } from '../../server/health.js';
 
 const clock = { now: () => '2026-11-23T10:00:00.000Z' };
 
@@ -41,6 +42,30 @@ describeEachDatabase('cold load', (database) => {
 		expect(contentOf(room.doc)).toBe(contentOf(source));
 		expect(Y.encodeStateVector(room.doc)).toEqual(Y.encodeStateVector(source));
 		await room.unload();
+	});
+
+	it('reports content stored outside the schema after the room is ready, and nothing for a valid board', async () => {
+		const db = database().db;
+		const docId = `doc-${Math.random().toString(36).slice(2)}`;
+		const source = new Y.Doc();
+		initialiseBoard(source, { pipelineId: docId, workspaceId: 'w', name: 'P', mode: 'free' }, [{ id: 's1', name: 'One', kind: 'open', probability: 10 }]);
+		createDeal(source, { id: 'd1', title: 'Deal', valueMinor: 1, currency: 'EUR', stageId: 's1', ownerId: 'u' }, { id: 't1', type: 'todo', title: 'Do', dueAt: clock.now() }, clock);
+		await appendUpdate(db, docId, Y.encodeStateAsUpdate(source));
+		const valid = new Health(() => {});
+		const room = await loadTestRoom(db, docId, { health: valid });
+		await room.contentCheck;
+		expect(valid.list()).toEqual([]);
+		await room.unload();
+
+		// Stored before today's checks: a deal whose value is text.
+		const before = Y.encodeStateVector(source);
+		source.getMap<Y.Map<unknown>>('deals').get('d1')!.set('valueMinor', 'lots');
+		await appendUpdate(db, docId, Y.encodeStateAsUpdate(source, before));
+		const health = new Health(() => {});
+		const reloaded = await loadTestRoom(db, docId, { health });
+		await reloaded.contentCheck;
+		expect(health.list().map((problem) => problem.message)).toEqual(['the stored board holds 1 invalid entities']);
+		await reloaded.unload();
 	});
 
 	it('stores and reads back every byte value, in rows and in snapshots', async () => {
