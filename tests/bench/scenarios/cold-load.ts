@@ -2,7 +2,7 @@
 // moves of history is stored as the server would store it, then loaded into a
 // fresh room from the database, several times, on PGlite and PostgreSQL.
 //
-//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--long] [--form FILE]
+//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--long [--long-moves N]] [--growth-only] [--form FILE]
 //
 // --long also builds 1,000,000 moves in memory and reports the document size.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,8 @@ const option = (name: string) => {
 	return at >= 0 ? args[at + 1] : undefined;
 };
 const quick = flag('quick');
-const long = flag('long');
+const growthOnly = flag('growth-only');
+const long = flag('long') || growthOnly;
 const runs = Number(option('runs') ?? 3);
 const jsonOut = option('json');
 const dbOption = option('db');
@@ -164,40 +165,52 @@ async function storeBoard(db: Database, docId: string, form: StoredForm): Promis
 	if (form.snapshot) await writeSnapshot(db, docId, form.snapshot, lastId - form.tail.length);
 }
 
+/** CPU time of this process (user + system), ms: less distorted than wall time on a shared machine. */
+function cpuMs(): number {
+	const { user, system } = process.cpuUsage();
+	return (user + system) / 1000;
+}
+
+async function timed<T>(run: () => T | Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+	const wallStart = performance.now();
+	const cpuStart = cpuMs();
+	const value = await run();
+	return { value, wall: performance.now() - wallStart, cpu: cpuMs() - cpuStart };
+}
+
 /** One cold load, whole (Room.load), then its parts one by one on a fresh document. */
 async function measureLoad(db: Database, docId: string): Promise<Record<string, number>> {
-	let start = performance.now();
-	const room = await loadTestRoom(db, docId);
-	const whole = performance.now() - start;
+	const load = await timed(() => loadTestRoom(db, docId));
+	const room = load.value;
 	const stateBytes = Y.encodeStateAsUpdate(room.doc).byteLength;
 	if (boardMaps(room.doc).deals.size !== dealCount) throw new Error(`loaded ${boardMaps(room.doc).deals.size} deals, expected ${dealCount}`);
+	await room.contentCheck;
 	room.doc.destroy();
 
-	start = performance.now();
-	const stored = await loadDoc(db, docId);
-	const read = performance.now() - start;
+	const read = await timed(() => loadDoc(db, docId));
+	const stored = read.value;
 	// The path before this scenario's changes: merge everything, apply once.
-	start = performance.now();
-	const merged = stored.state!;
-	const merge = performance.now() - start;
+	const merge = await timed(() => stored.state!);
 	let doc = new Y.Doc({ gc: true });
-	start = performance.now();
-	Y.applyUpdate(doc, merged);
-	const applyMerged = performance.now() - start;
+	const applyMerged = await timed(() => Y.applyUpdate(doc, merge.value));
 	doc.destroy();
 	// Room.load's path: the snapshot, then the rows, in one transaction.
 	doc = new Y.Doc({ gc: true });
-	start = performance.now();
-	applyStoredDoc(doc, stored, 'load');
-	const apply = performance.now() - start;
-	start = performance.now();
-	TaskDealIndex.of(doc);
-	const index = performance.now() - start;
-	start = performance.now();
-	validateBoard(doc);
-	const validate = performance.now() - start;
+	const apply = await timed(() => applyStoredDoc(doc, stored, 'load'));
+	const index = await timed(() => TaskDealIndex.of(doc));
+	const validate = await timed(() => validateBoard(doc));
 	doc.destroy();
-	return { whole, read, merge, applyMerged, apply, index, validate, stateBytes };
+	return {
+		whole: load.wall,
+		wholeCpu: load.cpu,
+		read: read.cpu,
+		merge: merge.cpu,
+		applyMerged: applyMerged.cpu,
+		apply: apply.cpu,
+		index: index.cpu,
+		validate: validate.cpu,
+		stateBytes
+	};
 }
 
 function median(values: number[]): number {
@@ -227,7 +240,7 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 	const col = (key: string) => spread(samples.map((s) => s[key]!), 1);
 	return {
 		load: [
-			[kind, col('whole'), col('read'), col('merge'), col('applyMerged'), col('apply'), col('index'), col('validate')]
+			[kind, col('whole'), col('wholeCpu'), col('read'), col('merge'), col('applyMerged'), col('apply'), col('index'), col('validate')]
 		],
 		stored: [
 			kind,
@@ -239,28 +252,56 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 	};
 }
 
-/** The encoded state after many moves, sampled along the way: it grows with every overwritten field. */
+/**
+ * The encoded state after many moves, sampled along the way: it grows with
+ * every overwritten field. The moves are made in the server's own document
+ * (gc on): the same state as receiving them as updates, at half the cost.
+ */
 function measureGrowth(totalMoves: number): string[][] {
 	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
-	const server = new Y.Doc({ gc: true });
-	const rows: string[][] = [];
-	let seen = 0;
-	const creates = 1 + Math.ceil(dealCount / dealsPerCreate);
-	const start = performance.now();
-	for (const update of boardHistory(dealCount, totalMoves, 11)) {
-		Y.applyUpdate(server, update);
-		seen += 1;
-		const moves = seen - creates;
-		if (checkpoints.has(moves)) {
-			const v1 = Y.encodeStateAsUpdate(server).byteLength;
-			const v2 = Y.encodeStateAsUpdateV2(server).byteLength;
-			const heap = process.memoryUsage().heapUsed;
-			rows.push([moves.toLocaleString('en'), `${(v1 / 1024 / 1024).toFixed(2)} MiB`, `${(v2 / 1024 / 1024).toFixed(2)} MiB`, `${(heap / 1024 / 1024).toFixed(0)} MiB`]);
-			console.error(`growth: ${moves} moves, v1 ${v1} bytes, v2 ${v2} bytes, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+	const random = seededRandom(11);
+	const doc = new Y.Doc({ gc: true });
+	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
+	doc.clientID = clients[0]!;
+	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, stageIds.map((id, index) => ({ id, name: `Stage ${index + 1}`, kind: 'open' as const, probability: 10 * (index + 1) })));
+	for (let start = 0; start < dealCount; start += dealsPerCreate) {
+		doc.transact(() => {
+			for (let n = start; n < Math.min(dealCount, start + dealsPerCreate); n += 1) {
+				createDeal(
+					doc,
+					{ id: `d${n}`, title: `Deal ${n}`, valueMinor: 1000 * n, currency: 'EUR', stageId: stageIds[n % stageIds.length]!, ownerId: 'u', rank: rankOf(random) },
+					{ id: `t${n}`, type: 'call', title: 'First call', dueAt: '2030-01-01T09:00:00.000Z' },
+					clock
+				);
+			}
+		});
+	}
+	const rows: string[][] = [['0', ...sizes(doc)]];
+	const { deals } = boardMaps(doc);
+	const began = performance.now();
+	for (let move = 1; move <= totalMoves; move += 1) {
+		doc.clientID = clients[Math.floor(random() * clients.length)]!;
+		const deal = deals.get(`d${Math.floor(random() * dealCount)}`)!;
+		doc.transact(() => {
+			const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
+			if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
+			deal.set('rank', rankOf(random));
+			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
+		});
+		if (checkpoints.has(move)) {
+			rows.push([move.toLocaleString('en'), ...sizes(doc)]);
+			console.error(`growth: ${move} moves: ${rows.at(-1)!.join(', ')} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
 		}
 	}
-	server.destroy();
+	doc.destroy();
 	return rows;
+}
+
+function sizes(doc: Y.Doc): string[] {
+	const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+	let structs = 0;
+	doc.store.clients.forEach((list) => (structs += list.length));
+	return [mib(Y.encodeStateAsUpdate(doc).byteLength), mib(Y.encodeStateAsUpdateV2(doc).byteLength), structs.toLocaleString('en'), `${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`];
 }
 
 const tables: Table[] = [];
@@ -269,20 +310,20 @@ const storedRows: string[][] = [];
 const buildStart = performance.now();
 // --form FILE keeps the built history between runs (building it takes minutes).
 const formFile = option('form');
-const form = formFile && existsSync(formFile) ? readForm(formFile) : buildStoredForm();
-if (formFile && !existsSync(formFile)) writeForm(formFile, form);
+const form = growthOnly ? { updates: 0, snapshot: null, tail: [] } : formFile && existsSync(formFile) ? readForm(formFile) : buildStoredForm();
+if (formFile && !growthOnly && !existsSync(formFile)) writeForm(formFile, form);
 console.error(`history built in ${((performance.now() - buildStart) / 1000).toFixed(0)} s`);
-for (const kind of kinds) {
+for (const kind of growthOnly ? [] : kinds) {
 	const result = await benchKind(kind, form);
 	loadRows.push(...result.load);
 	storedRows.push(result.stored);
 }
-tables.push({
-	caption: `Cold load of ${dealCount.toLocaleString('en')} open deals after ${moveCount.toLocaleString('en')} moves, ms, median (min–max) of ${runs} runs`,
-	columns: ['Database', 'Room.load (whole)', 'DB read', 'old: mergeUpdates', 'old: apply merged', 'apply snapshot + rows', 'task index', 'validateBoard'],
+if (!growthOnly) tables.push({
+	caption: `Cold load of ${dealCount.toLocaleString('en')} open deals after ${moveCount.toLocaleString('en')} moves, ms, median (min–max) of ${runs} runs; parts in CPU ms of this process`,
+	columns: ['Database', 'Room.load wall', 'Room.load CPU', 'DB read CPU', 'old: mergeUpdates', 'old: apply merged', 'apply snapshot + rows', 'task index', 'validateBoard'],
 	rows: loadRows
 });
-tables.push({
+if (!growthOnly) tables.push({
 	caption: 'What was stored and loaded',
 	columns: ['Database', 'Updates written', 'Snapshot', 'Update rows after it', 'Loaded state (v1)'],
 	rows: storedRows
@@ -290,7 +331,7 @@ tables.push({
 if (long) {
 	tables.push({
 		caption: `Document growth with moves (${dealCount.toLocaleString('en')} deals, gc on, encoded state)`,
-		columns: ['Moves', 'State (v1)', 'State (v2)', 'Heap used'],
+		columns: ['Moves', 'State (v1)', 'State (v2)', 'Structs (tombstones included)', 'Heap used'],
 		rows: measureGrowth(growthMoves)
 	});
 }
@@ -298,7 +339,7 @@ if (long) {
 const method = [
 	`The board is built with the model functions by ${clientCount} clients that see each other's changes at once (one document, the clients taking turns by client id): one update per 100 created deals (each with its open task), then one update per move (stageId, rank, updatedAt of a random deal, by a random client, seeded).`,
 	`It is stored as the server leaves it: the server's document (gc on) takes every update, a snapshot every ${snapshotEvery} updates (the default compaction) replaces the rows it covers, so the database holds the last snapshot and the rows after it.`,
-	`Each run uses a fresh database; the first run is a warm-up. "Room.load (whole)" is tests/support/test-room.ts loadTestRoom (members given, no projection); the parts are then timed one by one on the same rows: the two reads (loadDoc), the old path (Y.mergeUpdates of snapshot and rows, then one Y.applyUpdate into a fresh document), the path Room.load takes now (applyStoredDoc: the snapshot, then the rows, in one transaction), TaskDealIndex.of, validateBoard.`,
+	`Each run uses a fresh database; the first run is a warm-up. "Room.load" is tests/support/test-room.ts loadTestRoom (members given, no projection); the parts are then timed one by one on the same rows: the two reads (loadDoc), the old path (Y.mergeUpdates of snapshot and rows, then one Y.applyUpdate into a fresh document), the path Room.load takes now (applyStoredDoc: the snapshot, then the rows, in one transaction), TaskDealIndex.of, validateBoard. Wall time and CPU time (process.cpuUsage, user + system) are both given: on a busy machine CPU time shows the work, wall time the wait. On PostgreSQL the database's own CPU is not in the figure; on PGlite it is (it runs in this process).`,
 	`Machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}, Node ${process.version}; figures taken on a shared machine compare runs, not absolute speed.`
 ].join('\n\n');
 
