@@ -19,9 +19,15 @@ export class TaskDealIndex implements TaskIndex {
 	/** Indexes every task of a document (on load). */
 	static of(doc: Y.Doc): TaskDealIndex {
 		const index = new TaskDealIndex();
+		// One pass, straight into both maps: every task id is seen once, so
+		// there is nothing to remove first (set() does, for later changes).
 		boardMaps(doc).tasks.forEach((task, taskId) => {
 			const dealId = task instanceof Y.Map ? task.get('dealId') : undefined;
-			if (typeof dealId === 'string') index.set(taskId, dealId);
+			if (typeof dealId !== 'string') return;
+			index.dealByTask.set(taskId, dealId);
+			const tasks = index.tasksByDeal.get(dealId);
+			if (tasks) tasks.add(taskId);
+			else index.tasksByDeal.set(dealId, new Set([taskId]));
 		});
 		return index;
 	}

@@ -64,9 +64,25 @@ function openPostgres(url: string): DatabaseHandle {
 	};
 }
 
+/**
+ * PGlite moves bytea as hex text and decodes it one byte at a time through
+ * parseInt (encodes through Array.map): seconds for a board snapshot of a
+ * few MB. Node's Buffer does the same hex in native code.
+ */
+const byteaOid = 17;
+const byteaCodec = {
+	parsers: { [byteaOid]: (text: string) => new Uint8Array(Buffer.from(text.slice(2), 'hex')) },
+	serializers: {
+		[byteaOid]: (value: unknown) => {
+			if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+			return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+		}
+	}
+};
+
 function openPglite(dataDir: string | null): DatabaseHandle {
 	if (dataDir) mkdirSync(resolve(dataDir), { recursive: true });
-	const client = dataDir ? new PGlite(pgliteDirectory(dataDir)) : new PGlite();
+	const client = new PGlite({ ...(dataDir ? { dataDir: pgliteDirectory(dataDir) } : {}), parsers: byteaCodec.parsers, serializers: byteaCodec.serializers });
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		db,

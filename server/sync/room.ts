@@ -10,7 +10,7 @@ import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
-import type { CompactionPolicy, DocStore } from './persistence.js';
+import { applyStoredDoc, type CompactionPolicy, type DocStore } from './persistence.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
@@ -101,6 +101,9 @@ export class Room {
 	/** With other nodes: recovers the updates pub/sub lost. */
 	private readonly catchUp: UpdateCatchUp | null;
 	private members: Set<string>;
+	private unloaded = false;
+	/** Resolves once the stored content has been checked (tests). */
+	readonly contentCheck: Promise<void>;
 
 	private constructor(
 		private readonly options: RoomOptions,
@@ -110,8 +113,8 @@ export class Room {
 		this.members = members;
 		this.awareness.setLocalState(null);
 		let dropped = false;
-		if (stored.state) {
-			Y.applyUpdate(this.doc, stored.state, 'load');
+		if (stored.snapshot || stored.updates.length > 0) {
+			applyStoredDoc(this.doc, stored, 'load');
 			// Stored before updates were inspected: what cannot integrate never will.
 			dropped = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
 			this.doc.store.pendingStructs = null;
@@ -161,7 +164,15 @@ export class Room {
 			: null;
 		this.catchUp?.start();
 		if (dropped) options.health.report(`room ${this.docId}: load`, 'dropped stored changes whose dependencies are missing');
-		this.reportInvalidContent();
+		// Off the load path: a full schema check of a 10,000-deal board takes
+		// hundreds of milliseconds and only feeds /healthz, while the first
+		// peer waits for the room.
+		this.contentCheck = new Promise((resolve) =>
+			setImmediate(() => {
+				if (!this.unloaded) this.reportInvalidContent();
+				resolve();
+			})
+		);
 		this.listen();
 	}
 
@@ -422,6 +433,7 @@ export class Room {
 		this.queue.close();
 		this.projection?.close();
 		for (const peer of [...this.peerStates.keys()]) peer.close(1001, 'room unloaded');
+		this.unloaded = true;
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
