@@ -153,8 +153,14 @@ export async function loadUpdatesByIds(db: Database, docId: string, ids: number[
 }
 
 export async function loadSnapshot(db: Database, docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null> {
-	const [row] = await db.select({ bytes: docSnapshots.bytes, lastUpdateId: docSnapshots.lastUpdateId }).from(docSnapshots).where(eq(docSnapshots.docId, docId));
-	return row ? { state: toBytes(row.bytes), lastUpdateId: row.lastUpdateId } : null;
+	const snapshot = await readSnapshotOf(db, docId);
+	return snapshot ? { state: snapshot.bytes, lastUpdateId: snapshot.lastUpdateId } : null;
+}
+
+/** Appends one update on its own (scripts and tests; rooms append through their store's shared UpdateLog). */
+export async function appendUpdate(db: Database, docId: string, update: Uint8Array): Promise<number> {
+	const [row] = await db.insert(docUpdates).values({ docId, bytes: update }).returning({ id: docUpdates.id });
+	return row!.id;
 }
 
 // pg returns Buffer, PGlite Uint8Array; Yjs wants a plain Uint8Array view.
