@@ -9,7 +9,6 @@ import { listStages, moveDeal, readDeal, listDealsInStage } from '../../src/lib/
 import { openTestDatabase, type DatabaseKind } from '../support/databases.js';
 import { callApi, connectBoard, signUpOwner, startTestServer } from '../support/sync-server.js';
 import { loadTestRoom } from '../support/test-room.js';
-import { benchBrowser } from './browser.js';
 import { ensureAppBuilt } from '../../server/build-app.js';
 import { fileURLToPath } from 'node:url';
 
@@ -112,7 +111,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<Array<[string, string]
 		rows.push([`Server apply + rule check of one move (p50 / p99 of ${checks.length})`, `${ms(percentile(checks, 50))} / ${ms(percentile(checks, 99))}`]);
 		await room.unload();
 
-		if (kind === 'pglite') rows.push(...(await benchBrowser(server.url, dealCount)));
+		// The browser's figures: tests/bench/scenarios/browser.ts.
 	} finally {
 		await server.close();
 		await database.close();
