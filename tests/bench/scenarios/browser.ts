@@ -170,7 +170,7 @@ async function measureDrag(page: Page): Promise<Pick<RunFigures, 'dragFrameP50' 
 		window.addEventListener('pointerup', function () { probe.droppedAt = performance.now(); }, { capture: true, once: true });
 		const watcher = new MutationObserver(function () {
 			if (probe.droppedAt < 0 || probe.shownAt >= 0 || !document.querySelector(${shownSelector})) return;
-			requestAnimationFrame(function (frame) { probe.shownAt = frame; });
+			requestAnimationFrame(function () { probe.shownAt = performance.now(); });
 			watcher.disconnect();
 		});
 		watcher.observe(document.body, { childList: true, subtree: true, attributes: true });
