@@ -1,12 +1,17 @@
-// Not a benchmark: a CPU profile of the board's cold and warm open, summarised.
-import { writeFileSync } from 'node:fs';
+// Not a benchmark: where the board's seconds go. Opens a 5,000-deal board (DEALS=N) cold and warm
+// with a CPU profile (summarised, and saved to /tmp/prof/*.cpuprofile), prints the page's marks
+// (board:open, board:local-loaded, board:connected, board:synced, board:first-cards) and its requests,
+// then profiles a drag with its frame deltas, long animation frames and a trace of its start.
+// Needs a built app in build/: npx tsx tests/bench/tools/profile-board.ts
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
-import { openTestDatabase } from '../support/databases.js';
-import { callApi, signUpOwner, startTestServer } from '../support/sync-server.js';
+import { openTestDatabase } from '../../support/databases.js';
+import { callApi, signUpOwner, startTestServer } from '../../support/sync-server.js';
 
+mkdirSync('/tmp/prof', { recursive: true });
 const count = Number(process.env.DEALS ?? 5000);
 const database = await openTestDatabase('pglite');
-const server = await startTestServer(database, 600000, undefined, new URL('../../build', import.meta.url).pathname);
+const server = await startTestServer(database, 600000, undefined, new URL('../../../build', import.meta.url).pathname);
 const owner = await signUpOwner(server.url);
 for (let left = count; left > 0; left -= 5000)
 	await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { pipelineId: owner.pipeline.id, count: Math.min(5000, left) } });
@@ -58,7 +63,6 @@ async function profiled(label: string, go: (page: Page) => Promise<unknown>) {
 	await cdp.detach();
 }
 await profiled('cold', (p) => p.goto(url));
-if (process.env.DRAG_ONLY) await page.waitForTimeout(1);
 await page.waitForTimeout(3000);
 await profiled('warm', (p) => p.reload());
 await page.waitForTimeout(2000);
@@ -69,7 +73,7 @@ await page.waitForTimeout(2000);
 	const card = page.locator('[data-drop-stage] [data-deal-id]').first();
 	const box = (await card.boundingBox())!;
 	const x = box.x + box.width / 3, y = box.y + box.height / 2;
-	await page.evaluate(`(() => { window.__loaf = []; new PerformanceObserver(function (l) { for (const e of l.getEntries()) window.__loaf.push({ start: Math.round(e.startTime), dur: Math.round(e.duration), render: Math.round(e.renderStart - e.startTime), style: Math.round(e.styleAndLayoutStart - e.startTime), scripts: e.scripts.map(function (s) { return s.invoker + ' ' + Math.round(s.duration) + ' ' + s.sourceFunctionName + ' fl' + Math.round(s.forcedStyleAndLayoutDuration); }) }); }).observe({ type: 'long-animation-frame' }); console.log(document.querySelectorAll('*').length); })()`);
+	await page.evaluate(`(() => { window.__loaf = []; new PerformanceObserver(function (l) { for (const e of l.getEntries()) window.__loaf.push({ start: Math.round(e.startTime), dur: Math.round(e.duration), render: Math.round(e.renderStart - e.startTime), style: Math.round(e.styleAndLayoutStart - e.startTime), scripts: e.scripts.map(function (s) { return s.invoker + ' ' + Math.round(s.duration) + ' ' + s.sourceFunctionName + ' fl' + Math.round(s.forcedStyleAndLayoutDuration); }) }); }).observe({ type: 'long-animation-frame' }); })()`);
 	console.log('dom nodes', await page.evaluate(`document.querySelectorAll('*').length`));
 	await page.evaluate(`(() => { const s = { d: [], last: 0, on: true }; window.__f = s; function t(now) { if (!s.on) return; if (s.last) s.d.push(now - s.last); s.last = now; requestAnimationFrame(t); } requestAnimationFrame(t); })()`);
 	await cdp.send('Profiler.start');
