@@ -3,7 +3,8 @@ import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { holdBackgroundWork } from '$lib/background-work';
-import { LocalCopy } from './local-copy';
+import { closeBoard, openBoard } from './board-preload';
+import { LocalCopy, boardCopyName } from './local-copy';
 
 /** What the header shows: live, catching up, or working offline. */
 export type ConnectionState = 'live' | 'syncing' | 'offline';
@@ -58,7 +59,7 @@ function parseRefusal(reason: string, key: number): Refusal {
  * presence over awareness. Nothing here knows about the UI.
  */
 export class BoardConnection {
-	readonly doc = new Y.Doc();
+	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 
 	/** True once the local copy from IndexedDB is loaded (it may be empty). */
@@ -82,13 +83,16 @@ export class BoardConnection {
 		// Marks on the page's timeline, for profiles and the browser benchmark.
 		performance.mark('board:open');
 		this.#pipelineId = pipelineId;
+		// The route may have started loading the local copy already (board-preload.ts).
+		const preloaded = openBoard(pipelineId);
+		this.doc = preloaded?.doc ?? new Y.Doc();
+		this.#localCopy = preloaded?.localCopy ?? new LocalCopy(boardCopyName(pipelineId), this.doc);
 		this.awareness = new Awareness(this.doc);
 		this.awareness.setLocalState({ user, holding: null });
 		// Badges and other background requests wait until the board has synced:
 		// on a single-connection embedded database a slow one would hold up the
 		// websocket's sign-in check, and so the board's first cards.
 		this.#releaseBackground = holdBackgroundWork();
-		this.#localCopy = new LocalCopy(`voronka-board-${pipelineId}`, this.doc);
 		// The websocket comes after the local copy: the first sync then asks the
 		// server only for what this device lacks, and the provider's update
 		// listener is not there yet while the stored board is applied.
@@ -116,6 +120,7 @@ export class BoardConnection {
 
 	destroy(): void {
 		this.#destroyed = true;
+		closeBoard(this.#pipelineId);
 		this.#releaseBackground();
 		for (const cleanup of this.#cleanups) cleanup();
 		this.awareness.setLocalState(null);

@@ -6,6 +6,11 @@ const updatesStore = 'updates';
 const compactAfter = 500;
 const compactDelayMs = 1000;
 
+/** The IndexedDB database of a board's copy on this device. */
+export function boardCopyName(pipelineId: string): string {
+	return `voronka-board-${pipelineId}`;
+}
+
 /** IndexedDB stores typed arrays as they are; lib0's signature names only ArrayBuffer. */
 const asStored = (update: Uint8Array) => update as unknown as ArrayBuffer;
 
@@ -73,14 +78,21 @@ export class LocalCopy {
 		this.#compactTimer = setTimeout(() => void this.#compact(), compactDelayMs);
 	}
 
-	/** Replaces every stored update with the document's whole state, in one IndexedDB transaction. */
+	/**
+	 * Replaces every stored update with the document's whole state, in one
+	 * IndexedDB transaction. What another tab of this board stored meanwhile is
+	 * applied first (as y-indexeddb does), so the merged state drops nothing.
+	 */
 	async #compact(): Promise<void> {
 		const db = await this.#db;
 		if (this.#destroyed) return;
 		const [store] = idb.transact(db, [updatesStore]);
-		const lastKey = (await idb.getLastKey(store!)) as number | undefined;
+		const entries = (await idb.getAllKeysValues(store!)) as Array<{ k: number; v: Uint8Array }>;
+		if (this.#destroyed || entries.length === 0) return;
+		Y.transact(this.#doc, () => entries.forEach((entry) => Y.applyUpdate(this.#doc, entry.v)), this, false);
+		const lastKey = Math.max(...entries.map((entry) => entry.k));
 		await idb.addAutoKey(store!, asStored(Y.encodeStateAsUpdate(this.#doc)));
-		if (lastKey !== undefined) await idb.del(store!, idb.createIDBKeyRangeUpperBound(lastKey, false));
+		await idb.del(store!, idb.createIDBKeyRangeUpperBound(lastKey, false));
 		this.#stored = Number(await idb.count(store!));
 	}
 }
