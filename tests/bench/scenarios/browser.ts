@@ -260,6 +260,7 @@ async function main() {
 	}
 	const root = fileURLToPath(new URL('../../..', import.meta.url));
 	ensureAppBuilt(root, `${root}/build`, console.log);
+	process.env.TEST_DATABASE_URL ??= process.env.BENCH_DATABASE_URL;
 	const database = await openTestDatabase(options.db);
 	// Rooms stay loaded between runs: this measures the browser, not a cold room.
 	const server = await startTestServer(database, 10 * 60_000, undefined, `${root}/build`);
