@@ -107,4 +107,44 @@ describeWithBrowser('working on the board offline', () => {
 		await owner.context.close();
 		await rep.context.close();
 	});
+
+	it("keeps an offline move in this device's copy: the board opens with it before the server has it, and the server gets it later", async () => {
+		const owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
+		const rep = await addMember(browser, baseUrl, owner, 'rep', 'Ron Rep');
+		const pipeline = await firstPipeline(owner);
+		const globex = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
+		await openBoard(rep, pipeline.id);
+
+		// Offline, the rep moves the card; it is only in this browser's IndexedDB.
+		await rep.context.setOffline(true);
+		await waitForConnection(rep.page, 'offline');
+		await dragWithMouse(rep.page, globex, 'Qualified');
+		expect(await columnOf(rep.page, globex)).toBe('Qualified');
+		await rep.page.close();
+
+		// The network is back but the board's socket gets no server: the board
+		// opens from the device's copy alone, with the move.
+		let serverReachable = false;
+		await rep.context.routeWebSocket(/\/sync\//, (socket) => {
+			if (serverReachable) socket.connectToServer();
+		});
+		await rep.context.setOffline(false);
+		rep.page = await rep.context.newPage();
+		await rep.page.goto(`/w/${rep.workspaceId}/board/${pipeline.id}`);
+		await waitForColumn(rep.page, globex, 'Qualified');
+		const onServer = async () =>
+			((await (await owner.context.request.get(`/api/deals/${globex}`)).json()) as { deal: { stageId: string } }).deal.stageId;
+		const before = await onServer();
+
+		// With the server reachable again, the move is sent and the others see it.
+		serverReachable = true;
+		await rep.page.reload();
+		await waitForConnection(rep.page, 'live');
+		await openBoard(owner, pipeline.id);
+		await waitForColumn(owner.page, globex, 'Qualified');
+		await expect.poll(onServer).not.toBe(before);
+
+		await owner.context.close();
+		await rep.context.close();
+	});
 });

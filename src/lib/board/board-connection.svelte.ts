@@ -1,7 +1,10 @@
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { holdBackgroundWork } from '$lib/background-work';
+import { closeBoard, openBoard } from './board-preload';
+import { LocalCopy, boardCopyName } from './local-copy';
 
 /** What the header shows: live, catching up, or working offline. */
 export type ConnectionState = 'live' | 'syncing' | 'offline';
@@ -56,9 +59,8 @@ function parseRefusal(reason: string, key: number): Refusal {
  * presence over awareness. Nothing here knows about the UI.
  */
 export class BoardConnection {
-	readonly doc = new Y.Doc();
-	readonly provider: WebsocketProvider;
-	readonly persistence: IndexeddbPersistence;
+	readonly doc: Y.Doc;
+	readonly awareness: Awareness;
 
 	/** True once the local copy from IndexedDB is loaded (it may be empty). */
 	loadedLocally = $state(false);
@@ -68,40 +70,48 @@ export class BoardConnection {
 	peers = $state<Peer[]>([]);
 	refusals = $state<Refusal[]>([]);
 
+	#pipelineId: string;
+	#localCopy: LocalCopy;
+	/** Made once the local copy is loaded (see the constructor). */
+	#provider: WebsocketProvider | null = null;
 	#refusalKey = 0;
 	#destroyed = false;
 	#cleanups: Array<() => void> = [];
+	#releaseBackground: () => void;
 
 	constructor(pipelineId: string, user: PresenceUser) {
-		this.persistence = new IndexeddbPersistence(`voronka-board-${pipelineId}`, this.doc);
-		this.provider = new WebsocketProvider(`${location.origin.replace(/^http/, 'ws')}/sync`, pipelineId, this.doc, {
-			maxBackoffTime: 5000,
-			connect: false,
-			// Tabs share the board through the server and IndexedDB. The
-			// BroadcastChannel would re-encode the whole board for every tab on
-			// every connect: hundreds of milliseconds on a board of 5,000 deals.
-			disableBc: true
-		});
-		// Connect once the local copy is loaded: the first sync then asks the
-		// server only for what this device lacks, not for the whole board again.
-		this.persistence.whenSynced.then(() => {
+		// Marks on the page's timeline, for profiles and the browser benchmark.
+		performance.mark('board:open');
+		this.#pipelineId = pipelineId;
+		// The route may have started loading the local copy already (board-preload.ts).
+		const preloaded = openBoard(pipelineId);
+		this.doc = preloaded?.doc ?? new Y.Doc();
+		this.#localCopy = preloaded?.localCopy ?? new LocalCopy(boardCopyName(pipelineId), this.doc);
+		this.awareness = new Awareness(this.doc);
+		this.awareness.setLocalState({ user, holding: null });
+		// Badges and other background requests wait until the board has synced:
+		// on a single-connection embedded database a slow one would hold up the
+		// websocket's sign-in check, and so the board's first cards.
+		this.#releaseBackground = holdBackgroundWork();
+		// The websocket comes after the local copy: the first sync then asks the
+		// server only for what this device lacks, and the provider's update
+		// listener is not there yet while the stored board is applied.
+		void this.#localCopy.loaded.then(() => {
 			if (this.#destroyed) return;
+			performance.mark('board:local-loaded');
 			this.loadedLocally = true;
-			if (navigator.onLine) this.provider.connect();
+			this.#provider = this.#openProvider();
+			if (navigator.onLine) this.#provider.connect();
+			else this.#releaseBackground();
 			this.#updateState();
 		});
-		// The server reverts a refused update and says why with the stock auth message.
-		this.provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
-			authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => this.#refused(reason));
-		};
-		this.provider.awareness.setLocalState({ user, holding: null });
 		this.#watch();
 	}
 
 	/** Tells the others which card this browser is dragging (null: none). */
 	setHolding(dealId: string | null): void {
-		if (this.provider.awareness.getLocalState()?.holding === dealId) return;
-		this.provider.awareness.setLocalStateField('holding', dealId);
+		if (this.awareness.getLocalState()?.holding === dealId) return;
+		this.awareness.setLocalStateField('holding', dealId);
 	}
 
 	dismissRefusal(key: number): void {
@@ -110,10 +120,13 @@ export class BoardConnection {
 
 	destroy(): void {
 		this.#destroyed = true;
+		closeBoard(this.#pipelineId);
+		this.#releaseBackground();
 		for (const cleanup of this.#cleanups) cleanup();
-		this.provider.awareness.setLocalState(null);
-		this.provider.destroy();
-		this.persistence.destroy();
+		this.awareness.setLocalState(null);
+		this.#provider?.destroy();
+		this.awareness.destroy();
+		this.#localCopy.destroy();
 		this.doc.destroy();
 	}
 
@@ -125,39 +138,65 @@ export class BoardConnection {
 	}
 
 	#updateState(): void {
-		const provider = this.provider;
-		if (provider.wsconnected && provider.synced) this.state = 'live';
-		else if (navigator.onLine && (!this.loadedLocally || provider.wsconnected || (provider.wsconnecting && !this.syncedOnce))) this.state = 'syncing';
+		const provider = this.#provider;
+		if (provider?.wsconnected && provider.synced) this.state = 'live';
+		else if (navigator.onLine && (!provider || provider.wsconnected || (provider.wsconnecting && !this.syncedOnce))) this.state = 'syncing';
 		else this.state = 'offline';
 	}
 
-	#watch(): void {
-		const provider = this.provider;
-		const onStatus = () => this.#updateState();
+	#openProvider(): WebsocketProvider {
+		const provider = new WebsocketProvider(`${location.origin.replace(/^http/, 'ws')}/sync`, this.#pipelineId, this.doc, {
+			awareness: this.awareness,
+			maxBackoffTime: 5000,
+			connect: false,
+			// Tabs share the board through the server and IndexedDB. The
+			// BroadcastChannel would re-encode the whole board for every tab on
+			// every connect: hundreds of milliseconds on a board of 5,000 deals.
+			disableBc: true
+		});
+		// The server reverts a refused update and says why with the stock auth message.
+		provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
+			authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => this.#refused(reason));
+		};
+		const onStatus = ({ status }: { status: string }) => {
+			if (status === 'connected') performance.mark('board:connected');
+			this.#updateState();
+		};
 		const onSync = (synced: boolean) => {
+			if (synced && !this.syncedOnce) {
+				performance.mark('board:synced');
+				this.#releaseBackground();
+			}
 			if (synced) this.syncedOnce = true;
 			this.#updateState();
 		};
-		// The browser knows before the socket does: a dead network can take the
-		// socket 30 s to notice. Offline, stop trying; online, reconnect at once.
-		const onOffline = () => {
-			provider.disconnect();
-			this.#updateState();
-		};
-		const onOnline = () => {
-			if (this.loadedLocally) provider.connect();
-			this.#updateState();
-		};
-		const onPeers = () => this.#readPeers();
 		provider.on('status', onStatus);
 		provider.on('sync', onSync);
-		provider.awareness.on('change', onPeers);
-		window.addEventListener('offline', onOffline);
-		window.addEventListener('online', onOnline);
 		this.#cleanups.push(() => {
 			provider.off('status', onStatus);
 			provider.off('sync', onSync);
-			provider.awareness.off('change', onPeers);
+		});
+		return provider;
+	}
+
+	#watch(): void {
+		// The browser knows before the socket does: a dead network can take the
+		// socket 30 s to notice. Offline, stop trying; online, reconnect at once.
+		const onOffline = () => {
+			this.#provider?.disconnect();
+			this.#releaseBackground();
+			this.#updateState();
+		};
+		const onOnline = () => {
+			this.#provider?.connect();
+			this.#updateState();
+		};
+		const onPeers = () => this.#readPeers();
+		this.awareness.on('change', onPeers);
+		window.addEventListener('offline', onOffline);
+		window.addEventListener('online', onOnline);
+		this.#cleanups.push(() => {
+			this.awareness.off('change', onPeers);
 			window.removeEventListener('offline', onOffline);
 			window.removeEventListener('online', onOnline);
 		});
@@ -167,7 +206,7 @@ export class BoardConnection {
 	#readPeers(): void {
 		const peers: Peer[] = [];
 		const self = this.doc.clientID;
-		this.provider.awareness.getStates().forEach((state, clientId) => {
+		this.awareness.getStates().forEach((state, clientId) => {
 			if (clientId === self) return;
 			const user = state.user as PresenceUser | undefined;
 			if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') return;
