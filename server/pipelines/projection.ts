@@ -1,14 +1,14 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import type * as Y from 'yjs';
 import { boardMaps, listStages, readDeal, readTask } from '../../src/lib/model/board.js';
 import type { Deal, Task } from '../../src/lib/model/schema.js';
 import { dealSchema, taskSchema } from '../../src/lib/model/validate.js';
 import type { ChangeSet } from '../board/change-set.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, projectionMarks, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
+import { projectionMarks, stagesProjection, tasksProjection } from '../db/schema.js';
+import { findDealChanges, recordDealChanges, recordStageDeletions } from '../audit/board-changes.js';
 import { toStageRow } from './pipeline.js';
-import { findDealChanges, recordDealChanges, recordStageDeletions, type DealState } from '../audit/board-changes.js';
+import { insertStageEvents, readDealStates, upsertDeals, upsertTasks } from './projection-rows.js';
 
 const chunkSize = 500;
 
@@ -17,18 +17,6 @@ function chunks<T>(items: T[]): T[][] {
 	for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize));
 	return out;
 }
-
-/** `set` for an upsert that takes every listed column from the proposed row. */
-function fromExcluded(table: PgTable, columns: string[]) {
-	const byKey = table as unknown as Record<string, { name: string }>;
-	return Object.fromEntries(columns.map((key) => [key, sql.raw(`excluded."${byKey[key]!.name}"`)]));
-}
-
-const dealColumns = [
-	'title', 'valueMinor', 'currency', 'stageId', 'rank', 'ownerId', 'contactId', 'companyId',
-	'source', 'status', 'lostReason', 'lostNote', 'createdAt', 'updatedAt', 'closedAt'
-];
-const taskColumns = ['dealId', 'type', 'title', 'dueAt', 'assigneeId', 'done', 'doneAt', 'auto'];
 
 /** The board being projected: its document and the identity the database gave it. */
 export interface ProjectedBoard {
@@ -80,50 +68,18 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	const movedBy = (dealId: string) => scope.changes?.deals.get(dealId)?.by ?? null;
 
 	await db.transaction(async (tx) => {
-		const previous = new Map<string, DealState>();
-		for (const part of chunks(deals.map((deal) => deal.id))) {
-			const rows = await tx
-				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId, ownerId: dealsProjection.ownerId })
-				.from(dealsProjection)
-				.where(and(eq(dealsProjection.pipelineId, pipelineId), inArray(dealsProjection.id, part)));
-			for (const row of rows) previous.set(row.id, row);
-		}
-		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
+		const previous = await readDealStates(tx, pipelineId, deals.map((deal) => deal.id));
 		// Who moved or handed over which deal, in the audit log, with the rows.
 		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: findDealChanges(previous, deals, movedBy) });
-		const entered = deals.filter((deal) => previousStage.get(deal.id) !== deal.stageId);
-		const enteredIds = new Set(entered.map((deal) => deal.id));
-		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, scope.at));
-		// Deals that stayed in their stage keep their stage entry time.
-		for (const [rows, columns] of [
-			[dealRows.filter((row) => enteredIds.has(row.id)), [...dealColumns, 'stageEnteredAt']],
-			[dealRows.filter((row) => !enteredIds.has(row.id)), dealColumns]
-		] as Array<[typeof dealRows, string[]]>) {
-			for (const part of chunks(rows)) {
-				await tx
-					.insert(dealsProjection)
-					.values(part)
-					.onConflictDoUpdate({ target: dealsProjection.id, set: fromExcluded(dealsProjection, columns), setWhere: eq(dealsProjection.pipelineId, pipelineId) });
-			}
-		}
-		for (const part of chunks(entered)) {
-			await tx.insert(stageEvents).values(
-				part.map((deal) => ({
-					pipelineId,
-					dealId: deal.id,
-					fromStageId: previousStage.get(deal.id) ?? null,
-					toStageId: deal.stageId,
-					userId: movedBy(deal.id),
-					at: scope.at
-				}))
-			);
-		}
-		for (const part of chunks(tasks.map((task) => toTaskRow(task, pipelineId)))) {
-			await tx
-				.insert(tasksProjection)
-				.values(part)
-				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns), setWhere: eq(tasksProjection.pipelineId, pipelineId) });
-		}
+		await upsertDeals(tx, board, deals, scope.at);
+		const entered = deals.filter((deal) => previous.get(deal.id)?.stageId !== deal.stageId);
+		await insertStageEvents(
+			tx,
+			pipelineId,
+			entered.map((deal) => ({ dealId: deal.id, fromStageId: previous.get(deal.id)?.stageId ?? null, toStageId: deal.stageId, userId: movedBy(deal.id) })),
+			scope.at
+		);
+		await upsertTasks(tx, pipelineId, tasks);
 		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
 		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
 			const stages = listStages(doc);
@@ -166,43 +122,4 @@ async function deleteRemovedTasks(tx: Database, pipelineId: string, maps: Return
 				).flat();
 	const removed = candidates.filter((row) => maps.deals.has(row.dealId)).map((row) => row.id);
 	for (const part of chunks(removed)) await tx.delete(tasksProjection).where(and(scoped, inArray(tasksProjection.id, part)));
-}
-
-function toDealRow(deal: Deal, pipelineId: string, workspaceId: string, at: Date) {
-	return {
-		id: deal.id,
-		pipelineId,
-		workspaceId,
-		title: deal.title,
-		valueMinor: deal.valueMinor,
-		currency: deal.currency,
-		stageId: deal.stageId,
-		rank: deal.rank,
-		ownerId: deal.ownerId,
-		contactId: deal.contactId ?? null,
-		companyId: deal.companyId ?? null,
-		source: deal.source,
-		status: deal.status,
-		lostReason: deal.lostReason ?? null,
-		lostNote: deal.lostNote ?? null,
-		createdAt: new Date(deal.createdAt),
-		updatedAt: new Date(deal.updatedAt),
-		closedAt: deal.closedAt ? new Date(deal.closedAt) : null,
-		stageEnteredAt: at
-	};
-}
-
-function toTaskRow(task: Task, pipelineId: string) {
-	return {
-		id: task.id,
-		pipelineId,
-		dealId: task.dealId,
-		type: task.type,
-		title: task.title,
-		dueAt: new Date(task.dueAt),
-		assigneeId: task.assigneeId,
-		done: task.done,
-		doneAt: task.doneAt ? new Date(task.doneAt) : null,
-		auto: task.auto ?? false
-	};
 }
