@@ -6,7 +6,8 @@ import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listPipelineDeals } from '../../pipelines/deal-query.js';
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
-import { listMembers } from '../../workspaces/member.js';
+import { listMemberIds, listMembers } from '../../workspaces/member.js';
+import { assertBatchOwners, createDealsOnBoard } from '../deal-batch.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealListJson } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
@@ -67,6 +68,20 @@ const router = createRouter()
 			)
 		);
 		return c.json(created, 201);
+	})
+	.openapi(routes.createDealsBatchRoute, async (c) => {
+		const { pipelineId } = c.req.valid('param');
+		const access = await requirePipeline(c, pipelineId, 'rep');
+		const { user } = requireAuth(c);
+		const { deals } = c.req.valid('json');
+		if (deals.some((deal) => deal.ownerId !== undefined && deal.ownerId !== user.id)) {
+			assertBatchOwners(deals, await listMemberIds(c.var.deps.db, access.pipeline.workspaceId));
+		}
+		const clock = { now: () => c.var.deps.now().toISOString() };
+		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
+			createDealsOnBoard(doc, deals, user.id, clock)
+		);
+		return c.json({ deals: created }, 201);
 	})
 	.openapi(routes.bulkUpdateDealsRoute, async (c) => {
 		const { pipelineId } = c.req.valid('param');
