@@ -1,11 +1,12 @@
 import { afterEach, expect, it } from 'vitest';
 import { boardMaps, listDealsInStage } from '../../src/lib/model/index.js';
+import { listDealsRoute } from '../../server/api/pipelines/pipelines.routes.js';
 import type { RunningServer } from '../../server/server.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
 
 const due = '2030-01-01T10:00:00Z';
-const item = (title: string, extra: Record<string, unknown> = {}) => ({
+const item = (title: string, extra: { stageId?: string; ownerId?: string } = {}) => ({
 	title,
 	valueMinor: 1000,
 	currency: 'EUR',
@@ -116,5 +117,41 @@ describeEachDatabase('deals batch', (database) => {
 		expect((await callApi(server.url, 'POST', `/api/pipelines/${other.pipeline.id}/deals/batch`, { token: owner.token, json })).status).toBe(404);
 		const list = await callApi(server.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals?limit=1`, { token: owner.token });
 		expect(list.body.total).toBe(0);
+	});
+
+	it('lists deals in the documented shape, each field as the deal’s own page has it, with its soonest open task', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const id = owner.pipeline.id;
+		const batch = await callApi(server.url, 'POST', `/api/pipelines/${id}/deals/batch`, {
+			token: owner.token,
+			json: { deals: [item('Open one'), item('Lost one', { stageId: owner.pipeline.stages[1]!.id }), item('Plain')] }
+		});
+		expect(batch.status).toBe(201);
+		const [open, lost] = batch.body.deals as Array<{ id: string; taskId: string }>;
+		const sooner = await callApi(server.url, 'POST', `/api/deals/${open!.id}/tasks`, { token: owner.token, json: { type: 'email', title: 'Sooner', dueAt: '2029-06-01T08:30:00.250Z' } });
+		expect(sooner.status).toBe(201);
+		const closed = await callApi(server.url, 'POST', `/api/deals/${lost!.id}/close`, { token: owner.token, json: { outcome: 'lost', reason: 'No budget', note: 'Too dear', completeTaskIds: [lost!.taskId] } });
+		expect(closed.status).toBe(200);
+
+		const list = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals`, { token: owner.token });
+		expect(list.status).toBe(200);
+		const schema = listDealsRoute.responses[200].content['application/json'].schema;
+		expect(schema.strict().safeParse(list.body).success).toBe(true);
+		expect(list.body.total).toBe(3);
+		for (const listed of list.body.deals) {
+			const { deal } = (await callApi(server.url, 'GET', `/api/deals/${listed.id}`, { token: owner.token })).body;
+			const { nextTask: _next, ...fields } = listed;
+			expect(fields).toEqual(Object.fromEntries(Object.keys(fields).map((key) => [key, deal[key]])));
+		}
+		const byTitle = new Map(list.body.deals.map((deal: { title: string }) => [deal.title, deal]));
+		expect((byTitle.get('Open one') as { nextTask: unknown }).nextTask).toEqual({ id: sooner.body.task.id, title: 'Sooner', type: 'email', dueAt: '2029-06-01T08:30:00.250Z' });
+		expect(byTitle.get('Lost one')).toMatchObject({ status: 'lost', lostReason: 'No budget', lostNote: 'Too dear', nextTask: null });
+		expect((byTitle.get('Lost one') as { closedAt: string }).closedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+		const past = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals?offset=10`, { token: owner.token });
+		expect(past.body).toEqual({ deals: [], total: 3 });
+		const none = await callApi(server.url, 'GET', `/api/pipelines/${id}/deals?q=nothing-like-this`, { token: owner.token });
+		expect(none.body).toEqual({ deals: [], total: 0 });
 	});
 });
