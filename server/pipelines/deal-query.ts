@@ -87,31 +87,34 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 			: [direction(sortColumns[filters.sort]), asc(dealsProjection.id)];
 	const orderBy = sql.join(ordering, sql`, `);
 	// The window functions run before LIMIT: `total` counts every match, `n` keeps the order through the join.
+	// row_to_json writes compact JSON (json_build_object and json_agg pad it with spaces and newlines).
 	const result = (await db.execute(sql`
-		select coalesce(json_agg(json_build_object(
-			'id', page.id, 'title', page.title, 'valueMinor', page.value_minor, 'currency', page.currency, 'stageId', page.stage_id,
-			'ownerId', page.owner_id, 'contactId', page.contact_id, 'companyId', page.company_id, 'source', page.source,
-			'status', page.status, 'lostReason', page.lost_reason, 'lostNote', page.lost_note,
-			'createdAt', ${isoTime('page.created_at')}, 'updatedAt', ${isoTime('page.updated_at')}, 'closedAt', ${isoTime('page.closed_at')},
-			'stageEnteredAt', ${isoTime('page.stage_entered_at')}, 'archivedAt', ${isoTime('page.archived_at')},
-			'nextTask', case when next_task.id is null then null
-				else json_build_object('id', next_task.id, 'title', next_task.title, 'type', next_task.type, 'dueAt', ${isoTime('next_task.due_at')}) end
-		) order by page.n), '[]')::text as deals,
-		max(page.total)::int as total
+		select '[' || coalesce(string_agg(item.json, ',' order by item.n), '') || ']' as deals, max(item.total)::int as total
 		from (
-			select ${dealsProjection}.*, count(*) over () as total, row_number() over (order by ${orderBy}) as n
-			from ${dealsProjection}
-			left join ${stagesProjection} on ${stagesProjection.pipelineId} = ${dealsProjection.pipelineId} and ${stagesProjection.id} = ${dealsProjection.stageId}
-			where ${where}
-			order by ${orderBy}
-			limit ${filters.limit} offset ${filters.offset}
-		) page
-		left join lateral (
-			select task.id, task.title, task.type, task.due_at from tasks task
-			where task.deal_id = page.id and task.pipeline_id = page.pipeline_id and not task.done
-			order by task.due_at, task.id
-			limit 1
-		) next_task on true`)) as unknown as { rows: Array<{ deals: string; total: number | null }> };
+			select page.n, page.total, row_to_json((select fields from (select
+				page.id, page.title, page.value_minor as "valueMinor", page.currency, page.stage_id as "stageId",
+				page.owner_id as "ownerId", page.contact_id as "contactId", page.company_id as "companyId", page.source,
+				page.status, page.lost_reason as "lostReason", page.lost_note as "lostNote",
+				${isoTime('page.created_at')} as "createdAt", ${isoTime('page.updated_at')} as "updatedAt", ${isoTime('page.closed_at')} as "closedAt",
+				${isoTime('page.stage_entered_at')} as "stageEnteredAt", ${isoTime('page.archived_at')} as "archivedAt",
+				next_task.json as "nextTask") fields))::text as json
+			from (
+				select ${dealsProjection}.*, count(*) over () as total, row_number() over (order by ${orderBy}) as n
+				from ${dealsProjection}
+				left join ${stagesProjection} on ${stagesProjection.pipelineId} = ${dealsProjection.pipelineId} and ${stagesProjection.id} = ${dealsProjection.stageId}
+				where ${where}
+				order by ${orderBy}
+				limit ${filters.limit} offset ${filters.offset}
+			) page
+			left join lateral (
+				select row_to_json(task) as json from (
+					select task.id, task.title, task.type, ${isoTime('task.due_at')} as "dueAt" from tasks task
+					where task.deal_id = page.id and task.pipeline_id = page.pipeline_id and not task.done
+					order by task.due_at, task.id
+					limit 1
+				) task
+			) next_task on true
+		) item`)) as unknown as { rows: Array<{ deals: string; total: number | null }> };
 	const [row] = result.rows;
 	const dealsJson = row?.deals ?? '[]';
 	if (row?.total != null) return { dealsJson, total: row.total };
