@@ -131,7 +131,7 @@ const tables: Table[] = [
 			[
 				`Create ${dealCount.toLocaleString('en')} deals + first tasks in one call (\`POST /api/pipelines/:id/deals/batch\`: checked, on disk, broadcast, projected)`,
 				formatRuns(measured.map((run) => run.createMs)),
-				kind === 'pglite' ? 'under 2 s' : '—'
+				'under 2 s'
 			],
 			[
 				`List ${dealCount.toLocaleString('en')} deals with their next task (\`GET /api/pipelines/:id/deals?limit=${dealCount}\`, median of ${listCalls - 1} calls per run)`,
