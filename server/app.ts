@@ -47,6 +47,8 @@ export interface AppOptions {
 	/** The boards' update log and snapshots; tests wrap it to inject faults. */
 	docStore?: DocStore;
 	compaction?: CompactionPolicy;
+	/** With other nodes: how often each room reads the update log for updates pub/sub lost (2 s). */
+	catchUpMs?: number;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -93,6 +95,8 @@ export function createVoronka(options: AppOptions) {
 		fanout: options.fanout,
 		store: options.docStore,
 		compaction: options.compaction,
+		projectionDelayMs: options.config.PROJECTION_DELAY_MS,
+		catchUpMs: options.catchUpMs,
 		health,
 		limits
 	});

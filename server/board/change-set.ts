@@ -17,6 +17,18 @@ export interface DealChange extends EntityChange {
 	oldOwnerId?: string;
 	/** Who made the change (the projection records who moved a deal). */
 	by?: string | null;
+	/**
+	 * The stages the deal entered, in order, with who moved it and when. Merged
+	 * change sets keep every entry, so stage history stays exact when batches
+	 * are coalesced (a deal created and moved at once has two).
+	 */
+	entered?: StageEntry[];
+}
+
+export interface StageEntry {
+	stageId: string;
+	by: string | null;
+	at: Date;
 }
 
 /** What one transaction touched, by entity id, with the values it replaced. */
@@ -114,6 +126,7 @@ function addChange<T extends DealChange>(map: Map<string, T>, id: string, change
 	existing.oldStageId ??= change.oldStageId;
 	existing.oldOwnerId ??= change.oldOwnerId;
 	if (change.by !== undefined) existing.by = change.by;
+	if (change.entered) existing.entered = [...(existing.entered ?? []), ...change.entered];
 }
 
 /** Folds one change set into another (a batch of accepted changes). */

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { validateApiToken } from '../auth/api-token.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
 import { validateSessionToken } from '../auth/session.js';
-import { getWorkspaceOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
+import { getWorkspaceOfUser, listWorkspacesOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
 import { getPipelineAccess, type PipelineAccess } from '../pipelines/pipeline.js';
 import type { AppEnv, Auth } from './context.js';
@@ -88,4 +88,19 @@ export async function requirePipeline(c: Context<AppEnv>, pipelineId: string, mi
 		throw forbidden(`This needs the ${minimumRole} role or higher; you are ${access.role}.`);
 	}
 	return access;
+}
+
+/**
+ * A lookup in the projection that, when it misses, retries once after the
+ * caller's boards have projected what they were gathering: a deal made on
+ * the board a moment ago is found (reads follow writes), while a wrong id
+ * still answers 404. Only the caller's own workspaces are hurried.
+ */
+export async function findInProjection<T>(c: Context<AppEnv>, find: () => Promise<T | null>): Promise<T | null> {
+	const found = await find();
+	if (found !== null) return found;
+	const auth = requireAuth(c);
+	const workspaces = await listWorkspacesOfUser(c.var.deps.db, auth.user.id);
+	await c.var.deps.rooms.projectPending(new Set(workspaces.map((workspace) => workspace.id)));
+	return find();
 }

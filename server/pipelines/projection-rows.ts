@@ -28,13 +28,18 @@ export async function readDealStates(db: Database, pipelineId: string, dealIds: 
 }
 
 /**
- * Inserts or updates the deals' rows. A deal whose stage changed (or that is
- * new) enters its stage at `at`; one that stayed keeps its entry time. A row
- * of the same id on another board is left alone.
+ * Inserts or updates the deals' rows. `stageEnteredAt` is when the deal
+ * entered its present stage, or null when it stayed where the projection has
+ * it (its row exists, so null is never inserted: it is carried as the epoch
+ * and keeps the row's time). A row of the same id on another board is left alone.
  */
-export async function upsertDeals(db: Database, board: { pipelineId: string; workspaceId: string }, deals: Deal[], at: Date): Promise<void> {
+export async function upsertDeals(
+	db: Database,
+	board: { pipelineId: string; workspaceId: string },
+	deals: Array<{ deal: Deal; stageEnteredAt: Date | null }>
+): Promise<void> {
 	if (deals.length === 0) return;
-	const rows = deals.map((deal) => ({
+	const rows = deals.map(({ deal, stageEnteredAt }) => ({
 		id: deal.id,
 		title: deal.title,
 		value_minor: deal.valueMinor,
@@ -50,39 +55,45 @@ export async function upsertDeals(db: Database, board: { pipelineId: string; wor
 		lost_note: deal.lostNote ?? null,
 		created_at: deal.createdAt,
 		updated_at: deal.updatedAt,
-		closed_at: deal.closedAt ?? null
+		closed_at: deal.closedAt ?? null,
+		stage_entered_at: stageEnteredAt?.toISOString() ?? null
 	}));
 	await db.execute(sql`
 		insert into deals (id, pipeline_id, workspace_id, title, value_minor, currency, stage_id, rank, owner_id, contact_id, company_id,
 			source, status, lost_reason, lost_note, created_at, updated_at, closed_at, stage_entered_at)
 		select r.id, ${board.pipelineId}, ${board.workspaceId}, r.title, r.value_minor, r.currency, r.stage_id, r.rank, r.owner_id, r.contact_id,
-			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.created_at, r.updated_at, r.closed_at, ${at.toISOString()}::timestamptz
+			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.created_at, r.updated_at, r.closed_at,
+			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
 		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
 			rank text, owner_id text, contact_id text, company_id text, source text, status text, lost_reason text, lost_note text,
-			created_at timestamptz, updated_at timestamptz, closed_at timestamptz)
+			created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
 		on conflict (id) do update set
-			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, rank = excluded.rank,
-			owner_id = excluded.owner_id, contact_id = excluded.contact_id, company_id = excluded.company_id, source = excluded.source,
-			status = excluded.status, lost_reason = excluded.lost_reason, lost_note = excluded.lost_note, created_at = excluded.created_at,
-			updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-			stage_entered_at = case when deals.stage_id is distinct from excluded.stage_id then excluded.stage_entered_at else deals.stage_entered_at end,
-			stage_id = excluded.stage_id
+			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, stage_id = excluded.stage_id,
+			rank = excluded.rank, owner_id = excluded.owner_id, contact_id = excluded.contact_id, company_id = excluded.company_id,
+			source = excluded.source, status = excluded.status, lost_reason = excluded.lost_reason, lost_note = excluded.lost_note,
+			created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
+			stage_entered_at = case when excluded.stage_entered_at = 'epoch'::timestamptz then deals.stage_entered_at else excluded.stage_entered_at end
 		where deals.pipeline_id = ${board.pipelineId}`);
 }
 
-/** Records each deal's entry into its stage, with who moved it. */
+/** Records each stage entry: which deal, from where to where, who moved it and when. */
 export async function insertStageEvents(
 	db: Database,
 	pipelineId: string,
-	events: Array<{ dealId: string; fromStageId: string | null; toStageId: string; userId: string | null }>,
-	at: Date
+	events: Array<{ dealId: string; fromStageId: string | null; toStageId: string; userId: string | null; at: Date }>
 ): Promise<void> {
 	if (events.length === 0) return;
-	const rows = events.map((event) => ({ deal_id: event.dealId, from_stage_id: event.fromStageId, to_stage_id: event.toStageId, user_id: event.userId }));
+	const rows = events.map((event) => ({
+		deal_id: event.dealId,
+		from_stage_id: event.fromStageId,
+		to_stage_id: event.toStageId,
+		user_id: event.userId,
+		at: event.at.toISOString()
+	}));
 	await db.execute(sql`
 		insert into stage_events (pipeline_id, deal_id, from_stage_id, to_stage_id, user_id, at)
-		select ${pipelineId}, r.deal_id, r.from_stage_id, r.to_stage_id, r.user_id, ${at.toISOString()}::timestamptz
-		from json_to_recordset(${JSON.stringify(rows)}::json) as r(deal_id text, from_stage_id text, to_stage_id text, user_id text)`);
+		select ${pipelineId}, r.deal_id, r.from_stage_id, r.to_stage_id, r.user_id, r.at
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(deal_id text, from_stage_id text, to_stage_id text, user_id text, at timestamptz)`);
 }
 
 /** Inserts or updates the tasks' rows; a row of the same id on another board is left alone. */

@@ -69,16 +69,25 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 
 	await db.transaction(async (tx) => {
 		const previous = await readDealStates(tx, pipelineId, deals.map((deal) => deal.id));
+		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
+		const moves = findStageMoves(deals, previousStage, scope);
 		// Who moved or handed over which deal, in the audit log, with the rows.
-		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: findDealChanges(previous, deals, movedBy) });
-		await upsertDeals(tx, board, deals, scope.at);
-		const entered = deals.filter((deal) => previous.get(deal.id)?.stageId !== deal.stageId);
-		await insertStageEvents(
-			tx,
-			pipelineId,
-			entered.map((deal) => ({ dealId: deal.id, fromStageId: previous.get(deal.id)?.stageId ?? null, toStageId: deal.stageId, userId: movedBy(deal.id) })),
-			scope.at
-		);
+		const ownerChanges = findDealChanges(previous, deals, movedBy).filter((change) => change.field === 'owner');
+		const stageChanges = moves.filter((move) => move.fromStageId !== null).map((move) => ({
+			dealId: move.dealId,
+			dealTitle: move.title,
+			by: move.userId,
+			field: 'stage' as const,
+			from: move.fromStageId,
+			to: move.toStageId
+		}));
+		const names = { pipeline: readBoardName(doc), stages: new Map(listStages(doc).map((stage) => [stage.id, stage.name])) };
+		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges], names });
+		// The time each deal entered its present stage: its last move.
+		const enteredAt = new Map(moves.map((move) => [move.dealId, move.at]));
+		// Deals that stayed in their stage keep their stage entry time (null here).
+		await upsertDeals(tx, board, deals.map((deal) => ({ deal, stageEnteredAt: enteredAt.get(deal.id) ?? null })));
+		await insertStageEvents(tx, pipelineId, moves);
 		await upsertTasks(tx, pipelineId, tasks);
 		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
 		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
@@ -98,6 +107,43 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 				set: { projectedUpdateId: sql`greatest(${projectionMarks.projectedUpdateId}, excluded.projected_update_id)` }
 			});
 	});
+}
+
+function readBoardName(doc: Y.Doc): string | null {
+	const name = boardMaps(doc).meta.get('name');
+	return typeof name === 'string' ? name : null;
+}
+
+interface StageMove {
+	dealId: string;
+	title: string;
+	fromStageId: string | null;
+	toStageId: string;
+	userId: string | null;
+	at: Date;
+}
+
+/**
+ * Each stage each deal entered since the projection last saw it, in order:
+ * the entries the accepted changes recorded (several when batches were
+ * coalesced), or, for a whole-board catch-up, the step from the projected
+ * stage to the present one.
+ */
+function findStageMoves(deals: Deal[], previousStage: ReadonlyMap<string, string>, scope: ProjectionScope): StageMove[] {
+	const moves: StageMove[] = [];
+	for (const deal of deals) {
+		const change = scope.changes?.deals.get(deal.id);
+		let from = previousStage.get(deal.id) ?? null;
+		const add = (toStageId: string, userId: string | null, at: Date) => {
+			if (toStageId === from) return;
+			moves.push({ dealId: deal.id, title: deal.title, fromStageId: from, toStageId, userId, at });
+			from = toStageId;
+		};
+		for (const entry of change?.entered ?? []) add(entry.stageId, entry.by, entry.at);
+		// Whatever the entries missed (a catch-up, a change from before they were kept) still ends where the deal is.
+		add(deal.stageId, change?.by ?? null, scope.at);
+	}
+	return moves;
 }
 
 /**

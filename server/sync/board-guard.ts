@@ -170,8 +170,14 @@ export class BoardGuard {
 				return violations;
 			}
 			index.update(doc, changes);
-			// Remember who changed each deal: the projection records who moved it.
-			for (const change of changes.deals.values()) change.by = writer.userId;
+			// Remember who changed each deal, and which stage it entered when:
+			// the projection records who moved it, also when batches coalesce.
+			const at = this.options.now();
+			for (const [dealId, change] of changes.deals) {
+				change.by = writer.userId;
+				const stageId = change.created || change.fields.has('stageId') ? deals.get(dealId)?.get('stageId') : undefined;
+				if (typeof stageId === 'string') change.entered = [{ stageId, by: writer.userId, at }];
+			}
 			if (changes.stages.size > 0) changes.stagesBy = writer.userId;
 			this.options.accepted(changes, writer);
 			return [];

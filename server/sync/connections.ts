@@ -75,8 +75,14 @@ export class Connections {
 		const recheck = this.recheck;
 		if (!recheck) return 0;
 		let closed = 0;
+		// One check per credential, board and role: a user's tabs and devices on a board share it.
+		const answers = new Map<string, Promise<boolean>>();
 		for (const connection of [...this.open]) {
-			const valid = await recheck(connection).catch(() => true /* the database is down: keep, check again later */);
+			const { credential, pipelineId, role } = connection;
+			const key = [credential.sessionId ?? '', credential.apiTokenId ?? '', credential.userId, pipelineId, role].join('\u0000');
+			let answer = answers.get(key);
+			if (!answer) answers.set(key, (answer = recheck(connection).catch(() => true /* the database is down: keep, check again later */)));
+			const valid = await answer;
 			if (valid || !this.open.has(connection)) continue;
 			connection.peer.close(closeCodes.accessChanged, 'access changed');
 			this.open.delete(connection);

@@ -9,7 +9,8 @@ import type { ConnectionMatch } from './connections.js';
  * database on its next load or compaction.
  */
 export type FanoutMessage =
-	| { kind: 'update'; docId: string; bytes: Uint8Array }
+	/** An update on disk under its id in the update log; a node that misses one fetches it by id (Room.catchUp). */
+	| { kind: 'update'; docId: string; bytes: Uint8Array; updateId: number }
 	| { kind: 'awareness'; docId: string; bytes: Uint8Array }
 	/** A right was taken away: close the matching connections (see connections.ts). */
 	| { kind: 'disconnect'; match: ConnectionMatch; reason: string }
@@ -29,11 +30,12 @@ const roomPrefix = 'voronka:room:';
 const controlChannel = 'voronka:control';
 const kinds = ['update', 'awareness'] as const;
 const nodeIdBytes = 12;
+const updateIdBytes = 8;
 
 /**
  * Redis pub/sub between nodes: a channel per loaded room (binary: kind byte,
- * sender node id, Yjs bytes) and one control channel (JSON). A node ignores
- * its own messages.
+ * sender node id, for updates their 8-byte id in the update log, Yjs bytes)
+ * and one control channel (JSON). A node ignores its own messages.
  */
 export async function connectRedisFanout(url: string): Promise<Fanout> {
 	const nodeId = randomBytes(nodeIdBytes);
@@ -55,8 +57,12 @@ export async function connectRedisFanout(url: string): Promise<Fanout> {
 			if (!channel.startsWith(roomPrefix) || payload.length < 1 + nodeIdBytes) return;
 			if (payload.subarray(1, 1 + nodeIdBytes).equals(nodeId)) return;
 			const kind = kinds[payload[0]!];
-			if (!kind) return;
-			deliver({ kind, docId: channel.slice(roomPrefix.length), bytes: new Uint8Array(payload.subarray(1 + nodeIdBytes)) });
+			const docId = channel.slice(roomPrefix.length);
+			const body = payload.subarray(1 + nodeIdBytes);
+			if (kind === 'awareness') deliver({ kind, docId, bytes: new Uint8Array(body) });
+			else if (kind === 'update' && body.length >= updateIdBytes) {
+				deliver({ kind, docId, updateId: body.readDoubleBE(0), bytes: new Uint8Array(body.subarray(updateIdBytes)) });
+			}
 		} catch (error) {
 			console.error(`fanout: dropped a malformed message on ${channel}`, error);
 		}
@@ -75,10 +81,7 @@ export async function connectRedisFanout(url: string): Promise<Fanout> {
 		publish(message) {
 			const sent =
 				message.kind === 'update' || message.kind === 'awareness'
-					? publisher.publish(
-							roomPrefix + message.docId,
-							Buffer.concat([Buffer.from([kinds.indexOf(message.kind)]), nodeId, message.bytes])
-						)
+					? publisher.publish(roomPrefix + message.docId, Buffer.concat([Buffer.from([kinds.indexOf(message.kind)]), nodeId, idBytes(message), message.bytes]))
 					: publisher.publish(controlChannel, JSON.stringify({ ...message, from: nodeId.toString('hex') }));
 			sent.catch((error: Error) => console.error(`fanout: could not publish ${message.kind}`, error.message));
 		},
@@ -95,4 +98,11 @@ export async function connectRedisFanout(url: string): Promise<Fanout> {
 			await Promise.allSettled([publisher.quit(), subscriber.quit()]);
 		}
 	};
+}
+
+function idBytes(message: FanoutMessage): Buffer {
+	if (message.kind !== 'update') return Buffer.alloc(0);
+	const bytes = Buffer.alloc(updateIdBytes);
+	bytes.writeDoubleBE(message.updateId, 0);
+	return bytes;
 }

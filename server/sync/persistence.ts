@@ -1,7 +1,8 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Database } from '../db/client.js';
 import { docSnapshots, docUpdates } from '../db/schema.js';
+import { UpdateLog } from './update-log.js';
 
 export interface StoredDoc {
 	/** The whole stored state as one update (snapshot merged with later updates). */
@@ -17,14 +18,23 @@ export interface DocStore {
 	loadUpdatesOf(docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>>;
 	appendUpdate(docId: string, update: Uint8Array): Promise<number>;
 	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number): Promise<void>;
+	/** Catching up with other nodes: the ids of the document's update rows after an id, and the snapshot's last id. */
+	listUpdateIds(docId: string, afterId: number): Promise<{ ids: number[]; snapshotUpTo: number }>;
+	loadUpdatesByIds(docId: string, ids: number[]): Promise<Array<{ id: number; bytes: Uint8Array }>>;
+	loadSnapshot(docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null>;
 }
 
+/** The store of one process: its rooms' appends share one update log (group commit across rooms). */
 export function createDocStore(db: Database): DocStore {
+	const log = new UpdateLog(db);
 	return {
 		loadDoc: (docId) => loadDoc(db, docId),
 		loadUpdatesOf: (docId) => loadUpdatesOf(db, docId),
-		appendUpdate: (docId, update) => appendUpdate(db, docId, update),
-		writeSnapshot: (docId, state, lastUpdateId) => writeSnapshot(db, docId, state, lastUpdateId)
+		appendUpdate: (docId, update) => log.append(docId, update),
+		writeSnapshot: (docId, state, lastUpdateId) => writeSnapshot(db, docId, state, lastUpdateId),
+		listUpdateIds: (docId, afterId) => listUpdateIds(db, docId, afterId),
+		loadUpdatesByIds: (docId, ids) => loadUpdatesByIds(db, docId, ids),
+		loadSnapshot: (docId) => loadSnapshot(db, docId)
 	};
 }
 
@@ -70,12 +80,6 @@ export async function loadUpdatesOf(db: Database, docId: string): Promise<Array<
 	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes) }));
 }
 
-/** Appends one accepted update and returns its sequence id. */
-export async function appendUpdate(db: Database, docId: string, update: Uint8Array): Promise<number> {
-	const [row] = await db.insert(docUpdates).values({ docId, bytes: update }).returning({ id: docUpdates.id });
-	return row!.id;
-}
-
 /**
  * Stores the full state as the snapshot covering updates up to lastUpdateId and
  * drops those updates, in one transaction: a crash leaves either the old
@@ -92,6 +96,30 @@ export async function writeSnapshot(db: Database, docId: string, state: Uint8Arr
 			});
 		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, lastUpdateId)));
 	});
+}
+
+/** The ids of a document's update rows after `afterId` (the index answers, no bytes read), and where its snapshot ends. */
+export async function listUpdateIds(db: Database, docId: string, afterId: number): Promise<{ ids: number[]; snapshotUpTo: number }> {
+	const [rows, snapshot] = await Promise.all([
+		db.select({ id: docUpdates.id }).from(docUpdates).where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, afterId))).orderBy(asc(docUpdates.id)),
+		db.select({ lastUpdateId: docSnapshots.lastUpdateId }).from(docSnapshots).where(eq(docSnapshots.docId, docId))
+	]);
+	return { ids: rows.map((row) => row.id), snapshotUpTo: snapshot[0]?.lastUpdateId ?? 0 };
+}
+
+export async function loadUpdatesByIds(db: Database, docId: string, ids: number[]): Promise<Array<{ id: number; bytes: Uint8Array }>> {
+	if (ids.length === 0) return [];
+	const rows = await db
+		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
+		.from(docUpdates)
+		.where(and(eq(docUpdates.docId, docId), inArray(docUpdates.id, ids)))
+		.orderBy(asc(docUpdates.id));
+	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes) }));
+}
+
+export async function loadSnapshot(db: Database, docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null> {
+	const [row] = await db.select({ bytes: docSnapshots.bytes, lastUpdateId: docSnapshots.lastUpdateId }).from(docSnapshots).where(eq(docSnapshots.docId, docId));
+	return row ? { state: toBytes(row.bytes), lastUpdateId: row.lastUpdateId } : null;
 }
 
 // pg returns Buffer, PGlite Uint8Array; Yjs wants a plain Uint8Array view.

@@ -17,6 +17,7 @@ import { ProjectionFollower } from './projection-follower.js';
 import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { inspectUpdate, type UpdateShape } from './update-shape.js';
 import { WriteQueue, type PersistedBatch } from './write-queue.js';
+import { UpdateCatchUp } from './catch-up.js';
 
 /** One peer of a room: a websocket, or anything else that can take bytes. */
 export interface Peer {
@@ -44,8 +45,12 @@ export interface RoomOptions {
 	/** Brings the relational projection up to date (see projection.ts). */
 	project?: (board: ProjectedBoard, scope: ProjectionScope) => Promise<void>;
 	projectedUpTo?: number;
+	/** How long persisted batches gather before one projection (0: each at once). */
+	projectionDelayMs?: number;
 	/** Other nodes on the same database (REDIS_URL): accepted updates and presence are published to them. */
 	fanout?: Fanout;
+	/** With other nodes: how often the update log is read for updates pub/sub lost (see catch-up.ts). */
+	catchUpMs?: number;
 }
 
 /**
@@ -93,6 +98,8 @@ export class Room {
 	private readonly guard: BoardGuard;
 	private readonly queue: WriteQueue;
 	private readonly projection: ProjectionFollower | null;
+	/** With other nodes: recovers the updates pub/sub lost. */
+	private readonly catchUp: UpdateCatchUp | null;
 	private members: Set<string>;
 
 	private constructor(
@@ -133,8 +140,26 @@ export class Room {
 		const project = options.project;
 		const board: ProjectedBoard = { pipelineId: options.docId, workspaceId: options.workspaceId, doc: this.doc };
 		this.projection = project
-			? new ProjectionFollower({ name: `room ${options.docId}`, health: options.health, project: (scope) => project(board, scope), now: options.now })
+			? new ProjectionFollower({
+					name: `room ${options.docId}`,
+					health: options.health,
+					project: (scope) => project(board, scope),
+					now: options.now,
+					delayMs: options.projectionDelayMs
+				})
 			: null;
+		this.catchUp = options.fanout
+			? new UpdateCatchUp({
+					store: options.store,
+					docId: options.docId,
+					horizon: stored.lastUpdateId,
+					everyMs: options.catchUpMs ?? 2000,
+					settleMs: 10_000,
+					apply: (bytes) => this.guard.applyTrusted(bytes, remoteOrigin),
+					failed: (error) => console.error(`room ${this.docId}: catching up with other nodes failed, will retry`, (error as Error).message)
+				})
+			: null;
+		this.catchUp?.start();
 		if (dropped) options.health.report(`room ${this.docId}: load`, 'dropped stored changes whose dependencies are missing');
 		this.reportInvalidContent();
 		this.listen();
@@ -335,7 +360,10 @@ export class Room {
 
 	/** A message of another node about this room (REDIS_URL). */
 	applyRemote(message: FanoutMessage): void {
-		if (message.kind === 'update') this.guard.applyTrusted(message.bytes, remoteOrigin);
+		if (message.kind === 'update') {
+			this.guard.applyTrusted(message.bytes, remoteOrigin);
+			this.catchUp?.noteSeen(message.updateId);
+		}
 		else if (message.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, message.bytes, remoteOrigin);
 	}
 
@@ -343,7 +371,8 @@ export class Room {
 
 	private persisted(batch: PersistedBatch): void {
 		this.broadcast(encodeUpdate(batch.update), batch.soleAuthor);
-		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: batch.update });
+		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: batch.update, updateId: batch.updateId });
+		this.catchUp?.noteSeen(batch.updateId);
 		// The projection runs in its own queue: a slow report table never delays the next broadcast.
 		this.projection?.follow(batch);
 	}
@@ -354,8 +383,10 @@ export class Room {
 			for (const { id, bytes } of await this.options.store.loadUpdatesOf(this.docId)) {
 				this.guard.applyTrusted(bytes, remoteOrigin);
 				this.queue.noteStored(id);
+				this.catchUp?.noteSeen(id);
 			}
 		}
+		this.catchUp?.noteOwnSnapshot(this.queue.lastUpdateId);
 		return { state: Y.encodeStateAsUpdate(this.doc), lastUpdateId: this.queue.lastUpdateId };
 	}
 
@@ -378,8 +409,14 @@ export class Room {
 		for (const peer of this.peerStates.keys()) if (peer !== except) peer.send(message);
 	}
 
+	/** Reads the update log for what other nodes wrote and this one missed; resolves with how much it took in. */
+	catchUpWithNodes(): Promise<number> {
+		return this.catchUp?.run() ?? Promise.resolve(0);
+	}
+
 	/** Flushes, snapshots and frees the document. */
 	async unload(): Promise<void> {
+		this.catchUp?.stop();
 		await this.projected();
 		await this.compact();
 		this.queue.close();

@@ -22,6 +22,10 @@ export interface RoomManagerOptions {
 	health?: Health;
 	limits?: SyncLimits;
 	compaction?: CompactionPolicy;
+	/** How long a board's persisted batches gather before one projection (see projection-follower.ts). */
+	projectionDelayMs?: number;
+	/** With other nodes: how often a room reads the update log for what pub/sub lost. */
+	catchUpMs?: number;
 }
 
 interface Entry {
@@ -112,6 +116,8 @@ export class RoomManager {
 			},
 			project: project ? (board, scope) => projectBoard(db, board, scope) : undefined,
 			projectedUpTo: project ? await readProjectionMark(db, docId) : undefined,
+			projectionDelayMs: this.options.projectionDelayMs,
+			catchUpMs: this.options.catchUpMs,
 			fanout
 		});
 		const loaded = entry();
@@ -152,6 +158,16 @@ export class RoomManager {
 		if (this.unloading.get(docId) === done) this.unloading.delete(docId);
 		// Taken again meanwhile: that load subscribed anew and keeps the subscription.
 		if (!this.rooms.has(docId)) await this.options.fanout?.leaveRoom(docId).catch(() => undefined);
+	}
+
+	/**
+	 * Brings the projection of every loaded room of the workspace up to date
+	 * now. A lookup that misses calls it before answering 404: a deal made on
+	 * the board a moment ago may still be gathering (projection-follower.ts).
+	 */
+	async projectPending(workspaceIds: ReadonlySet<string>): Promise<void> {
+		const rooms = [...this.rooms.values()].flatMap((entry) => (entry.loaded && workspaceIds.has(entry.loaded.workspaceId) ? [entry.loaded] : []));
+		await Promise.all(rooms.map((room) => room.projected().catch(() => undefined)));
 	}
 
 	/** A workspace's members changed (joined, left): its rooms on every node look them up again. */

@@ -5,7 +5,7 @@ import { createDeal, initialiseBoard, moveDeal, readDeal, listStages } from '../
 import { docSnapshots, docUpdates } from '../../server/db/schema.js';
 import type { Peer } from '../../server/sync/room.js';
 import { loadTestRoom } from '../support/test-room.js';
-import { loadDoc } from '../../server/sync/persistence.js';
+import { createDocStore, loadDoc } from '../../server/sync/persistence.js';
 import { describeEachDatabase } from '../support/databases.js';
 
 const clock = { now: () => '2026-11-23T10:00:00.000Z' };
@@ -119,5 +119,34 @@ describeEachDatabase('board persistence', (database) => {
 		const other = await repairOn([second, first]);
 		expect(one).toHaveLength(1);
 		expect(other).toEqual(one);
+	});
+});
+
+describeEachDatabase('update log shared by rooms', (database) => {
+	it('gives every concurrent append of several boards its own id, in each board’s order, with its bytes', async () => {
+		const db = database().db;
+		const store = createDocStore(db);
+		const docIds = ['a', 'b', 'c'].map((name) => `log-${name}-${Math.random().toString(36).slice(2)}`);
+		const payload = (docIndex: number, i: number) => new Uint8Array([docIndex, i, 255 - i]);
+		// All appends in one turn: they share inserts, as rooms' batches do under load.
+		const ids = await Promise.all(docIds.flatMap((docId, d) => Array.from({ length: 5 }, (_, i) => store.appendUpdate(docId, payload(d, i)))));
+		expect(new Set(ids).size).toBe(15);
+		for (const [d, docId] of docIds.entries()) {
+			const rows = await store.loadUpdatesOf(docId);
+			expect(rows.map((row) => [...row.bytes])).toEqual(Array.from({ length: 5 }, (_, i) => [...payload(d, i)]));
+			expect(rows.map((row) => row.id)).toEqual(ids.slice(d * 5, d * 5 + 5));
+		}
+	});
+
+	it('fails every append of an insert that fails, and takes appends again afterwards', async () => {
+		const db = database().db;
+		const store = createDocStore(db);
+		const docId = `log-${Math.random().toString(36).slice(2)}`;
+		// A document id with a NUL cannot be stored as text: the whole insert fails.
+		const results = await Promise.allSettled([store.appendUpdate(docId, new Uint8Array([1])), store.appendUpdate('bad\u0000id', new Uint8Array([2]))]);
+		expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+		expect(await store.loadUpdatesOf(docId)).toEqual([]);
+		const id = await store.appendUpdate(docId, new Uint8Array([3]));
+		expect((await store.loadUpdatesOf(docId)).map((row) => row.id)).toEqual([id]);
 	});
 });

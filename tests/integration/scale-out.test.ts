@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
+import { connectRedisFanout, type Fanout } from '../../server/sync/fanout.js';
 import { boardMaps, createDeal, listStages, moveDeal, readDeal } from '../../src/lib/model/index.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
@@ -21,8 +22,9 @@ const suite = (database: () => Parameters<typeof startServer>[0]['database']) =>
 	});
 
 	/** A node of the cluster: its own HTTP port and rooms, the shared database and Redis. */
-	async function startNode(): Promise<RunningServer> {
+	async function startNode(options: Pick<Parameters<typeof startServer>[0], 'fanout' | 'catchUpMs'> = {}): Promise<RunningServer> {
 		const node = await startServer({
+			...options,
 			database: database(),
 			config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redisUrl }),
 			// Sign-ups from 127.0.0.1 are counted in Redis across runs; the default 10 an hour would stop them.
@@ -129,6 +131,35 @@ const suite = (database: () => Parameters<typeof startServer>[0]['database']) =>
 		expect(autoTasks(later.doc)).toEqual([autoId]);
 		expect(boardMaps(later.doc).tasks.get('first')!.get('done')).toBe(true);
 		expect(boardMaps(later.doc).tasks.get('second')!.get('done')).toBe(true);
+	});
+
+	it('recovers from the update log, within seconds, a board update that pub/sub lost between the nodes', async () => {
+		// Node two's Redis link drops every board update while `deaf` holds (presence and control still pass).
+		const real = await connectRedisFanout(redisUrl!);
+		let deaf = false;
+		const lossy: Fanout = {
+			...real,
+			onMessage: (handler) => real.onMessage((message) => (deaf && message.kind === 'update' ? undefined : handler(message)))
+		};
+		const [one, two] = [await startNode(), await startNode({ fanout: lossy, catchUpMs: 100 })];
+		const owner = await signUpOwner(one.url);
+		const a = connect(one.url, owner.pipeline.id, owner.token);
+		const b = connect(two.url, owner.pipeline.id, owner.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const [newLead, qualified] = listStages(a.doc).map((stage) => stage.id);
+		createDeal(a.doc, { id: 'lost-msg', title: 'Lost message', valueMinor: 1, currency: 'EUR', stageId: newLead!, ownerId: owner.userId }, firstTask('t-lost'), clock);
+		await eventually(() => readDeal(b.doc, 'lost-msg') !== null, 'node two’s client sees the new deal');
+
+		deaf = true;
+		moveDeal(a.doc, 'lost-msg', qualified!, undefined, clock);
+		await eventually(() => readDeal(b.doc, 'lost-msg')?.stageId === qualified, 'node two’s client gets the move from the log, not from pub/sub', 5000);
+		const room = await two.rooms.acquire(owner.pipeline.id);
+		try {
+			// Everything is in now: another catch-up finds nothing to take.
+			expect(await room.catchUpWithNodes()).toBe(0);
+		} finally {
+			two.rooms.release(owner.pipeline.id);
+		}
 	});
 };
 

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createDeal, listDealsInStage, listStages, moveDeal, readDeal, boardMaps } from '../../src/lib/model/index.js';
-import type { RunningServer } from '../../server/server.js';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
 
@@ -81,6 +82,69 @@ describeEachDatabase('live board sync', (database) => {
 			[null, newLead, owner.userId],
 			[newLead, meeting, rep.userId]
 		]);
+	});
+
+	it('keeps every stage a deal passed through when the projection gathers moves, and projects at once for an API write', async () => {
+		// Lists lag the board by the gathering delay; this one is long enough to hold every move below.
+		server = await startServer({ database: database(), config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PROJECTION_DELAY_MS: '10000' }) });
+		const owner = await signUpOwner(server.url);
+		const rep = await addMember(server.url, owner.token, owner.workspaceId, 'rep');
+		const a = connect(server.url, owner.pipeline.id, owner.token);
+		const b = connect(server.url, owner.pipeline.id, rep.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const [newLead, qualified, meeting] = ['New lead', 'Qualified', 'Meeting'].map((name) => stageNamed(a.doc, name));
+		createDeal(a.doc, { id: 'gathered', title: 'Gathered', valueMinor: 1, currency: 'EUR', stageId: newLead!, ownerId: owner.userId }, firstTask('gathered-task'), clock);
+		await eventually(() => readDeal(b.doc, 'gathered') !== null, 'B sees the new deal');
+		moveDeal(b.doc, 'gathered', meeting!, undefined, clock);
+		await eventually(() => readDeal(a.doc, 'gathered')?.stageId === meeting, 'A sees the move');
+		moveDeal(a.doc, 'gathered', qualified!, undefined, clock);
+		await eventually(() => readDeal(b.doc, 'gathered')?.stageId === qualified, 'B sees the move back');
+		// The creation came after a quiet spell and may be projected already; the moves are gathering.
+		const listed = await callApi(server.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals`, { token: owner.token });
+		expect(listed.body.deals.filter((deal: { stageId: string }) => deal.stageId !== newLead)).toEqual([]);
+
+		// A deal made on the board a moment ago is found by the API although its projection is still gathering.
+		createDeal(b.doc, { id: 'fresh', title: 'Fresh', valueMinor: 1, currency: 'EUR', stageId: newLead!, ownerId: owner.userId }, firstTask('fresh-task'), clock);
+		await eventually(() => readDeal(a.doc, 'fresh') !== null, 'A sees the fresh deal');
+		const fresh = await callApi(server.url, 'GET', `/api/deals/fresh`, { token: owner.token });
+		expect(fresh.status).toBe(200);
+		expect(fresh.body.deal).toMatchObject({ id: 'fresh', title: 'Fresh' });
+		expect((await callApi(server.url, 'GET', `/api/deals/nothing-here`, { token: owner.token })).status).toBe(404);
+
+		// An API write waits for the projection, which takes everything gathered with it.
+		const renamed = await callApi(server.url, 'PATCH', `/api/deals/gathered`, { token: owner.token, json: { title: 'Renamed' } });
+		expect(renamed.status).toBe(200);
+		const list = await callApi(server.url, 'GET', `/api/pipelines/${owner.pipeline.id}/deals`, { token: owner.token });
+		expect(list.body.deals.find((deal: { id: string }) => deal.id === 'gathered')).toMatchObject({ title: 'Renamed', stageId: qualified });
+		const events = await database().db.query.stageEvents.findMany({ where: (e, { eq }) => eq(e.dealId, 'gathered'), orderBy: (e, { asc }) => asc(e.id) });
+		expect(events.map((e) => [e.fromStageId, e.toStageId, e.userId])).toEqual([
+			[null, newLead, owner.userId],
+			[newLead, meeting, rep.userId],
+			[meeting, qualified, owner.userId]
+		]);
+	});
+
+	it('keeps a deal’s stage entry time through edits, and sets it on each move', async () => {
+		const day = 24 * 60 * 60 * 1000;
+		const start = Math.floor(Date.now() / 1000) * 1000;
+		let now = new Date(start);
+		server = await startServer({ database: database(), now: () => now, config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }) });
+		const owner = await signUpOwner(server.url);
+		const [, qualified] = owner.pipeline.stages.map((stage) => stage.id);
+		const created = await callApi(server.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'Timed', valueMinor: 5, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: '2030-04-01T10:00:00Z' } }
+		});
+		expect(created.status).toBe(201);
+		const id = created.body.deal.id as string;
+		const entered = async () => (await callApi(server!.url, 'GET', `/api/deals/${id}`, { token: owner.token })).body.deal.stageEnteredAt;
+		expect(await entered()).toBe(new Date(start).toISOString());
+		now = new Date(start + day);
+		expect((await callApi(server.url, 'PATCH', `/api/deals/${id}`, { token: owner.token, json: { title: 'Timed, renamed' } })).status).toBe(200);
+		expect(await entered()).toBe(new Date(start).toISOString());
+		now = new Date(start + 2 * day);
+		expect((await callApi(server.url, 'POST', `/api/deals/${id}/move`, { token: owner.token, json: { stageId: qualified } })).status).toBe(200);
+		expect(await entered()).toBe(new Date(start + 2 * day).toISOString());
 	});
 
 	it('converges when two offline clients move the same deal to different stages', async () => {

@@ -22,7 +22,7 @@ import {
 	markDealOnBoard,
 	toBoardDeal
 } from '../../deals/deal-lookup.js';
-import { requireAuth, requirePipeline } from '../../http/auth.js';
+import { findInProjection, requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
@@ -43,7 +43,7 @@ interface DealAccess {
 
 /** The caller's access to a deal through its pipeline; 404 when they may not see it. */
 async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role = 'viewer'): Promise<DealAccess> {
-	const pipelineId = await findDealPipeline(c.var.deps.db, dealId);
+	const pipelineId = await findInProjection(c, () => findDealPipeline(c.var.deps.db, dealId));
 	if (!pipelineId) throw notFound('Deal');
 	const access = await requirePipeline(c, pipelineId, minimumRole);
 	const { user } = requireAuth(c);

@@ -3,7 +3,7 @@ import type { TaskType } from '../../../src/lib/model/schema.js';
 import { generateId } from '../../auth/tokens.js';
 import { findTaskPipeline } from '../../deals/deal-lookup.js';
 import { listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
-import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
+import { findInProjection, requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { listLostReasons, replaceLostReasons } from '../../workspaces/lost-reasons.js';
@@ -18,7 +18,7 @@ const recentlyDoneMs = 24 * 60 * 60 * 1000;
 const router = createRouter()
 	.openapi(routes.updateTaskRoute, async (c) => {
 		const { taskId } = c.req.valid('param');
-		const found = await findTaskPipeline(c.var.deps.db, taskId);
+		const found = await findInProjection(c, () => findTaskPipeline(c.var.deps.db, taskId));
 		if (!found) throw notFound('Task');
 		const access = await requirePipeline(c, found.pipelineId, 'rep');
 		const { user } = requireAuth(c);
