@@ -52,6 +52,18 @@ export interface AppOptions {
 }
 
 export const maxBodyBytes = 256 * 1024;
+/** A batch of up to 5,000 deals (POST /api/pipelines/:id/deals/batch) is the one larger body. */
+export const maxBatchBodyBytes = 8 * 1024 * 1024;
+const batchPath = /^\/api\/pipelines\/[^/]+\/deals\/batch$/;
+
+function limitBody(maxSize: number) {
+	return bodyLimit({
+		maxSize,
+		onError: () => {
+			throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize / 1024} KiB.`);
+		}
+	});
+}
 
 function createApi() {
 	return new OpenAPIHono<AppEnv>()
@@ -120,15 +132,8 @@ export function createVoronka(options: AppOptions) {
 		return c.json(problems.length > 0 ? { status: 'degraded', problems } : { status: 'ok' });
 	});
 
-	app.use(
-		'/api/*',
-		bodyLimit({
-			maxSize: maxBodyBytes,
-			onError: () => {
-				throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBodyBytes / 1024} KiB.`);
-			}
-		})
-	);
+	const bodyLimits = { usual: limitBody(maxBodyBytes), batch: limitBody(maxBatchBodyBytes) };
+	app.use('/api/*', (c, next) => (batchPath.test(c.req.path) ? bodyLimits.batch : bodyLimits.usual)(c, next));
 	app.use('/api/*', checkOrigin);
 	app.use('/api/*', resolveAuth);
 	app.route('/', createApi());

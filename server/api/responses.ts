@@ -9,6 +9,7 @@ export const errors = {
 	404: jsonResponse(errorSchema, 'Not found, or not visible to the caller'),
 	409: jsonResponse(errorSchema, 'Conflicts with the current state'),
 	410: jsonResponse(errorSchema, 'No longer usable'),
+	413: jsonResponse(errorSchema, 'The request body is too large'),
 	422: jsonResponse(errorSchema, 'The input did not validate; `issues` says where'),
 	429: jsonResponse(errorSchema, 'Too many attempts; see Retry-After')
 } as const;

@@ -1,37 +1,22 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import type * as Y from 'yjs';
 import { boardMaps, listStages, readDeal, readTask } from '../../src/lib/model/board.js';
 import type { Deal, Task } from '../../src/lib/model/schema.js';
 import { dealSchema, taskSchema } from '../../src/lib/model/validate.js';
 import type { ChangeSet } from '../board/change-set.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, projectionMarks, stageEvents, stagesProjection, tasksProjection } from '../db/schema.js';
+import { projectionMarks, stagesProjection, tasksProjection } from '../db/schema.js';
+import { findDealChanges, recordDealChanges, recordStageDeletions } from '../audit/board-changes.js';
 import { toStageRow } from './pipeline.js';
-import { findDealChanges, recordDealChanges, recordStageDeletions, type DealState } from '../audit/board-changes.js';
+import { insertStageEvents, readDealStates, upsertDeals, upsertTasks } from './projection-rows.js';
 
 const chunkSize = 500;
-
-/** Marks a deal row whose stage entry time stays as it is (see projectBoard). */
-const keptEntry = new Date(0);
 
 function chunks<T>(items: T[]): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize));
 	return out;
 }
-
-/** `set` for an upsert that takes every listed column from the proposed row. */
-function fromExcluded(table: PgTable, columns: string[]) {
-	const byKey = table as unknown as Record<string, { name: string }>;
-	return Object.fromEntries(columns.map((key) => [key, sql.raw(`excluded."${byKey[key]!.name}"`)]));
-}
-
-const dealColumns = [
-	'title', 'valueMinor', 'currency', 'stageId', 'rank', 'ownerId', 'contactId', 'companyId',
-	'source', 'status', 'lostReason', 'lostNote', 'createdAt', 'updatedAt', 'closedAt'
-];
-const taskColumns = ['dealId', 'type', 'title', 'dueAt', 'assigneeId', 'done', 'doneAt', 'auto'];
 
 /** The board being projected: its document and the identity the database gave it. */
 export interface ProjectedBoard {
@@ -83,14 +68,7 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	const movedBy = (dealId: string) => scope.changes?.deals.get(dealId)?.by ?? null;
 
 	await db.transaction(async (tx) => {
-		const previous = new Map<string, DealState>();
-		for (const part of chunks(deals.map((deal) => deal.id))) {
-			const rows = await tx
-				.select({ id: dealsProjection.id, stageId: dealsProjection.stageId, ownerId: dealsProjection.ownerId })
-				.from(dealsProjection)
-				.where(and(eq(dealsProjection.pipelineId, pipelineId), inArray(dealsProjection.id, part)));
-			for (const row of rows) previous.set(row.id, row);
-		}
+		const previous = await readDealStates(tx, pipelineId, deals.map((deal) => deal.id));
 		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
 		const moves = findStageMoves(deals, previousStage, scope);
 		// Who moved or handed over which deal, in the audit log, with the rows.
@@ -107,32 +85,10 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges], names });
 		// The time each deal entered its present stage: its last move.
 		const enteredAt = new Map(moves.map((move) => [move.dealId, move.at]));
-		// Deals that stayed in their stage keep their stage entry time: their
-		// rows carry `keptEntry` (they are in the projection already, so this
-		// value is never inserted), and one statement upserts every row.
-		const dealRows = deals.map((deal) => toDealRow(deal, pipelineId, workspaceId, enteredAt.get(deal.id) ?? keptEntry));
-		for (const part of chunks(dealRows)) {
-			await tx
-				.insert(dealsProjection)
-				.values(part)
-				.onConflictDoUpdate({
-					target: dealsProjection.id,
-					set: {
-						...fromExcluded(dealsProjection, dealColumns),
-						stageEnteredAt: sql`case when excluded.stage_entered_at = ${keptEntry} then ${dealsProjection.stageEnteredAt} else excluded.stage_entered_at end`
-					},
-					setWhere: eq(dealsProjection.pipelineId, pipelineId)
-				});
-		}
-		for (const part of chunks(moves)) {
-			await tx.insert(stageEvents).values(part.map(({ title: _title, ...move }) => ({ pipelineId, ...move })));
-		}
-		for (const part of chunks(tasks.map((task) => toTaskRow(task, pipelineId)))) {
-			await tx
-				.insert(tasksProjection)
-				.values(part)
-				.onConflictDoUpdate({ target: tasksProjection.id, set: fromExcluded(tasksProjection, taskColumns), setWhere: eq(tasksProjection.pipelineId, pipelineId) });
-		}
+		// Deals that stayed in their stage keep their stage entry time (null here).
+		await upsertDeals(tx, board, deals.map((deal) => ({ deal, stageEnteredAt: enteredAt.get(deal.id) ?? null })));
+		await insertStageEvents(tx, pipelineId, moves);
+		await upsertTasks(tx, pipelineId, tasks);
 		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
 		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
 			const stages = listStages(doc);
@@ -212,43 +168,4 @@ async function deleteRemovedTasks(tx: Database, pipelineId: string, maps: Return
 				).flat();
 	const removed = candidates.filter((row) => maps.deals.has(row.dealId)).map((row) => row.id);
 	for (const part of chunks(removed)) await tx.delete(tasksProjection).where(and(scoped, inArray(tasksProjection.id, part)));
-}
-
-function toDealRow(deal: Deal, pipelineId: string, workspaceId: string, at: Date) {
-	return {
-		id: deal.id,
-		pipelineId,
-		workspaceId,
-		title: deal.title,
-		valueMinor: deal.valueMinor,
-		currency: deal.currency,
-		stageId: deal.stageId,
-		rank: deal.rank,
-		ownerId: deal.ownerId,
-		contactId: deal.contactId ?? null,
-		companyId: deal.companyId ?? null,
-		source: deal.source,
-		status: deal.status,
-		lostReason: deal.lostReason ?? null,
-		lostNote: deal.lostNote ?? null,
-		createdAt: new Date(deal.createdAt),
-		updatedAt: new Date(deal.updatedAt),
-		closedAt: deal.closedAt ? new Date(deal.closedAt) : null,
-		stageEnteredAt: at
-	};
-}
-
-function toTaskRow(task: Task, pipelineId: string) {
-	return {
-		id: task.id,
-		pipelineId,
-		dealId: task.dealId,
-		type: task.type,
-		title: task.title,
-		dueAt: new Date(task.dueAt),
-		assigneeId: task.assigneeId,
-		done: task.done,
-		doneAt: task.doneAt ? new Date(task.doneAt) : null,
-		auto: task.auto ?? false
-	};
 }

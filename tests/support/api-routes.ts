@@ -155,6 +155,15 @@ export const routeTable: Record<string, RouteCase> = {
 			json: { title: 'Planted deal', valueMinor: 1, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: later } }
 		})
 	},
+	'POST /api/pipelines/{pipelineId}/deals/batch': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({
+			path: `/api/pipelines/${t.pipelineId}/deals/batch`,
+			json: { deals: [{ title: 'Planted batch deal', valueMinor: 1, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: later } }] }
+		})
+	},
 	'GET /api/pipelines/{pipelineId}/deals': {
 		scope: 'pipeline',
 		write: false,

@@ -4,11 +4,12 @@ import { seedSampleDeals } from '../../demo/seed.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
-import { listPipelineDeals } from '../../pipelines/deal-query.js';
+import { listPipelineDeals, type DealListItem } from '../../pipelines/deal-query.js';
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
-import { listMembers } from '../../workspaces/member.js';
+import { listMemberIds, listMembers } from '../../workspaces/member.js';
+import { assertBatchOwners, createDealsOnBoard } from '../deal-batch.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
-import { toDealListJson } from '../serialize.js';
+import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './pipelines.routes.js';
@@ -68,6 +69,20 @@ const router = createRouter()
 		);
 		return c.json(created, 201);
 	})
+	.openapi(routes.createDealsBatchRoute, async (c) => {
+		const { pipelineId } = c.req.valid('param');
+		const access = await requirePipeline(c, pipelineId, 'rep');
+		const { user } = requireAuth(c);
+		const { deals } = c.req.valid('json');
+		if (deals.some((deal) => deal.ownerId !== undefined && deal.ownerId !== user.id)) {
+			assertBatchOwners(deals, await listMemberIds(c.var.deps.db, access.pipeline.workspaceId));
+		}
+		const clock = { now: () => c.var.deps.now().toISOString() };
+		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
+			createDealsOnBoard(doc, deals, user.id, clock)
+		);
+		return c.json({ deals: created }, 201);
+	})
 	.openapi(routes.bulkUpdateDealsRoute, async (c) => {
 		const { pipelineId } = c.req.valid('param');
 		const access = await requirePipeline(c, pipelineId, 'rep');
@@ -93,7 +108,7 @@ const router = createRouter()
 		const { pipeline } = await requirePipeline(c, pipelineId);
 		const query = c.req.valid('query');
 		const scope = { workspaceId: pipeline.workspaceId, pipelineId: pipeline.id };
-		const { deals, total } = await listPipelineDeals(c.var.deps.db, scope, {
+		const { dealsJson, total } = await listPipelineDeals(c.var.deps.db, scope, {
 			stageId: query.stage,
 			ownerId: query.owner,
 			status: query.status,
@@ -103,7 +118,7 @@ const router = createRouter()
 			limit: query.limit,
 			offset: query.offset
 		});
-		return c.json({ deals: deals.map(toDealListJson), total }, 200);
+		return sendJsonText<{ deals: DealListItem[]; total: number }, 200>(c, `{"deals":${dealsJson},"total":${total}}`, 200);
 	})
 	.openapi(routes.sampleDataRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');

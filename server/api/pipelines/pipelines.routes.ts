@@ -115,6 +115,37 @@ export const createDealRoute = createRoute({
 	}
 });
 
+/** The most deals one batch may create: a whole large board in one call. */
+export const maxDealsPerBatch = 5000;
+
+export const createDealsBatchRoute = createRoute({
+	method: 'post',
+	path: '/pipelines/{pipelineId}/deals/batch',
+	tags: ['Deals'],
+	summary: 'Create up to 5,000 deals, each with its first task, in one change (rep): all of them or, when any item is refused, none',
+	description:
+		'Each item is checked as `POST /pipelines/{pipelineId}/deals` checks one deal. A refused item is named by its index ' +
+		'(`deals.3.stageId`) in the 422 answer, and nothing is created. Each deal goes to the top of its column, the batch in its own order. ' +
+		'The deals are on every open board and in the deal list when the answer arrives. The request body may be up to 8 MiB.',
+	request: {
+		params: z.object({ pipelineId: idParam }),
+		body: jsonBody(z.object({ deals: z.array(createDealBody).min(1).max(maxDealsPerBatch) }).openapi('CreateDealsBatchBody'))
+	},
+	responses: {
+		201: jsonResponse(
+			z.object({ deals: z.array(z.object({ id: z.string(), taskId: z.string() })) }).openapi('CreatedDeals'),
+			'Created: the new deals’ ids and their first tasks’ ids, in the order given'
+		),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		409: errors[409],
+		413: errors[413],
+		422: errors[422]
+	}
+});
+
 const dealRowJson = z
 	.object({
 		id: z.string(),

@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import type { Deal, Task } from '../../src/lib/model/schema.js';
+import type { Database } from '../db/client.js';
+import type { DealState } from '../audit/board-changes.js';
+
+// The projection's bulk statements. Each sends its rows as one JSON document
+// that PostgreSQL unpacks with json_to_recordset: one statement and one
+// parameter whatever the number of rows, where a multi-row VALUES list costs
+// a parameter per cell (19 per deal) for drizzle to build and the driver to
+// serialize, and chunks of it a round trip each. Every statement is scoped by
+// the board's pipeline, as the projection promises.
+
+/** The rows of a query, from either driver (node-postgres and PGlite both answer `{ rows }`). */
+async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
+	const result = (await db.execute(query)) as unknown as { rows: T[] };
+	return result.rows;
+}
+
+/** Stage and owner of the deals the projection already has, by id (other boards' rows are not read). */
+export async function readDealStates(db: Database, pipelineId: string, dealIds: string[]): Promise<Map<string, DealState>> {
+	if (dealIds.length === 0) return new Map();
+	const rows = await rowsOf<{ id: string; stage_id: string; owner_id: string }>(
+		db,
+		sql`select id, stage_id, owner_id from deals
+			where pipeline_id = ${pipelineId} and id in (select json_array_elements_text(${JSON.stringify(dealIds)}::json))`
+	);
+	return new Map(rows.map((row) => [row.id, { stageId: row.stage_id, ownerId: row.owner_id }]));
+}
+
+/**
+ * Inserts or updates the deals' rows. `stageEnteredAt` is when the deal
+ * entered its present stage, or null when it stayed where the projection has
+ * it (its row exists, so null is never inserted: it is carried as the epoch
+ * and keeps the row's time). A row of the same id on another board is left alone.
+ */
+export async function upsertDeals(
+	db: Database,
+	board: { pipelineId: string; workspaceId: string },
+	deals: Array<{ deal: Deal; stageEnteredAt: Date | null }>
+): Promise<void> {
+	if (deals.length === 0) return;
+	const rows = deals.map(({ deal, stageEnteredAt }) => ({
+		id: deal.id,
+		title: deal.title,
+		value_minor: deal.valueMinor,
+		currency: deal.currency,
+		stage_id: deal.stageId,
+		rank: deal.rank,
+		owner_id: deal.ownerId,
+		contact_id: deal.contactId ?? null,
+		company_id: deal.companyId ?? null,
+		source: deal.source,
+		status: deal.status,
+		lost_reason: deal.lostReason ?? null,
+		lost_note: deal.lostNote ?? null,
+		created_at: deal.createdAt,
+		updated_at: deal.updatedAt,
+		closed_at: deal.closedAt ?? null,
+		stage_entered_at: stageEnteredAt?.toISOString() ?? null
+	}));
+	await db.execute(sql`
+		insert into deals (id, pipeline_id, workspace_id, title, value_minor, currency, stage_id, rank, owner_id, contact_id, company_id,
+			source, status, lost_reason, lost_note, created_at, updated_at, closed_at, stage_entered_at)
+		select r.id, ${board.pipelineId}, ${board.workspaceId}, r.title, r.value_minor, r.currency, r.stage_id, r.rank, r.owner_id, r.contact_id,
+			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.created_at, r.updated_at, r.closed_at,
+			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
+			rank text, owner_id text, contact_id text, company_id text, source text, status text, lost_reason text, lost_note text,
+			created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
+		on conflict (id) do update set
+			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, stage_id = excluded.stage_id,
+			rank = excluded.rank, owner_id = excluded.owner_id, contact_id = excluded.contact_id, company_id = excluded.company_id,
+			source = excluded.source, status = excluded.status, lost_reason = excluded.lost_reason, lost_note = excluded.lost_note,
+			created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
+			stage_entered_at = case when excluded.stage_entered_at = 'epoch'::timestamptz then deals.stage_entered_at else excluded.stage_entered_at end
+		where deals.pipeline_id = ${board.pipelineId}`);
+}
+
+/** Records each stage entry: which deal, from where to where, who moved it and when. */
+export async function insertStageEvents(
+	db: Database,
+	pipelineId: string,
+	events: Array<{ dealId: string; fromStageId: string | null; toStageId: string; userId: string | null; at: Date }>
+): Promise<void> {
+	if (events.length === 0) return;
+	const rows = events.map((event) => ({
+		deal_id: event.dealId,
+		from_stage_id: event.fromStageId,
+		to_stage_id: event.toStageId,
+		user_id: event.userId,
+		at: event.at.toISOString()
+	}));
+	await db.execute(sql`
+		insert into stage_events (pipeline_id, deal_id, from_stage_id, to_stage_id, user_id, at)
+		select ${pipelineId}, r.deal_id, r.from_stage_id, r.to_stage_id, r.user_id, r.at
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(deal_id text, from_stage_id text, to_stage_id text, user_id text, at timestamptz)`);
+}
+
+/** Inserts or updates the tasks' rows; a row of the same id on another board is left alone. */
+export async function upsertTasks(db: Database, pipelineId: string, tasks: Task[]): Promise<void> {
+	if (tasks.length === 0) return;
+	const rows = tasks.map((task) => ({
+		id: task.id,
+		deal_id: task.dealId,
+		type: task.type,
+		title: task.title,
+		due_at: task.dueAt,
+		assignee_id: task.assigneeId,
+		done: task.done,
+		done_at: task.doneAt ?? null,
+		auto: task.auto ?? false
+	}));
+	await db.execute(sql`
+		insert into tasks (id, pipeline_id, deal_id, type, title, due_at, assignee_id, done, done_at, auto)
+		select r.id, ${pipelineId}, r.deal_id, r.type, r.title, r.due_at, r.assignee_id, r.done, r.done_at, r.auto
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, deal_id text, type text, title text, due_at timestamptz,
+			assignee_id text, done boolean, done_at timestamptz, auto boolean)
+		on conflict (id) do update set
+			deal_id = excluded.deal_id, type = excluded.type, title = excluded.title, due_at = excluded.due_at,
+			assignee_id = excluded.assignee_id, done = excluded.done, done_at = excluded.done_at, auto = excluded.auto
+		where tasks.pipeline_id = ${pipelineId}`);
+}
