@@ -12,6 +12,9 @@ import { insertStageEvents, readDealStates, upsertDeals, upsertTasks } from './p
 
 const chunkSize = 500;
 
+/** A projection writing this many rows refreshes the planner's statistics afterwards. */
+const bulkRows = 1000;
+
 function chunks<T>(items: T[]): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize));
@@ -107,6 +110,11 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 				set: { projectedUpdateId: sql`greatest(${projectionMarks.projectedUpdateId}, excluded.projected_update_id)` }
 			});
 	});
+	// A bulk write (sample data, a batch, a whole-board catch-up) changes the
+	// tables' shape; PGlite has no autovacuum, so without fresh statistics the
+	// planner keeps believing the tables are empty and picks nested loops that
+	// grow with the square of the rows (My tasks took seconds at 5,000 deals).
+	if (deals.length + tasks.length >= bulkRows) await db.execute(sql`analyze deals, tasks, stage_events`);
 }
 
 function readBoardName(doc: Y.Doc): string | null {

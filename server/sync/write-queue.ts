@@ -51,6 +51,8 @@ export class WriteQueue {
 	private lastId: number;
 	private readonly since: { updates: number; bytes: number };
 	private closed = false;
+	/** The snapshot being written; appends go on meanwhile. */
+	private snapshotting: Promise<void> | null = null;
 
 	constructor(private readonly options: WriteQueueOptions) {
 		this.lastId = options.lastUpdateId;
@@ -92,6 +94,7 @@ export class WriteQueue {
 	/** Writes a snapshot now if anything happened since the last one. */
 	async compact(): Promise<void> {
 		await this.flushed();
+		await this.snapshotting;
 		if (this.since.updates === 0) return;
 		await this.writeSnapshot();
 	}
@@ -141,15 +144,21 @@ export class WriteQueue {
 		this.options.persisted({ update, updateId, changes, writers, soleAuthor, at: this.options.now() });
 		this.since.updates += 1;
 		this.since.bytes += update.byteLength;
-		if (isCompactionDue(this.options.compaction, this.since) && Date.now() >= this.compactNotBefore) await this.writeSnapshot();
+		// Off the flush chain: the next batches are appended and broadcast while
+		// a large board's snapshot is encoded and written.
+		if (!this.snapshotting && isCompactionDue(this.options.compaction, this.since) && Date.now() >= this.compactNotBefore) {
+			this.snapshotting = this.writeSnapshot().finally(() => (this.snapshotting = null));
+		}
 	}
 
 	private async writeSnapshot(): Promise<void> {
+		// What the snapshot covers: appends made while it is written count towards the next one.
+		const covered = { ...this.since };
 		try {
 			const { state, lastUpdateId } = await this.options.snapshot();
 			await this.options.store.writeSnapshot(this.options.docId, state, lastUpdateId);
-			this.since.updates = 0;
-			this.since.bytes = 0;
+			this.since.updates = Math.max(0, this.since.updates - covered.updates);
+			this.since.bytes = Math.max(0, this.since.bytes - covered.bytes);
 			if (this.compactFailures > 0) this.options.health.clear(`room ${this.options.docId}: snapshot`);
 			this.compactFailures = 0;
 		} catch (error) {
