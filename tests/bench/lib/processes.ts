@@ -54,7 +54,7 @@ function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv, url: 
 		child,
 		output: () => output,
 		running: () => exitCode === null,
-		kill: async (signal = 'SIGKILL') => {
+		kill: async (signal: NodeJS.Signals = process.env.BENCH_SERVER_NODE_ARGS ? 'SIGTERM' : 'SIGKILL') => {
 			if (exitCode === null) child.kill(signal);
 			await exited;
 		}
@@ -103,7 +103,9 @@ export async function startVoronka(options: VoronkaOptions): Promise<PinnedProce
 	if (options.redisUrl) env.REDIS_URL = options.redisUrl;
 	Object.assign(env, options.env);
 	const bundle = await bundleServer();
-	const server = spawnPinned(options.core ?? serverCore, [bundle, '--api-only'], env, `http://127.0.0.1:${port}`);
+	// BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server under load.
+	const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const server = spawnPinned(options.core ?? serverCore, [...nodeArgs, bundle, '--api-only'], env, `http://127.0.0.1:${port}`);
 	await waitUntilAnswering(server, '/healthz', 90_000);
 	return server;
 }
