@@ -28,7 +28,7 @@ const configSchema = z.object({
 	SYNC_UPDATES_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.updatesPerSecond),
 	SYNC_PRESENCE_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.presencePerSecond),
 	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60),
-	PROJECTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+	PROJECTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
 	TRUST_PROXY: z.string().transform(parseProxyTrust).optional()
 });
 
