@@ -10,6 +10,16 @@ import { startRoundRobinProxy } from '../lib/proxy.js';
 import { formatCloses, formatNumber, formatRuns } from '../lib/stats.js';
 import { createBenchWorkspace, createFilledBoards } from '../lib/workspace.js';
 import type { MoveStats } from '../load/board-load.js';
+import { Redis } from 'ioredis';
+
+async function forgetSignUps(redisUrl: string): Promise<void> {
+	const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+	try {
+		await redis.del('voronka:limit:signup-address::127.0.0.1');
+	} finally {
+		redis.disconnect();
+	}
+}
 
 const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +85,9 @@ runScenarioMain(async (options) => {
 						startVoronka({ database: database.server, port: ports[2], redisUrl })
 					]))
 				);
+				// Nodes count sign-ups in Redis across runs (docs/SECURITY.md): the bench's one
+				// sign-up per run must not be refused by the earlier runs' count on this machine.
+				await forgetSignUps(redisUrl);
 				const workspace = await createBenchWorkspace(nodes[0]!.url);
 				const allBoards = (await createFilledBoards(workspace, config.boards * 2, config.deals)).map((board) => board.id);
 				// The cut leaves node 2 with stale rooms: it gets boards of its own, apart from the failover's.
