@@ -24,6 +24,8 @@ export interface BoardContext {
 	completeTask: (task: Task, deal: Deal) => void;
 	/** Opens the dialog with every task of the deal. */
 	showTasks: (dealId: string) => void;
+	/** Opens the "Move to stage" sheet for the deal. */
+	showMoveTo: (dealId: string) => void;
 	/** Minute-precision "now" for overdue and rotting marks. */
 	now: () => number;
 }

@@ -52,8 +52,9 @@ export interface PointerDragCallbacks {
 	end(commit: boolean): void;
 }
 
-const longPressMs = 350;
-const touchSlop = 10;
+/** A finger holds this long, moving no more than touchSlop px, to lift a card; moving sooner is a swipe. */
+export const longPressMs = 400;
+export const touchSlop = 8;
 const mouseSlop = 5;
 
 /**

@@ -56,3 +56,12 @@ export interface CompletedStep {
 	/** The closed deal, when the user closed it instead. */
 	deal: Deal | null;
 }
+
+/** What closing the deal writes: the outcome, the lost reason and note, and the tasks to complete with it. */
+export interface DealClosing {
+	dealId: string;
+	outcome: 'won' | 'lost';
+	reason?: string;
+	note?: string;
+	completeTaskIds: string[];
+}

@@ -40,6 +40,19 @@ export async function newUser(browser: Browser, baseUrl: string): Promise<{ cont
 	return { context, page };
 }
 
+/** A phone: a small touch screen that lays the page out at its own width, as Chromium's device emulation does. */
+export async function newPhone(
+	browser: Browser,
+	baseUrl: string,
+	size: { width: number; height: number } = { width: 390, height: 844 },
+	storageState?: Awaited<ReturnType<BrowserContext['storageState']>>
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ baseURL: baseUrl, viewport: size, hasTouch: true, isMobile: true, storageState });
+	context.setDefaultTimeout(15_000);
+	const page = await context.newPage();
+	return { context, page };
+}
+
 /** Unique per run, so tests never collide with accounts of an earlier run. */
 export function uniqueEmail(label: string): string {
 	const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;

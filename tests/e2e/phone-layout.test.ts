@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createDeal, firstPipeline, signUpOwner } from './support/board';
+import { describeWithBrowser, launchBrowser, newPhone } from './support/browser';
+import { horizontalOverflow, smallTouchTargets, type LayoutProblem } from './support/touch-targets';
+
+const baseUrl = inject('baseUrl');
+const phone = { width: 360, height: 740 };
+
+describeWithBrowser('every main page on a 360 px phone', () => {
+	let browser: Browser;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	/** Both rules of the phone layout, on the page as it is now: no sideways scrolling, and controls a finger can hit (see smallTouchTargets). */
+	async function problemsOf(page: import('playwright-core').Page, name: string): Promise<string[]> {
+		const found: string[] = [];
+		const overflow = await horizontalOverflow(page);
+		if (overflow > 0) found.push(`${name}: the page is ${overflow} px wider than the screen`);
+		const small: LayoutProblem[] = await smallTouchTargets(page);
+		for (const problem of small) found.push(`${name}: ${problem.what} at ${Math.round(problem.box.x)},${Math.round(problem.box.y)} is ${Math.round(problem.box.width)}x${Math.round(problem.box.height)}`);
+		return found;
+	}
+
+	it('has no horizontal overflow and no control smaller than a finger', async () => {
+		const owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
+		const pipeline = await firstPipeline(owner);
+		const dealId = await createDeal(owner, pipeline, 'Globex: a deal with a rather long title for a phone screen', 'New lead');
+		await createDeal(owner, pipeline, 'Initech: pilot', 'Qualified');
+		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
+		const w = `/w/${owner.workspaceId}`;
+		const pages: Array<[string, string, () => Promise<unknown>]> = [
+			['board', `${w}/board/${pipeline.id}`, () => page.locator('[data-connection="live"]').waitFor()],
+			['deals', `${w}/deals`, () => page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor()],
+			['deal', `${w}/deals/${dealId}`, () => page.getByRole('heading', { name: /Globex/, level: 1 }).waitFor()],
+			['contacts', `${w}/contacts`, () => page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor()],
+			['tasks', `${w}/tasks`, () => page.getByRole('heading', { name: 'My tasks', level: 1 }).waitFor()],
+			['reports', `${w}/reports`, () => page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()],
+			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
+			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
+			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
+			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],
+			['account', '/account', () => page.getByRole('heading', { name: 'Account', level: 1 }).waitFor()]
+		];
+		const problems: string[] = [];
+		for (const [name, path, ready] of pages) {
+			await page.goto(path);
+			await ready();
+			await page.waitForTimeout(400);
+			problems.push(...(await problemsOf(page, name)));
+		}
+		await context.close();
+
+		const visitor = await newPhone(browser, baseUrl, phone);
+		for (const [name, path, label] of [
+			['login', '/login', 'Log in'],
+			['signup', '/signup', 'Create account']
+		] as const) {
+			await visitor.page.goto(path);
+			await visitor.page.getByRole('button', { name: label }).waitFor();
+			problems.push(...(await problemsOf(visitor.page, name)));
+		}
+		await visitor.context.close();
+		await owner.context.close();
+		expect(problems).toEqual([]);
+	});
+});
