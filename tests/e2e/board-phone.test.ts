@@ -169,7 +169,7 @@ describeWithBrowser('the board on a phone', () => {
 
 		// Won goes through the deal's close dialog.
 		await page.locator(`[data-move-deal="${globex}"]`).tap();
-		await sheet.getByRole('button', { name: 'Won', exact: true }).tap();
+		await sheet.getByRole('button', { name: 'Won…', exact: true }).tap();
 		const dialog = page.getByTestId('close-deal-dialog');
 		await dialog.getByRole('button', { name: 'Mark as won' }).tap();
 		await expect.poll(async () => (await stageOfDeal(owner, globex)).status, { timeout: 8000 }).toBe('won');
