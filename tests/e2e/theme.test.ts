@@ -107,4 +107,33 @@ describeWithBrowser('dark theme and keyboard reach', () => {
 		await page.getByRole('heading', { name: 'Globex: annual licence' }).waitFor();
 		await owner.context.close();
 	});
+
+	it('walks a menu with the arrow keys and gives the focus back on Escape', async () => {
+		const owner = await signUpOwner(browser, baseUrl);
+		const { page } = owner;
+		await page.goto('/account');
+		await page.getByRole('heading', { name: 'Appearance' }).waitFor();
+		const trigger = page.getByRole('button', { name: 'Account menu' });
+		await trigger.focus();
+		const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+
+		await page.keyboard.press('ArrowDown');
+		await expect.poll(focused).toBe('Account');
+		await page.keyboard.press('ArrowDown');
+		expect(await focused()).toBe('API reference');
+		await page.keyboard.press('End');
+		expect(await focused()).toBe('Log out');
+		await page.keyboard.press('ArrowDown');
+		expect(await focused()).toBe('Account');
+		await page.keyboard.press('Escape');
+		expect(await trigger.getAttribute('aria-expanded')).toBe('false');
+		expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('true');
+
+		// Tab past the last item closes it too.
+		await page.keyboard.press('ArrowUp');
+		expect(await focused()).toBe('Log out');
+		await page.keyboard.press('Tab');
+		await expect.poll(() => trigger.getAttribute('aria-expanded')).toBe('false');
+		await owner.context.close();
+	});
 });
