@@ -1,5 +1,6 @@
 import { api, call, type CallOptions } from '$lib/api/client';
 import type { Me, WorkspaceOfUser } from '$lib/api/types';
+import { adoptAccountLocale } from '$lib/i18n';
 
 /** Who is logged in and their workspaces, shared by every page of the app. */
 class Session {
@@ -15,6 +16,8 @@ export const session = new Session();
 export async function loadMe(options?: CallOptions): Promise<Me> {
 	const me = await call(api.api.me.$get(), options);
 	session.me = me;
+	// The account's language wins over this device's; may reload the page once.
+	adoptAccountLocale(me.user.locale);
 	return me;
 }
 
