@@ -81,7 +81,7 @@ describe('audit log in words', () => {
 				expect(text, action).toMatch(/^Olga Owner: [а-яё]/);
 				expect(text, action).not.toMatch(/undefined|null|\[object|NaN/);
 			}
-			expect(sentence(event('member.role_changed'))).toBe('Olga Owner: роль участника Rita Rep изменена с «Менеджер по продажам» на «Руководитель»');
+			expect(sentence(event('member.role_changed'))).toBe('Olga Owner: роль участника Rita Rep изменена с «Менеджер» на «Руководитель»');
 			expect(sentence(event('lost_reasons.changed'))).toBe('Olga Owner: изменены причины отказа: добавлены «Too expensive»; удалены «No response»');
 			expect(actorName(event('auth.login_failed', { actor: { id: null, name: null, kind: 'anonymous', tokenId: null } }))).toBe('Кто-то');
 			expect(auditKinds.map((kind) => kind.label())).toContain('Входы и пароли');
