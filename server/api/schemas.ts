@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { createSchemaFactory } from 'drizzle-zod';
 import { apiTokens, roles, users, workspaces } from '../db/schema.js';
 import { isStorableText, storableTextMessage } from '../../src/lib/model/validate.js';
+import { locales } from '../i18n/locale.js';
 
 // drizzle-zod derives field validators from the tables, so a column and the
 // API field that writes it cannot drift apart; the openapi-aware z is used.
@@ -35,8 +36,10 @@ export const passwordField = plainText().min(1, 'Enter a password.').max(200, 'U
 export const roleField = z.enum(roles).openapi({ example: 'rep' });
 export const idParam = plainText().min(1).max(64);
 
+/** A language of the app; null follows the browser's. */
+export const localeField = z.enum(locales).nullable().openapi({ description: 'The language of the app and of its messages; null follows the browser', example: 'ru' });
 export const userSchema = z
-	.object({ id: z.string(), email: z.string(), name: z.string() })
+	.object({ id: z.string(), email: z.string(), name: z.string(), locale: localeField })
 	.openapi('User');
 export const workspaceSchema = z
 	.object({ id: z.string(), name: z.string(), role: roleField })

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import { singleFlight } from '../db/single-flight.js';
 import { apiTokens, users } from '../db/schema.js';
 import { generateId, generateSecret, hashSecret } from './tokens.js';
+import { publicUserColumns } from './user.js';
 
 // A prefix makes a leaked token recognisable to secret scanners and people.
 const tokenPrefix = 'vrk_';
@@ -42,7 +43,7 @@ export const validateApiToken = singleFlight(readApiToken, (token) => token);
 async function readApiToken(db: Database, token: string, now: Date) {
 	if (!token.startsWith(tokenPrefix)) return null;
 	const [row] = await db
-		.select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: { id: users.id, email: users.email, name: users.name } })
+		.select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: publicUserColumns })
 		.from(apiTokens)
 		.innerJoin(users, eq(apiTokens.userId, users.id))
 		.where(eq(apiTokens.tokenHash, hashSecret(token)));

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { generateSecret, hashSecret } from './tokens.js';
+import { publicUserColumns, type PublicUser } from './user.js';
 
 const day = 24 * 60 * 60 * 1000;
 export const sessionLifetimeMs = 30 * day;
@@ -10,7 +11,7 @@ const renewWithinMs = 15 * day;
 
 export interface SessionValidation {
 	session: { id: string; userId: string; expiresAt: Date };
-	user: Pick<User, 'id' | 'email' | 'name'>;
+	user: PublicUser;
 	/** True when the expiry moved and the cookie must be sent again. */
 	renewed: boolean;
 }
@@ -29,7 +30,7 @@ export async function validateSessionToken(
 ): Promise<SessionValidation | null> {
 	const sessionId = hashSecret(token);
 	const [row] = await db
-		.select({ session: sessions, user: { id: users.id, email: users.email, name: users.name } })
+		.select({ session: sessions, user: publicUserColumns })
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
 		.where(eq(sessions.id, sessionId));

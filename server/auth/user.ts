@@ -2,8 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
 import { generateId } from './tokens.js';
+import type { Locale } from '../i18n/locale.js';
 
-export type PublicUser = Pick<User, 'id' | 'email' | 'name'>;
+export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'locale'>;
+
+/** The columns of a user that the user and the API see: never the password hash. */
+export const publicUserColumns = { id: users.id, email: users.email, name: users.name, locale: users.locale };
 
 export function normaliseEmail(email: string): string {
 	return email.trim().toLowerCase();
@@ -26,16 +30,20 @@ export async function insertUser(
 	const [user] = await db
 		.insert(users)
 		.values({ id: generateId(), email: normaliseEmail(input.email), name: input.name.trim(), passwordHash: input.passwordHash })
-		.returning({ id: users.id, email: users.email, name: users.name });
+		.returning(publicUserColumns);
 	return user!;
 }
 
-export async function updateUserName(db: Database, id: string, name: string): Promise<PublicUser | null> {
+export async function updateUserProfile(
+	db: Database,
+	id: string,
+	changes: { name?: string; locale?: Locale | null }
+): Promise<PublicUser | null> {
 	const [user] = await db
 		.update(users)
-		.set({ name: name.trim() })
+		.set({ ...(changes.name !== undefined && { name: changes.name.trim() }), ...(changes.locale !== undefined && { locale: changes.locale }) })
 		.where(eq(users.id, id))
-		.returning({ id: users.id, email: users.email, name: users.name });
+		.returning(publicUserColumns);
 	return user ?? null;
 }
 
@@ -44,5 +52,5 @@ export async function updateUserPasswordHash(db: Database, id: string, passwordH
 }
 
 export function toPublicUser(user: User | PublicUser): PublicUser {
-	return { id: user.id, email: user.email, name: user.name };
+	return { id: user.id, email: user.email, name: user.name, locale: user.locale };
 }

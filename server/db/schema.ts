@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locale.js';
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
@@ -27,6 +28,8 @@ export const users = pgTable('users', {
 	email: text('email').notNull().unique(),
 	name: text('name').notNull(),
 	passwordHash: text('password_hash').notNull(),
+	// 'en' or 'ru'; null follows the language the browser asks for.
+	locale: text('locale').$type<Locale>(),
 	createdAt: createdAt()
 });
 

@@ -22,7 +22,7 @@ export interface AppDeps {
 }
 
 export interface Auth {
-	user: Pick<User, 'id' | 'email' | 'name'>;
+	user: Pick<User, 'id' | 'email' | 'name' | 'locale'>;
 	/** Set when the request came with the session cookie. */
 	sessionId: string | null;
 	/** Set when the request came with an API token. */

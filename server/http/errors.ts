@@ -2,6 +2,9 @@ import { z } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { findLocale, type Locale } from '../i18n/locale.js';
+import { renderText, t, type Text } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /** The one shape every error of the API has. */
 export const errorSchema = z
@@ -19,27 +22,28 @@ export type Issue = { path: string; message: string };
 
 /**
  * An error a handler or a domain module throws to answer the client: the
- * status, a stable machine code and a sentence a person can act on.
+ * status, a stable machine code and a sentence a person can act on, rendered
+ * in the caller's language when it is sent (`message` is the English one, for logs).
  */
 export class ApiError extends Error {
 	constructor(
 		readonly status: ContentfulStatusCode,
 		readonly code: string,
-		message: string,
+		readonly text: Text,
 		readonly issues?: Issue[],
 		readonly headers?: Record<string, string>
 	) {
-		super(message);
+		super(renderText(text, 'en'));
 	}
 }
 
-export const badRequest = (code: string, message: string) => new ApiError(400, code, message);
-export const unauthorized = (message = 'You need to log in.') =>
+export const badRequest = (code: string, message: Text) => new ApiError(400, code, message);
+export const unauthorized = (message: Text = t(m.error_log_in)) =>
 	new ApiError(401, 'unauthorized', message);
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const forbidden = (message: Text) => new ApiError(403, 'forbidden', message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} was not found.`);
-export const conflict = (code: string, message: string) => new ApiError(409, code, message);
-export const unprocessable = (code: string, message: string, issues?: Issue[]) =>
+export const conflict = (code: string, message: Text) => new ApiError(409, code, message);
+export const unprocessable = (code: string, message: Text, issues?: Issue[]) =>
 	new ApiError(422, code, message, issues);
 
 export function errorBody(code: string, message: string, issues?: Issue[]): ErrorBody {
@@ -60,23 +64,29 @@ export const handleError: ErrorHandler = (error, c) => {
 	if (error instanceof ApiError) return respondWith(c, error);
 	if (error instanceof HTTPException) return respondWith(c, fromHttpException(error));
 	console.error('unhandled error', error);
-	return c.json(errorBody('internal', 'Something went wrong on our side. Please try again.'), 500);
+	return respondWith(c, new ApiError(500, 'internal', t(m.error_internal)));
 };
 
 export const handleNotFound: NotFoundHandler = (c) =>
-	c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);
+	respondWith(c, new ApiError(404, 'not_found', t(m.error_no_route, { method: c.req.method, path: c.req.path })));
 
 function respondWith(c: Context, error: ApiError) {
 	for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-	return c.json(errorBody(error.code, error.message, error.issues), error.status);
+	return c.json(errorBody(error.code, renderText(error.text, localeOfCaller(c)), error.issues), error.status);
+}
+
+/** The caller's language; their account's when the request got as far as knowing who they are. */
+export function localeOfCaller(c: Context): Locale {
+	const auth = (c.var as { auth?: { user: { locale: string | null } } | null }).auth;
+	return findLocale(c, auth?.user.locale);
 }
 
 function fromHttpException(error: HTTPException): ApiError {
 	if (error.status === 400 && /json/i.test(error.message)) {
-		return new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+		return new ApiError(400, 'invalid_json', t(m.error_invalid_json));
 	}
 	if (error.status === 413) {
-		return new ApiError(413, 'payload_too_large', 'The request body is too large.');
+		return new ApiError(413, 'payload_too_large', t(m.error_payload_too_large));
 	}
 	return new ApiError(error.status, `http_${error.status}`, error.message || 'Request failed.');
 }

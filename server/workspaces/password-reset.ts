@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { memberships, passwordResets, users, type PasswordReset } from '../db/schema.js';
 import { ApiError, forbidden, notFound } from '../http/errors.js';
 import { generateId, generateSecret, hashSecret } from '../auth/tokens.js';
+import { publicUserColumns, type PublicUser } from '../auth/user.js';
 import { canChangeMember, type Role } from './roles.js';
 
 export const passwordResetLifetimeMs = 60 * 60 * 1000;
@@ -60,14 +61,14 @@ export async function createPasswordReset(
 }
 
 export interface PasswordResetPreview {
-	user: { id: string; email: string; name: string };
+	user: PublicUser;
 	expiresAt: Date;
 }
 
 /** Whose password a link resets; refuses links that no longer work. */
 export async function previewPasswordReset(db: Database, token: string, now: Date): Promise<PasswordResetPreview> {
 	const [row] = await db
-		.select({ reset: passwordResets, user: { id: users.id, email: users.email, name: users.name } })
+		.select({ reset: passwordResets, user: publicUserColumns })
 		.from(passwordResets)
 		.innerJoin(users, eq(passwordResets.userId, users.id))
 		.innerJoin(memberships, isStillMember())

@@ -1,5 +1,7 @@
-const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+import { getLocale, m } from '$lib/i18n';
+
+const dateFormat = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short', year: 'numeric' });
+const relativeFormat = new Intl.RelativeTimeFormat(getLocale(), { numeric: 'auto' });
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
 	['year', 365 * 24 * 3600],
@@ -20,7 +22,7 @@ export function formatRelative(iso: string, now = Date.now()): string {
 	for (const [unit, size] of units) {
 		if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
 	}
-	return 'just now';
+	return m.common_just_now();
 }
 
 export function initialsOf(name: string): string {

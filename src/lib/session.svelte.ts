@@ -1,6 +1,7 @@
 import { api, ApiFailure, call, type CallOptions } from '$lib/api/client';
 import type { Me, WorkspaceOfUser } from '$lib/api/types';
 import { readCached, saveCached } from '$lib/board/local-memory';
+import { adoptAccountLocale } from '$lib/i18n';
 import { flushPendingBoards } from '$lib/offline/board-flush';
 import { claimDevice } from '$lib/offline/device-data';
 import { useOutboxOf } from '$lib/offline/outbox';
@@ -37,6 +38,8 @@ export async function loadMe(options?: CallOptions): Promise<Me> {
 	await claimDevice(me.user.id);
 	saveCached(meKey, me);
 	session.me = me;
+	// The account's language wins over this device's; may reload the page once.
+	adoptAccountLocale(me.user.locale);
 	useOutboxOf(me.user);
 	flushPendingBoards(me.user);
 	return me;

@@ -5,7 +5,7 @@ import { setSessionCookie } from '../../auth/cookie.js';
 import { forgetLoginDevices } from '../../auth/device.js';
 import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../auth/password.js';
 import { createSession, invalidateUserSessions } from '../../auth/session.js';
-import { getUserById, updateUserName, updateUserPasswordHash } from '../../auth/user.js';
+import { getUserById, updateUserProfile, updateUserPasswordHash } from '../../auth/user.js';
 import { listWorkspacesOfUser } from '../../workspaces/workspace.js';
 import { endUserConnections } from '../../http/connections.js';
 import { recordUserEvent } from '../../audit/audit-log.js';
@@ -20,7 +20,7 @@ const router = createRouter()
 	})
 	.openapi(routes.updateMe, async (c) => {
 		const { user } = requireAuth(c);
-		const updated = await updateUserName(c.var.deps.db, user.id, c.req.valid('json').name);
+		const updated = await updateUserProfile(c.var.deps.db, user.id, c.req.valid('json'));
 		if (!updated) throw notFound('User');
 		return c.json({ user: updated }, 200);
 	})

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
-import { jsonBody, jsonResponse, passwordField, personNameField, userSchema, workspaceSchema } from '../schemas.js';
+import { jsonBody, jsonResponse, localeField, passwordField, personNameField, userSchema, workspaceSchema } from '../schemas.js';
 
 const tags = ['Account'];
 
@@ -19,8 +19,14 @@ export const updateMe = createRoute({
 	method: 'patch',
 	path: '/',
 	tags,
-	summary: 'Change the caller’s display name',
-	request: { body: jsonBody(z.object({ name: personNameField })) },
+	summary: 'Change the caller’s display name or language',
+	request: {
+		body: jsonBody(
+			z
+				.object({ name: personNameField.optional(), locale: localeField.optional() })
+				.refine((body) => body.name !== undefined || body.locale !== undefined, { message: 'Send a name or a locale to change.' })
+		)
+	},
 	responses: {
 		200: jsonResponse(z.object({ user: userSchema }), 'Updated'),
 		400: errors[400],

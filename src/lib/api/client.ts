@@ -1,9 +1,13 @@
 import { hc, type ClientResponse } from 'hono/client';
 import type { AppType } from '../../../server/app';
 import { goto } from '$app/navigation';
+import { getLocale } from '$lib/i18n';
 
-/** The typed API client: a route change that breaks the UI breaks the type check. */
-export const api = hc<AppType>('/');
+/**
+ * The typed API client: a route change that breaks the UI breaks the type check.
+ * Every request names the language on screen, so the server's messages match it.
+ */
+export const api = hc<AppType>('/', { headers: () => ({ 'Accept-Language': getLocale() }) });
 
 export interface Issue {
 	path: string;

@@ -1,7 +1,9 @@
+import { getLocale } from '$lib/i18n';
+
 const dayMs = 24 * 3600 * 1000;
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
-const date = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const time = new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit' });
+const weekday = new Intl.DateTimeFormat(getLocale(), { weekday: 'short' });
+const date = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short' });
 
 function startOfDay(ms: number): number {
 	const day = new Date(ms);

@@ -1,3 +1,5 @@
+import { getLocale } from '$lib/i18n';
+
 /** Money is stored in minor units; how many depends on the currency (JPY has none). */
 const digitsCache = new Map<string, number>();
 
@@ -20,7 +22,7 @@ function formatFor(currency: string, compact: boolean): Intl.NumberFormat {
 	const key = `${currency}:${compact}`;
 	let format = formats.get(key);
 	if (!format) {
-		format = new Intl.NumberFormat(undefined, {
+		format = new Intl.NumberFormat(getLocale(), {
 			style: 'currency',
 			currency,
 			notation: compact ? 'compact' : 'standard',

@@ -1,10 +1,12 @@
+import { getLocale } from '$lib/i18n';
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 function moneyFormat(currency: string, fractionDigits?: number): Intl.NumberFormat {
 	const key = `${currency}:${fractionDigits ?? ''}`;
 	let format = moneyFormats.get(key);
 	if (!format) {
-		format = new Intl.NumberFormat(undefined, {
+		format = new Intl.NumberFormat(getLocale(), {
 			style: 'currency',
 			currency,
 			minimumFractionDigits: fractionDigits,
@@ -53,9 +55,9 @@ export function daysSince(iso: string, now: number): number {
 	return (now - new Date(iso).getTime()) / day;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayMonthFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-const fullDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit' });
+const dayMonthFormat = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short' });
+const fullDateFormat = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short', year: 'numeric' });
 
 function startOfDay(time: number): number {
 	const date = new Date(time);
