@@ -32,6 +32,8 @@ import type { Role } from '../../workspaces/roles.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealJson, toTaskJson } from '../serialize.js';
 import * as routes from './deals.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 interface DealAccess {
 	pipelineId: string;
@@ -174,7 +176,7 @@ const router = createRouter()
 			userId: user.id,
 			clientId: body.clientId
 		});
-		if (!added) throw conflict('client_id_taken', 'This client id names another timeline entry; use a new one.');
+		if (!added) throw conflict('client_id_taken', t(m.error_client_id_taken));
 		const { row } = added;
 		return c.json({ interaction: { id: row.id, kind: row.kind, text: row.text, at: row.at.toISOString(), userId: user.id, userName: user.name } }, 201);
 	});

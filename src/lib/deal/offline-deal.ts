@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { ApiFailure } from '$lib/api/client';
 import type { Role } from '$lib/api/types';
+import { m } from '$lib/i18n';
 import { cachedPipeline } from '$lib/board/board-api';
 import { newId } from '$lib/board/ids';
 import { strictRefusal } from '$lib/board/strict';
@@ -95,7 +96,7 @@ function refused(status: number, code: string, message: string): ApiFailure {
 
 function dealOf(doc: Y.Doc, dealId: string): model.Deal {
 	const deal = model.readDeal(doc, dealId);
-	if (!deal) throw refused(404, 'not_found', 'This deal is not on the board any more.');
+	if (!deal) throw refused(404, 'not_found', m.deal_offline_deal_gone());
 	return deal;
 }
 
@@ -104,11 +105,11 @@ export const offlineWrites = {
 	updateTask(board: OfflineBoard, taskId: string, changes: { type?: NewTask['type']; title?: string; dueAt?: string; assigneeId?: string; done?: boolean; next?: NewTask }) {
 		const { doc } = board;
 		const task = model.readTask(doc, taskId);
-		if (!task) throw refused(404, 'not_found', 'This task is not on the board any more.');
+		if (!task) throw refused(404, 'not_found', m.deal_offline_task_gone());
 		const deal = dealOf(doc, task.dealId);
 		if (changes.done === true && !task.done && !changes.next && deal.status === 'open') {
 			const others = model.listTasksOfDeal(doc, deal.id).filter((other) => !other.done && other.id !== taskId);
-			if (others.length === 0) throw refused(409, 'rule_deal_without_task', 'Every open deal needs a next step: plan one, or close the deal.');
+			if (others.length === 0) throw refused(409, 'rule_deal_without_task', m.deal_offline_needs_next_step());
 		}
 		let next: model.Task | null = null;
 		doc.transact(() => {
@@ -130,7 +131,7 @@ export const offlineWrites = {
 		const deal = dealOf(doc, dealId);
 		const stages = model.listStages(doc);
 		const target = stages.find((stage) => stage.id === stageId);
-		if (!target || target.kind !== 'open') throw refused(422, 'validation_failed', 'Choose an open stage of this pipeline.');
+		if (!target || target.kind !== 'open') throw refused(422, 'validation_failed', m.deal_offline_open_stage());
 		if (model.readMeta(doc)?.mode === 'strict') {
 			const refusal = strictRefusal(stages, deal, stageId);
 			if (refusal) throw refused(409, 'rule_strict_move', refusal);
@@ -141,8 +142,8 @@ export const offlineWrites = {
 
 	closeDeal(board: OfflineBoard, dealId: string, outcome: 'won' | 'lost', reason: string | undefined, note: string | undefined, completeTaskIds: string[]) {
 		const { doc } = board;
-		if (dealOf(doc, dealId).status !== 'open') throw refused(409, 'deal_closed', 'This deal is closed already.');
-		if (outcome === 'lost' && !reason) throw refused(422, 'validation_failed', 'Choose why the deal was lost.');
+		if (dealOf(doc, dealId).status !== 'open') throw refused(409, 'deal_closed', m.deal_offline_closed_already());
+		if (outcome === 'lost' && !reason) throw refused(422, 'validation_failed', m.deal_offline_lost_reason());
 		model.closeDeal(doc, dealId, outcome, { reason, note }, clock, completeTaskIds);
 		return { deal: toDealJson(dealOf(doc, dealId), board.pipelineId, null) };
 	}
