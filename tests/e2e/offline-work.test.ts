@@ -135,7 +135,7 @@ describeWithBrowser('working offline in the installed app', () => {
 		const onDevice = () =>
 			owner.page.evaluate(async () => ({
 				databases: (await indexedDB.databases()).map((db) => db.name).sort(),
-				storage: Object.keys(localStorage).filter((key) => key.startsWith('voronka.')).length,
+				storage: Object.keys(localStorage).filter((key) => key.startsWith('voronka.') && key !== 'voronka.theme').length,
 				caches: (await caches.keys()).map((name) => name.replace(/-[^-]+$/, ''))
 			}));
 		const before = await onDevice();

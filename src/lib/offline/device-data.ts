@@ -6,6 +6,8 @@ import { resetSyncStatus } from './sync-status.svelte';
 
 /** Whose data this device holds: board copies, last-seen pages, the outbox. */
 const ownerKey = 'voronka.deviceUser';
+/** The device's own settings, not the user's data: they stay after logging out. */
+const devicePreferences = new Set(['voronka.theme']);
 
 function deleteDatabase(name: string): Promise<void> {
 	return new Promise((resolve) => {
@@ -19,7 +21,7 @@ function deleteDatabase(name: string): Promise<void> {
  * Removes everything of the signed-in user from this device: every board's
  * local copy, the last-seen pages and the outbox, what localStorage remembers
  * (board details, members, last pipeline), and every cache but the service
- * worker's app shell. Called on logout, and when another user signs in.
+ * worker's app shell; the device's theme stays. Called on logout, and when another user signs in.
  */
 export async function forgetDeviceData(): Promise<void> {
 	closeOfflineBoards();
@@ -30,7 +32,7 @@ export async function forgetDeviceData(): Promise<void> {
 	const names = databases.map((db) => db.name ?? '').filter((name) => name.startsWith(boardCopyPrefix));
 	await Promise.all([deviceStoreName, ...names].map(deleteDatabase));
 	try {
-		for (const key of Object.keys(localStorage)) if (key.startsWith('voronka.')) localStorage.removeItem(key);
+		for (const key of Object.keys(localStorage)) if (key.startsWith('voronka.') && !devicePreferences.has(key)) localStorage.removeItem(key);
 	} catch {
 		// Storage unavailable: nothing was remembered there either.
 	}
