@@ -24,7 +24,7 @@ import {
 } from '../../deals/deal-lookup.js';
 import { findInProjection, requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { notFound, unprocessable } from '../../http/errors.js';
+import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
@@ -32,6 +32,8 @@ import type { Role } from '../../workspaces/roles.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealJson, toTaskJson } from '../serialize.js';
 import * as routes from './deals.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 interface DealAccess {
 	pipelineId: string;
@@ -165,14 +167,17 @@ const router = createRouter()
 		const access = await requireDeal(c, dealId, 'rep');
 		const { user } = requireAuth(c);
 		const body = c.req.valid('json');
-		const row = await addInteraction(c.var.deps.db, {
+		const added = await addInteraction(c.var.deps.db, {
 			workspaceId: access.workspaceId,
 			dealId,
 			kind: body.kind,
 			text: body.text,
 			at: body.at ? new Date(body.at) : c.var.deps.now(),
-			userId: user.id
+			userId: user.id,
+			clientId: body.clientId
 		});
+		if (!added) throw conflict('client_id_taken', t(m.error_client_id_taken));
+		const { row } = added;
 		return c.json({ interaction: { id: row.id, kind: row.kind, text: row.text, at: row.at.toISOString(), userId: user.id, userName: user.name } }, 201);
 	});
 

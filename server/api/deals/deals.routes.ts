@@ -169,7 +169,16 @@ export const addInteractionRoute = createRoute({
 			z.object({
 				kind: z.enum(interactionKinds),
 				text: plainText().trim().min(1, 'Write what happened.').max(10_000),
-				at: isoTime.optional()
+				at: isoTime.optional(),
+				clientId: z
+					.string()
+					.regex(/^[a-z0-9]{16,64}$/, 'Use 16 to 64 lowercase letters and digits.')
+					.optional()
+					.openapi({
+						description:
+							'Idempotency key chosen by the client (e.g. for an entry queued offline): sending the same key again returns the entry already logged instead of logging it twice',
+						example: 'k3j5h2m4n6p7q2r3s4t5u6v7w2'
+					})
 			})
 		)
 	},
