@@ -13,6 +13,8 @@ import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './pipelines.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const router = createRouter()
 	.openapi(routes.listPipelinesRoute, async (c) => {
@@ -94,8 +96,8 @@ const router = createRouter()
 			const { deals } = boardMaps(doc);
 			const missing = dealIds.filter((id) => !deals.has(id));
 			if (missing.length > 0) {
-				throw unprocessable('unknown_deal', `dealIds: ${missing.join(', ')} are not on this board.`, [
-					{ path: 'dealIds', message: 'Every deal must be on this board.' }
+				throw unprocessable('unknown_deal', t(m.error_unknown_deal, { ids: missing.join(', ') }), [
+					{ path: 'dealIds', message: t(m.error_unknown_deal_issue) }
 				]);
 			}
 			if (changes.stageId) moveDealsToStage(doc, dealIds, assertOpenStage(doc, changes.stageId, 'changes.stageId'), clock);
@@ -127,7 +129,7 @@ const router = createRouter()
 		const { db, rooms, now } = c.var.deps;
 		const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
 		const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
-		if (!pipeline) throw notFound('Pipeline');
+		if (!pipeline) throw notFound(t(m.error_pipeline_not_found));
 		// Deals are spread over the members who work deals, as a real team's would be.
 		const members = await listMembers(db, workspace.id);
 		const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
