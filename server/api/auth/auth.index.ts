@@ -16,6 +16,7 @@ import { recordAuditEvent, recordUserEvent } from '../../audit/audit-log.js';
 import * as routes from './auth.routes.js';
 import { atPath, t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
+import { findLocale } from '../../i18n/locale.js';
 
 function refuseWeakPassword(password: string, email: string, field: string): void {
 	const weakness = findPasswordWeakness(password, email);
@@ -39,7 +40,7 @@ const router = createRouter()
 			const result = await db.transaction(async (tx) => {
 				const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash });
 				const joined = body.inviteToken ? await acceptInvite(tx, body.inviteToken, user.id, now()) : null;
-				const workspace: WorkspaceOfUser = joined?.workspace ?? (await createWorkspace(tx, user.id, body.workspaceName!));
+				const workspace: WorkspaceOfUser = joined?.workspace ?? (await createWorkspace(tx, user.id, body.workspaceName!, findLocale(c)));
 				const actor = { workspaceId: workspace.id, actorId: user.id, actorKind: 'member', address: clientAddress(c), at: now() } as const;
 				await recordAuditEvent(
 					tx,

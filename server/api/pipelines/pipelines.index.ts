@@ -2,7 +2,8 @@ import { boardMaps, createDeal, moveDealsToStage, reassignDeal } from '../../../
 import { generateId } from '../../auth/tokens.js';
 import { seedSampleDeals } from '../../demo/seed.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
-import { notFound, unprocessable } from '../../http/errors.js';
+import { localeOfCaller, notFound, unprocessable } from '../../http/errors.js';
+import { listDefaultStages } from '../../pipelines/default-stages.js';
 import { createRouter } from '../../http/router.js';
 import { listPipelineDeals, type DealListItem } from '../../pipelines/deal-query.js';
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
@@ -31,7 +32,7 @@ const router = createRouter()
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
 		const body = c.req.valid('json');
 		const pipeline = await c.var.deps.db.transaction(async (tx) => {
-			const created = await createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages });
+			const created = await createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages ?? listDefaultStages(localeOfCaller(c)) });
 			await recordAuditEvent(tx, {
 				...auditActor(c),
 				workspaceId: workspace.id,
@@ -139,7 +140,9 @@ const router = createRouter()
 			count: body.count,
 			writer: { kind: 'member', userId: user.id, role: workspace.role },
 			now: now(),
-			seed: Date.now()
+			seed: Date.now(),
+			// Sample names and next steps in the language of whoever asked for them.
+			locale: localeOfCaller(c)
 		});
 		return c.json({ pipelineId: pipeline.id, created }, 201);
 	});

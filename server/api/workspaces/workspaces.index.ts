@@ -1,6 +1,6 @@
 import { createRouter } from '../../http/router.js';
 import { requireAuth, requireWorkspace } from '../../http/auth.js';
-import { forbidden, notFound } from '../../http/errors.js';
+import { forbidden, localeOfCaller, notFound } from '../../http/errors.js';
 import { createWorkspace, getWorkspaceSettings, updateWorkspace } from '../../workspaces/workspace.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member.js';
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
@@ -32,7 +32,7 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		const db = c.var.deps.db;
 		const workspace = await db.transaction(async (tx) => {
-			const created = await createWorkspace(tx, user.id, c.req.valid('json').name);
+			const created = await createWorkspace(tx, user.id, c.req.valid('json').name, localeOfCaller(c));
 			await recordAuditEvent(tx, {
 				...auditActor(c),
 				workspaceId: created.id,
