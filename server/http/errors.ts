@@ -102,5 +102,6 @@ function fromHttpException(error: HTTPException): ApiError {
 	if (error.status === 413) {
 		return new ApiError(413, 'payload_too_large', t(m.error_payload_too_large));
 	}
-	return new ApiError(error.status, `http_${error.status}`, error.message || 'Request failed.');
+	// Hono's own exception text is English and not ours to translate; without one, ours is.
+	return new ApiError(error.status, `http_${error.status}`, error.message || t(m.error_request_failed));
 }
