@@ -120,6 +120,21 @@ describeEachDatabase('the language of the account and of the server’s messages
 		const weak = await client.post('/api/me/password', { currentPassword: strongPassword, newPassword: 'short' });
 		expect(weak.body.error).toMatchObject({ code: 'weak_password', message: 'newPassword: Используйте не меньше 10 символов.' });
 
+		// A change the board's rules refuse through the API: the reason in Russian, the rule's code as before.
+		const pipelines = await client.get(`/api/workspaces/${workspace.id}/pipelines`);
+		const created = await client.post(`/api/pipelines/${pipelines.body[0].id}/deals`, {
+			title: 'Ромашка: пилот',
+			valueMinor: 0,
+			currency: 'RUB',
+			firstTask: { type: 'call', title: 'Позвонить', dueAt: '2030-01-01T10:00:00Z' }
+		});
+		const alone = await client.patch(`/api/tasks/${created.body.task.id}`, { done: true });
+		expect(alone.status).toBe(409);
+		expect(alone.body.error).toEqual({
+			code: 'rule_deal_without_task',
+			message: 'Сделка «Ромашка: пилот» открыта, и у неё должна остаться хотя бы одна активная задача.'
+		});
+
 		// Before logging in, the browser's language decides.
 		const taken = await new ApiClient(app).post(
 			'/api/auth/signup',
