@@ -244,8 +244,9 @@ export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string)
 			rule: 'required-fields',
 			message: t(m.rule_required_fields, {
 				stage: target.name,
-				// "a value and a contact": one list, joined by the locale's own "and".
-				fields: (locale) => missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]({}, { locale })).join(` ${m.rule_and({}, { locale })} `)
+				// "a value and a contact": one list, joined as the locale joins lists.
+				fields: (locale) =>
+					new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]({}, { locale })))
 			})
 		}
 	];
