@@ -46,7 +46,7 @@ interface DealAccess {
 /** The caller's access to a deal through its pipeline; 404 when they may not see it. */
 async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role = 'viewer'): Promise<DealAccess> {
 	const pipelineId = await findInProjection(c, () => findDealPipeline(c.var.deps.db, dealId));
-	if (!pipelineId) throw notFound('Deal');
+	if (!pipelineId) throw notFound(t(m.error_deal_not_found));
 	const access = await requirePipeline(c, pipelineId, minimumRole);
 	const { user } = requireAuth(c);
 	return {
@@ -61,14 +61,14 @@ async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role
 /** Runs a change on the deal's board; a deal archived off the board cannot be changed there. */
 function changeDeal<T>(c: Context<AppEnv>, dealId: string, access: DealAccess, run: Parameters<typeof changeBoard<T>>[3]) {
 	return changeBoard(c, access.pipelineId, access.writer, (doc) => {
-		if (!readDeal(doc, dealId)) throw notFound('Deal on the live board');
+		if (!readDeal(doc, dealId)) throw notFound(t(m.error_deal_not_on_board));
 		return run(doc);
 	});
 }
 
 async function dealJson(c: Context<AppEnv>, access: DealAccess, dealId: string) {
 	const row = await getDealRow(c.var.deps.db, access, dealId);
-	if (!row) throw notFound('Deal');
+	if (!row) throw notFound(t(m.error_deal_not_found));
 	return toDealJson(row);
 }
 
@@ -120,16 +120,16 @@ const router = createRouter()
 			const known = (await listLostReasons(c.var.deps.db, access.workspaceId)).map((entry) => entry.label);
 			// With an empty list any reason is accepted; otherwise it must be one of the list.
 			if (known.length > 0 && !known.includes(reason!)) {
-				throw unprocessable('unknown_reason', `reason: Choose one of: ${known.join(', ')}.`, [
-					{ path: 'reason', message: 'Not one of the workspace’s lost reasons.' }
+				throw unprocessable('unknown_reason', t(m.error_unknown_reason, { reasons: known.join(', ') }), [
+					{ path: 'reason', message: t(m.error_unknown_reason_issue) }
 				]);
 			}
 		}
 		await changeDeal(c, dealId, access, (doc) => {
 			const foreign = completeTaskIds.filter((taskId) => readTask(doc, taskId)?.dealId !== dealId);
 			if (foreign.length > 0) {
-				throw unprocessable('unknown_task', `completeTaskIds: ${foreign.join(', ')} are not tasks of this deal.`, [
-					{ path: 'completeTaskIds', message: 'Every id must be a task of this deal.' }
+				throw unprocessable('unknown_task', t(m.error_unknown_task, { ids: foreign.join(', ') }), [
+					{ path: 'completeTaskIds', message: t(m.error_unknown_task_issue) }
 				]);
 			}
 			closeDeal(doc, dealId, outcome, { reason, note }, access.clock, completeTaskIds);
@@ -142,11 +142,11 @@ const router = createRouter()
 		const { task } = c.req.valid('json');
 		if (task.assigneeId) await assertMember(c, access.workspaceId, task.assigneeId, 'task.assigneeId');
 		const row = await getDealRow(c.var.deps.db, access, dealId);
-		if (!row) throw notFound('Deal');
+		if (!row) throw notFound(t(m.error_deal_not_found));
 		const created = await changeBoard(c, access.pipelineId, access.writer, (doc) => {
 			// A deal archived off the board comes back as it was, then reopens.
 			if (!readDeal(doc, dealId)) restoreDeal(doc, toBoardDeal(row));
-			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', 'The deal is already open.');
+			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', t(m.error_already_open));
 			return reopenDeal(doc, dealId, { id: generateId(), ...task, dueAt: new Date(task.dueAt).toISOString() }, access.clock);
 		});
 		if (row.archivedAt) await markDealOnBoard(c.var.deps.db, access, dealId);
