@@ -11,7 +11,8 @@ const mark = '\u0000';
 /**
  * A message split around some of its parameters, so a sentence with bold words
  * ("Moved from **Lead** to **Won** by Ann") stays one message in the catalogue,
- * in the word order of each language.
+ * in the word order of each language. A plural's count is never set apart (its
+ * variant is chosen by the value): give the message a second input to show it.
  */
 export function messageParts<Inputs extends Record<string, unknown>>(
 	message: (inputs: Inputs) => string,
