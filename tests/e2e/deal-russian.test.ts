@@ -134,7 +134,7 @@ describeWithBrowser('the deal screens in Russian', () => {
 			return ((await created.json()) as { deal: { id: string } }).deal.id;
 		};
 		const globex = await createDeal('Globex', 1_250_000, tomorrowAtTen());
-		await createDeal('Initech', 300_000, new Date(Date.now() - 2 * dayMs).toISOString());
+		const initech = await createDeal('Initech', 300_000, new Date(Date.now() - 2 * dayMs).toISOString());
 		await createDeal('Hooli', 4_000_000, new Date(Date.now() + 3 * dayMs).toISOString());
 		const added = await page.request.post(`/api/deals/${globex}/tasks`, {
 			data: { type: 'email', title: 'Send the contract', dueAt: new Date(Date.now() + 5 * dayMs).toISOString() }
@@ -168,6 +168,16 @@ describeWithBrowser('the deal screens in Russian', () => {
 		await shoot(page, 'deals');
 		await page.getByRole('button', { name: 'Снять выделение' }).click();
 
+		// Adding a deal.
+		await page.getByRole('button', { name: 'Добавить сделку' }).click();
+		const adding = page.getByRole('dialog', { name: 'Новая сделка' });
+		await adding.getByText('Первая задача').waitFor();
+		await adding.getByLabel('Сумма (EUR)').waitFor();
+		expect(await englishLeft(page)).toEqual([]);
+		await shoot(page, 'deal-add');
+		await adding.getByRole('button', { name: 'Отмена' }).click();
+		await adding.waitFor({ state: 'hidden' });
+
 		// The drawer.
 		await globexRow.getByRole('button', { name: 'Globex' }).click();
 		const drawer = page.getByTestId('deal-drawer');
@@ -186,6 +196,14 @@ describeWithBrowser('the deal screens in Russian', () => {
 		expect(await englishLeft(page)).toEqual([]);
 		await shoot(page, 'deal');
 
+		await page.getByRole('button', { name: 'Изменить «Send the contract»' }).click();
+		const editing = page.getByRole('form', { name: 'Изменить «Send the contract»' });
+		await editing.getByRole('button', { name: 'Через 3 дня' }).waitFor();
+		await editing.getByLabel('Ответственный').waitFor();
+		expect(await englishLeft(page)).toEqual([]);
+		await shoot(page, 'deal-edit-task');
+		await editing.getByRole('button', { name: 'Отмена' }).click();
+
 		await page.getByRole('button', { name: 'Проиграна', exact: true }).click();
 		const lost = page.getByRole('dialog', { name: 'Отметить сделку как проигранную' });
 		await lost.getByLabel('Причина отказа').waitFor();
@@ -201,5 +219,23 @@ describeWithBrowser('the deal screens in Russian', () => {
 		await page.getByTestId('task-group-upcoming').getByRole('heading', { name: /^Предстоящие/ }).waitFor();
 		expect(await englishLeft(page)).toEqual([]);
 		await shoot(page, 'tasks');
+
+		// Completing a deal's last task asks what happens next; closing it as lost shows the reason on the deal.
+		await page.getByRole('checkbox', { name: 'Выполнить «Call Initech»' }).click();
+		const next = page.getByRole('dialog', { name: 'Что дальше?' });
+		await next.getByRole('button', { name: 'Завтра 10:00' }).waitFor();
+		expect(await englishLeft(page)).toEqual([]);
+		await shoot(page, 'next-step');
+		await next.getByText('Закрыть сделку').click();
+		await next.getByText('Проиграна', { exact: true }).click();
+		await next.getByLabel('Причина отказа').selectOption({ index: 1 });
+		const reason = await next.getByLabel('Причина отказа').inputValue();
+		await next.getByRole('button', { name: 'Выполнить и отметить проигранной' }).click();
+		await next.waitFor({ state: 'hidden' });
+		await page.goto(`/w/${workspaceId}/deals/${initech}`);
+		const outcome = page.getByTestId('deal-outcome');
+		await expect.poll(() => outcome.textContent()).toMatch(new RegExp(`Проиграна\\s\\d{1,2}\\s[а-я]+\\.?\\s\\d{4}\\sг\\.\\s*Причина: ${reason}`));
+		expect(await englishLeft(page)).toEqual([]);
+		await shoot(page, 'deal-lost-outcome');
 	});
 });
