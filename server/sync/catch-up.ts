@@ -35,6 +35,7 @@ export class UpdateCatchUp {
 	private readonly marks: Array<{ at: number; upTo: number }> = [];
 	private timer: NodeJS.Timeout | null = null;
 	private running: Promise<number> | null = null;
+	private stopped = false;
 
 	constructor(private readonly options: CatchUpOptions) {
 		this.horizon = options.horizon;
@@ -47,9 +48,15 @@ export class UpdateCatchUp {
 		this.timer.unref?.();
 	}
 
-	stop(): void {
+	/**
+	 * Ends the ticks and waits out a catch-up in flight, which applies nothing
+	 * more: the room is about to free its document.
+	 */
+	async stop(): Promise<void> {
+		this.stopped = true;
 		if (this.timer) clearInterval(this.timer);
 		this.timer = null;
+		await this.running?.catch(() => undefined);
 	}
 
 	/** The room integrated this update (its own, or one another node published). */
@@ -64,6 +71,7 @@ export class UpdateCatchUp {
 
 	/** One catch-up; resolves with how many rows (updates or a snapshot) it integrated. */
 	run(): Promise<number> {
+		if (this.stopped) return Promise.resolve(0);
 		this.running ??= this.catchUp().finally(() => (this.running = null));
 		return this.running;
 	}
@@ -75,6 +83,7 @@ export class UpdateCatchUp {
 		// Rows another node folded into its snapshot are gone from the log; some may never have reached this node.
 		if (snapshotUpTo > this.snapshotSeen && snapshotUpTo > this.horizon) {
 			const snapshot = await store.loadSnapshot(docId);
+			if (this.stopped) return integrated;
 			if (snapshot) {
 				this.options.apply(snapshot.state);
 				integrated += 1;
@@ -82,7 +91,9 @@ export class UpdateCatchUp {
 		}
 		this.snapshotSeen = Math.max(this.snapshotSeen, snapshotUpTo);
 		const missing = ids.filter((id) => !this.seen.has(id));
-		for (const { id, bytes } of await store.loadUpdatesByIds(docId, missing)) {
+		const rows = await store.loadUpdatesByIds(docId, missing);
+		if (this.stopped) return integrated;
+		for (const { id, bytes } of rows) {
 			this.options.apply(bytes);
 			this.seen.add(id);
 			integrated += 1;

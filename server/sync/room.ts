@@ -427,7 +427,7 @@ export class Room {
 
 	/** Flushes, snapshots and frees the document. */
 	async unload(): Promise<void> {
-		this.catchUp?.stop();
+		await this.catchUp?.stop();
 		await this.projected();
 		await this.compact();
 		this.queue.close();

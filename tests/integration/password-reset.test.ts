@@ -32,7 +32,7 @@ describeEachDatabase('password reset links', (database) => {
 
 		const preview = await new ApiClient(app).get(`/api/auth/password-reset/${token}`);
 		expect(preview.status).toBe(200);
-		expect(preview.body.user).toEqual({ id: rep.user.id, email: rep.email, name: rep.user.name });
+		expect(preview.body.user).toEqual({ id: rep.user.id, email: rep.email, name: rep.user.name, locale: null });
 
 		const used = await new ApiClient(app).post(`/api/auth/password-reset/${token}`, { password: newPassword });
 		expect(used.status).toBe(204);

@@ -3,6 +3,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { holdBackgroundWork } from '$lib/background-work';
+import { m } from '$lib/i18n';
 import { closeBoard, openBoard } from './board-preload';
 import { LocalCopy, boardCopyName } from './local-copy';
 
@@ -45,10 +46,10 @@ function parseRefusal(reason: string, key: number): Refusal {
 			rule: String(body.rule ?? 'refused'),
 			entity: String(body.entity ?? 'board'),
 			id: String(body.id ?? ''),
-			message: String(body.message ?? 'The server refused this change.')
+			message: String(body.message ?? m.board_refused_change())
 		};
 	} catch {
-		return { key, at: Date.now(), rule: 'refused', entity: 'board', id: '', message: reason || 'The server refused this change.' };
+		return { key, at: Date.now(), rule: 'refused', entity: 'board', id: '', message: reason || m.board_refused_change() };
 	}
 }
 

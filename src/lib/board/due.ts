@@ -1,4 +1,4 @@
-import { getLocale } from '$lib/i18n';
+import { getLocale, m } from '$lib/i18n';
 
 const dayMs = 24 * 3600 * 1000;
 const time = new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit' });
@@ -15,9 +15,9 @@ function startOfDay(ms: number): number {
 export function formatDue(iso: string, now: number): string {
 	const due = Date.parse(iso);
 	const days = Math.round((startOfDay(due) - startOfDay(now)) / dayMs);
-	if (days === 0) return `Today ${time.format(due)}`;
-	if (days === 1) return `Tomorrow ${time.format(due)}`;
-	if (days === -1) return `Yesterday ${time.format(due)}`;
+	if (days === 0) return m.board_due_today({ time: time.format(due) });
+	if (days === 1) return m.board_due_tomorrow({ time: time.format(due) });
+	if (days === -1) return m.board_due_yesterday({ time: time.format(due) });
 	if (days > 1 && days < 7) return `${weekday.format(due)} ${time.format(due)}`;
 	return date.format(due);
 }

@@ -1,6 +1,7 @@
+import { getLocale, m } from '$lib/i18n';
 import type { Deal, RequirableField, Stage } from '$lib/model';
 
-const fieldLabels: Record<RequirableField, string> = { value: 'a value', contact: 'a contact', company: 'a company' };
+const fieldLabels: Record<RequirableField, () => string> = { value: m.board_field_value, contact: m.board_field_contact, company: m.board_field_company };
 
 /** What a deal lacks of the fields a stage requires. */
 export function missingFields(deal: Deal, stage: Stage): RequirableField[] {
@@ -23,10 +24,11 @@ export function strictRefusal(stages: Stage[], deal: Deal, targetStageId: string
 	const next = open[from + 1];
 	if (from === -1 || !next || next.id !== targetStageId) {
 		return next
-			? `In this strict pipeline "${deal.title}" can only move on to "${next.name}".`
-			: `In this strict pipeline "${deal.title}" is in the last stage; close it as won or lost.`;
+			? m.board_strict_next_only({ deal: deal.title, stage: next.name })
+			: m.board_strict_last_stage({ deal: deal.title });
 	}
 	const missing = missingFields(deal, next);
 	if (missing.length === 0) return null;
-	return `"${next.name}" needs ${missing.map((field) => fieldLabels[field]).join(' and ')} on the deal first.`;
+	const fields = new Intl.ListFormat(getLocale(), { type: 'conjunction' }).format(missing.map((field) => fieldLabels[field]()));
+	return m.board_strict_needs_fields({ stage: next.name, fields });
 }

@@ -1,0 +1,77 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { findViolations } from './support/axe';
+import { createDeal, firstPipeline, openBoard, signUpOwner, type BoardUser } from './support/board';
+import { describeWithBrowser, launchBrowser, newUser } from './support/browser';
+
+const baseUrl = inject('baseUrl');
+
+/**
+ * axe-core finds no WCAG 2.2 A/AA violation on the main pages, in the light
+ * theme and in the dark one. No rule is switched off.
+ */
+describeWithBrowser('accessibility of the main pages', () => {
+	let browser: Browser;
+	let owner: BoardUser;
+	let pipelineId: string;
+	let dealId: string;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
+		const pipeline = await firstPipeline(owner);
+		pipelineId = pipeline.id;
+		dealId = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
+		await createDeal(owner, pipeline, 'Initech: pilot', 'Qualified');
+		// Sample deals bring overdue tasks, idle cards and several currencies.
+		const sample = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/sample-data`, { data: { count: 8, pipelineId } });
+		expect(sample.status()).toBe(201);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	async function visit(page: Page, path: string, ready: (page: Page) => Promise<unknown>): Promise<void> {
+		await page.goto(path);
+		await ready(page);
+		// Let transitions and late data settle, so axe sees what a user sees.
+		await page.waitForTimeout(400);
+	}
+
+	const pages: Array<{ name: string; path: () => string; ready: (page: Page) => Promise<unknown> }> = [
+		{ name: 'deals list', path: () => `/w/${owner.workspaceId}/deals`, ready: (page) => page.getByText('Globex: annual licence').first().waitFor() },
+		{ name: 'deal page', path: () => `/w/${owner.workspaceId}/deals/${dealId}`, ready: (page) => page.getByRole('heading', { name: 'Globex: annual licence' }).waitFor() },
+		{ name: 'my tasks', path: () => `/w/${owner.workspaceId}/tasks`, ready: (page) => page.getByText('Call back').first().waitFor() },
+		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
+		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() }
+	];
+
+	for (const colorScheme of ['light', 'dark'] as const) {
+		it(`finds no violations on the login page (${colorScheme})`, async () => {
+			const { context, page } = await newUser(browser, baseUrl);
+			await page.emulateMedia({ colorScheme });
+			await visit(page, '/login', (p) => p.getByRole('button', { name: 'Log in' }).waitFor());
+			expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+			expect(await findViolations(page)).toEqual([]);
+			await context.close();
+		});
+
+		it(`finds no violations on the board (${colorScheme})`, async () => {
+			await owner.page.emulateMedia({ colorScheme });
+			await openBoard(owner, pipelineId);
+			await owner.page.locator(`[data-deal-id="${dealId}"]`).waitFor();
+			await owner.page.waitForTimeout(400);
+			expect(await owner.page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+			expect(await findViolations(owner.page)).toEqual([]);
+		});
+
+		for (const target of pages) {
+			it(`finds no violations on ${target.name} (${colorScheme})`, async () => {
+				await owner.page.emulateMedia({ colorScheme });
+				await visit(owner.page, target.path(), target.ready);
+				expect(await findViolations(owner.page)).toEqual([]);
+			});
+		}
+	}
+});
