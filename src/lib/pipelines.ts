@@ -1,6 +1,7 @@
 /** Pipeline shapes from the API and their labels, shared by the deals and pipelines pages. */
 import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
+import { m } from '$lib/i18n';
 
 type WorkspaceApi = (typeof api.api.workspaces)[':workspaceId'];
 type PipelineApi = (typeof api.api.pipelines)[':pipelineId'];
@@ -12,19 +13,32 @@ export type PipelineMode = PipelineDetail['mode'];
 export type PipelineAccess = PipelineDetail['access'];
 export type PipelineMember = InferResponseType<PipelineApi['members']['$get'], 200>['members'][number];
 
-export const modeLabels: Record<PipelineMode, string> = {
-	strict: 'Strict',
-	free: 'Free',
-	list: 'List'
+const modeLabels: Record<PipelineMode, () => string> = {
+	strict: m.pipelines_mode_strict,
+	free: m.pipelines_mode_free,
+	list: m.pipelines_mode_list
 };
 
-export const modeDescriptions: Record<PipelineMode, string> = {
-	strict: 'Deals move one stage at a time, only when the stage’s required fields are filled.',
-	free: 'Deals move to any stage in any order; stages may be skipped.',
-	list: 'No stages to move through: a plain list of deals, for long projects.'
+const modeDescriptions: Record<PipelineMode, () => string> = {
+	strict: m.pipelines_mode_strict_description,
+	free: m.pipelines_mode_free_description,
+	list: m.pipelines_mode_list_description
 };
 
-export const accessLabels: Record<PipelineAccess, string> = {
-	workspace: 'Everyone in the workspace',
-	members: 'Only selected members'
+const accessLabels: Record<PipelineAccess, () => string> = {
+	workspace: m.pipelines_access_workspace,
+	members: m.pipelines_access_members
 };
+
+/** The mode's name on screen ("Strict"); an unknown code shows as it is. */
+export function modeLabel(mode: PipelineMode): string {
+	return modeLabels[mode]?.() ?? mode;
+}
+
+export function modeDescription(mode: PipelineMode): string {
+	return modeDescriptions[mode]?.() ?? '';
+}
+
+export function accessLabel(access: PipelineAccess): string {
+	return accessLabels[access]?.() ?? access;
+}

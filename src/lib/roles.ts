@@ -1,25 +1,35 @@
 import type { Role } from '$lib/api/types';
+import { m } from '$lib/i18n';
 
 // Mirrors server/workspaces/roles.ts: the UI hides what the server would refuse.
 export const roles: readonly Role[] = ['owner', 'admin', 'manager', 'rep', 'viewer'];
 
 const rank: Record<Role, number> = { owner: 5, admin: 4, manager: 3, rep: 2, viewer: 1 };
 
-export const roleLabels: Record<Role, string> = {
-	owner: 'Owner',
-	admin: 'Admin',
-	manager: 'Manager',
-	rep: 'Sales rep',
-	viewer: 'Viewer'
+const labels: Record<Role, () => string> = {
+	owner: m.settings_role_owner,
+	admin: m.settings_role_admin,
+	manager: m.settings_role_manager,
+	rep: m.settings_role_rep,
+	viewer: m.settings_role_viewer
 };
 
-export const roleDescriptions: Record<Role, string> = {
-	owner: 'Full control, including other owners',
-	admin: 'Settings, members and invites',
-	manager: 'Sees every deal and task, reassigns work',
-	rep: 'Works their own deals and tasks',
-	viewer: 'Read-only access'
+const descriptions: Record<Role, () => string> = {
+	owner: m.settings_role_owner_description,
+	admin: m.settings_role_admin_description,
+	manager: m.settings_role_manager_description,
+	rep: m.settings_role_rep_description,
+	viewer: m.settings_role_viewer_description
 };
+
+/** The role's name on screen ("Sales rep"); an unknown code shows as it is. */
+export function roleLabel(role: Role): string {
+	return labels[role]?.() ?? role;
+}
+
+export function roleDescription(role: Role): string {
+	return descriptions[role]?.() ?? '';
+}
 
 export function canManageMembers(role: Role): boolean {
 	return rank[role] >= rank.admin;

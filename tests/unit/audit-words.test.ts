@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { baseLocale, overwriteGetLocale } from '../../src/lib/paraglide/runtime.js';
 import { auditActions, type AuditAction } from '../../server/db/schema.js';
 import { actorName, auditKinds, describeEvent, type AuditEvent } from '../../src/routes/(app)/w/[workspaceId]/settings/audit/audit-words.js';
 
@@ -48,20 +49,43 @@ describe('audit log in words', () => {
 	});
 
 	it('says what changed, with the names as they were', () => {
-		expect(sentence(event('member.role_changed'))).toBe('changed the role of Rita Rep from Sales rep to Manager');
+		expect(sentence(event('member.role_changed'))).toBe('Olga Owner changed the role of Rita Rep from Sales rep to Manager');
 		expect(sentence(event('deal.stage_changed', { target: { type: 'deal', id: 'd1', label: 'Acme renewal' } }))).toBe(
-			'moved Acme renewal from New lead to Qualified in Sales'
+			'Olga Owner moved Acme renewal from New lead to Qualified in Sales'
 		);
-		expect(sentence(event('lost_reasons.changed'))).toBe('changed the lost reasons: added “Too expensive”; removed “No response”');
+		expect(sentence(event('lost_reasons.changed'))).toBe('Olga Owner changed the lost reasons: added “Too expensive”; removed “No response”');
 		expect(sentence(event('auth.login_failed', { actor: { id: null, name: null, kind: 'anonymous', tokenId: null } }))).toBe(
-			'tried to sign in as Rita Rep with a wrong password'
+			'Someone tried to sign in as Rita Rep with a wrong password'
 		);
+	});
+
+	it('emphasises the names, not the words around them', () => {
+		const parts = describeEvent(event('member.role_changed'));
+		expect(parts.filter((part) => part.strong).map((part) => part.text)).toEqual(['Olga Owner', 'Rita Rep']);
+		expect(parts.map((part) => part.text).join('')).toContain('from Sales rep to Manager');
 	});
 
 	it('names the system, nobody known, and a deleted account', () => {
 		expect(actorName(event('deal.stage_changed', { actor: { id: null, name: null, kind: 'system', tokenId: null } }))).toBe('Voronka');
 		expect(actorName(event('auth.login_failed', { actor: { id: null, name: null, kind: 'anonymous', tokenId: null } }))).toBe('Someone');
 		expect(actorName(event('auth.login', { actor: { id: 'gone', name: null, kind: 'member', tokenId: null } }))).toBe('A former member');
+	});
+
+	describe('in Russian', () => {
+		afterEach(() => overwriteGetLocale(() => baseLocale));
+
+		it('words every action in Russian, the names kept as they were', () => {
+			overwriteGetLocale(() => 'ru');
+			for (const action of auditActions) {
+				const text = sentence(event(action));
+				expect(text, action).toMatch(/^Olga Owner: [а-яё]/);
+				expect(text, action).not.toMatch(/undefined|null|\[object|NaN/);
+			}
+			expect(sentence(event('member.role_changed'))).toBe('Olga Owner: роль участника Rita Rep изменена с «Менеджер» на «Руководитель»');
+			expect(sentence(event('lost_reasons.changed'))).toBe('Olga Owner: изменены причины отказа: добавлены «Too expensive»; удалены «No response»');
+			expect(actorName(event('auth.login_failed', { actor: { id: null, name: null, kind: 'anonymous', tokenId: null } }))).toBe('Кто-то');
+			expect(auditKinds.map((kind) => kind.label())).toContain('Входы и пароли');
+		});
 	});
 
 	it('puts every action in exactly one filter kind', () => {

@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { messageParts } from '../../src/lib/deal/message-parts.js';
+import { emphasise } from '../../src/lib/emphasis.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 
-describe('a message with words set apart', () => {
-	it('keeps each language’s word order and marks the parameters', () => {
+describe('deal sentences with bold words', () => {
+	it('keeps each language’s word order and sets the stages in bold, not the person', () => {
 		const inputs = { from: 'Lead', to: 'Won', who: 'Ann' };
-		const en = messageParts((values: typeof inputs) => m.deal_timeline_moved(values, { locale: 'en' }), inputs, ['from', 'to']);
-		expect(en).toEqual([
-			{ text: 'Moved from ' },
-			{ text: 'Lead', param: 'from' },
-			{ text: ' to ' },
-			{ text: 'Won', param: 'to' },
-			{ text: ' by Ann' }
+		const en = emphasise((values: typeof inputs) => m.deal_timeline_moved(values, { locale: 'en' }), inputs, ['who']);
+		expect(en.map(({ text, strong }) => [text, !!strong])).toEqual([
+			['Moved from ', false],
+			['Lead', true],
+			[' to ', false],
+			['Won', true],
+			[' by Ann', false]
 		]);
-		const ru = messageParts((values: typeof inputs) => m.deal_timeline_moved(values, { locale: 'ru' }), inputs, ['from', 'to']);
+		const ru = emphasise((values: typeof inputs) => m.deal_timeline_moved(values, { locale: 'ru' }), inputs, ['who']);
 		expect(ru.map((part) => part.text).join('')).toBe('Перенесена с этапа Lead на этап Won — Ann');
-		expect(ru.filter((part) => part.param).map((part) => part.text)).toEqual(['Lead', 'Won']);
+		expect(ru.filter((part) => part.strong).map((part) => part.text)).toEqual(['Lead', 'Won']);
+	});
+
+	it('picks the plural by the number while the bold count is the shown text', () => {
+		const selected = (count: number) => emphasise((values: { count: number; shown: string }) => m.deals_selected(values, { locale: 'ru' }), { count, shown: String(count) });
+		expect(selected(2).map((part) => part.text).join('')).toBe('Выбраны 2 сделки');
+		expect(selected(5).map((part) => part.text).join('')).toBe('Выбрано 5 сделок');
+		expect(selected(21).find((part) => part.strong)?.text).toBe('21');
 	});
 });
 
@@ -24,7 +31,7 @@ describe('counts of deals in Russian', () => {
 		const ru = (count: number) => m.deals_count({ count, shown: String(count) }, { locale: 'ru' });
 		expect([1, 3, 5, 21, 22, 111].map(ru)).toEqual(['1 сделка', '3 сделки', '5 сделок', '21 сделка', '22 сделки', '111 сделок']);
 		expect(m.deals_count({ count: 1234, shown: '1,234' }, { locale: 'en' })).toBe('1,234 deals');
-		expect(m.deals_selected({ count: 2, shown: 2 }, { locale: 'ru' })).toBe('Выбраны 2 сделки');
 		expect(m.deal_close_complete_tasks({ count: 1 }, { locale: 'en' })).toBe('Mark its open task done');
+		expect(m.deal_close_complete_tasks({ count: 3 }, { locale: 'ru' })).toBe('Отметить 3 открытые задачи выполненными');
 	});
 });

@@ -1,7 +1,7 @@
 import { hc, type ClientResponse } from 'hono/client';
 import type { AppType } from '../../../server/app';
 import { goto } from '$app/navigation';
-import { getLocale } from '$lib/i18n';
+import { getLocale, m } from '$lib/i18n';
 
 /**
  * The typed API client: a route change that breaks the UI breaks the type check.
@@ -63,7 +63,7 @@ export async function call<R extends AnyResponse>(
 	try {
 		response = await request;
 	} catch {
-		throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
+		throw new ApiFailure(0, 'network', m.common_error_network());
 	}
 	if (response.ok) {
 		const body = response.status === 204 ? undefined : await response.json();
@@ -84,7 +84,7 @@ async function readFailure(response: AnyResponse): Promise<ApiFailure> {
 	} catch {
 		// Not JSON: a proxy or a crash answered; fall through to a generic message.
 	}
-	return new ApiFailure(response.status, `http_${response.status}`, 'Something went wrong. Please try again.');
+	return new ApiFailure(response.status, `http_${response.status}`, m.common_error_generic());
 }
 
 export function loginPath(next: string): string {
@@ -114,7 +114,7 @@ function redirectToLogin(): void {
 /** The message to show for any thrown value. */
 export function messageOf(error: unknown): string {
 	if (error instanceof ApiFailure) return error.message;
-	return 'Something went wrong. Please try again.';
+	return m.common_error_generic();
 }
 
 /**

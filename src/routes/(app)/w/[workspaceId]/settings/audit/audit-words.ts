@@ -2,8 +2,12 @@
 import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
 import type { Role } from '$lib/api/types';
-import { modeLabels, type PipelineMode } from '$lib/pipelines';
-import { roleLabels } from '$lib/roles';
+import { emphasise, type Words } from '$lib/emphasis';
+import { m } from '$lib/i18n';
+import { modeLabel, type PipelineMode } from '$lib/pipelines';
+import { roleLabel } from '$lib/roles';
+
+export type { Words };
 
 type AuditApi = (typeof api.api.workspaces)[':workspaceId']['audit'];
 export type AuditPage = InferResponseType<AuditApi['$get'], 200>;
@@ -12,23 +16,23 @@ export type AuditAction = AuditEvent['action'];
 
 export interface AuditKind {
 	id: string;
-	label: string;
+	label: () => string;
 	/** Empty: every action. */
 	actions: AuditAction[];
 }
 
 export const auditKinds: AuditKind[] = [
-	{ id: 'all', label: 'All activity', actions: [] },
-	{ id: 'sign-ins', label: 'Sign-ins and passwords', actions: ['auth.login', 'auth.login_failed', 'auth.password_changed', 'auth.password_reset_issued', 'auth.password_reset_used'] },
+	{ id: 'all', label: m.settings_audit_kind_all, actions: [] },
+	{ id: 'sign-ins', label: m.settings_audit_kind_sign_ins, actions: ['auth.login', 'auth.login_failed', 'auth.password_changed', 'auth.password_reset_issued', 'auth.password_reset_used'] },
 	{
 		id: 'people',
-		label: 'Members and invites',
+		label: m.settings_audit_kind_people,
 		actions: ['member.joined', 'member.role_changed', 'member.removed', 'member.left', 'invite.created', 'invite.revoked']
 	},
-	{ id: 'tokens', label: 'API tokens', actions: ['token.created', 'token.revoked'] },
+	{ id: 'tokens', label: m.settings_audit_kind_tokens, actions: ['token.created', 'token.revoked'] },
 	{
 		id: 'pipelines',
-		label: 'Pipelines and stages',
+		label: m.settings_audit_kind_pipelines,
 		actions: [
 			'pipeline.created',
 			'pipeline.renamed',
@@ -40,28 +44,19 @@ export const auditKinds: AuditKind[] = [
 			'stage.deleted'
 		]
 	},
-	{ id: 'deals', label: 'Deal stages and owners', actions: ['deal.stage_changed', 'deal.owner_changed'] },
+	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed'] },
 	{
 		id: 'workspace',
-		label: 'Workspace settings',
+		label: m.settings_audit_kind_workspace,
 		actions: ['workspace.created', 'workspace.renamed', 'workspace.settings_changed', 'lost_reasons.changed']
 	}
 ];
 
-/** A piece of a sentence; names are emphasised. */
-export interface Words {
-	text: string;
-	strong?: boolean;
-}
-
-const name = (text: string | null | undefined, fallback: string): Words => ({ text: text ?? fallback, strong: true });
-const plain = (text: string): Words => ({ text });
-
 /** Who did it, as the list names them. */
 export function actorName(event: AuditEvent): string {
 	if (event.actor.kind === 'system') return 'Voronka';
-	if (event.actor.kind === 'anonymous') return 'Someone';
-	return event.actor.name ?? 'A former member';
+	if (event.actor.kind === 'anonymous') return m.settings_audit_actor_someone();
+	return event.actor.name ?? m.settings_audit_former_member();
 }
 
 function text(value: unknown): string | null {
@@ -69,12 +64,16 @@ function text(value: unknown): string | null {
 }
 
 function role(value: unknown): string {
-	return roleLabels[value as Role] ?? String(value);
+	return roleLabel(value as Role);
+}
+
+function mode(value: unknown): string {
+	return modeLabel(value as PipelineMode);
 }
 
 function people(value: unknown): string {
 	const list = Array.isArray(value) ? (value as Array<{ name?: string }>) : [];
-	return list.map((person) => person.name ?? 'a former member').join(', ');
+	return list.map((person) => person.name ?? m.settings_audit_some_former_member()).join(', ');
 }
 
 function labels(value: unknown): string[] {
@@ -82,90 +81,120 @@ function labels(value: unknown): string[] {
 }
 
 function quoted(list: string[]): string {
-	return list.map((item) => `“${item}”`).join(', ');
+	return list.map((item) => m.settings_audit_quoted({ text: item })).join(', ');
 }
 
-/** What the actor did, in words, after their name: "changed the role of Rita from Sales rep to Manager". */
+/**
+ * The event as a sentence, its actor first: "Olga changed the role of Rita
+ * from Sales rep to Manager". Names are emphasised; each language orders the
+ * sentence its own way, so the actor is part of the message.
+ */
 export function describeEvent(event: AuditEvent): Words[] {
 	const detail = event.detail ?? {};
+	const actor = actorName(event);
 	const target = event.target.label;
-	const inPipeline = detail.pipelineName ? [plain(' in '), name(text(detail.pipelineName), '')] : [];
+	const pipeline = text(detail.pipelineName);
 	switch (event.action) {
 		case 'auth.login':
-			return [plain('signed in')];
+			return emphasise(m.settings_audit_login, { actor });
 		case 'auth.login_failed':
-			return [plain('tried to sign in as '), name(target, 'a member'), plain(' with a wrong password')];
+			return emphasise(m.settings_audit_login_failed, { actor, target: target ?? m.settings_audit_some_member() });
 		case 'auth.password_changed':
-			return [plain('changed their password')];
+			return emphasise(m.settings_audit_password_changed, { actor });
 		case 'auth.password_reset_issued':
-			return [plain('created a password reset link for '), name(target, 'a member')];
+			return emphasise(m.settings_audit_password_reset_issued, { actor, target: target ?? m.settings_audit_some_member() });
 		case 'auth.password_reset_used':
-			return [plain('set a new password with a reset link')];
+			return emphasise(m.settings_audit_password_reset_used, { actor });
 		case 'workspace.created':
-			return [plain('created the workspace '), name(target, 'this workspace')];
+			return emphasise(m.settings_audit_workspace_created, { actor, target: target ?? m.settings_audit_this_workspace() });
 		case 'workspace.renamed':
-			return [plain('renamed the workspace from '), name(text(detail.from), '?'), plain(' to '), name(text(detail.to), '?')];
+			return emphasise(m.settings_audit_workspace_renamed, { actor, from: text(detail.from) ?? '?', to: text(detail.to) ?? '?' });
 		case 'workspace.settings_changed':
-			return [plain(`changed how many days closed deals stay on the boards from ${detail.from} to ${detail.to}`)];
+			return emphasise(m.settings_audit_workspace_settings, { actor, from: String(detail.from), to: String(detail.to) }, ['from', 'to']);
 		case 'member.joined':
-			return [plain('joined the workspace as '), plain(role(detail.role))];
+			return emphasise(m.settings_audit_member_joined, { actor, role: role(detail.role) }, ['role']);
 		case 'member.role_changed':
-			return [plain('changed the role of '), name(target, 'a member'), plain(` from ${role(detail.from)} to ${role(detail.to)}`)];
+			return emphasise(
+				m.settings_audit_member_role_changed,
+				{ actor, target: target ?? m.settings_audit_some_member(), from: role(detail.from), to: role(detail.to) },
+				['from', 'to']
+			);
 		case 'member.removed':
-			return [plain('removed '), name(target, 'a member'), plain(' from the workspace')];
+			return emphasise(m.settings_audit_member_removed, { actor, target: target ?? m.settings_audit_some_member() });
 		case 'member.left':
-			return [plain('left the workspace')];
+			return emphasise(m.settings_audit_member_left, { actor });
 		case 'invite.created':
-			return [plain(`created an invite link for a ${role(detail.role)}`)];
+			return emphasise(m.settings_audit_invite_created, { actor, role: role(detail.role) }, ['role']);
 		case 'invite.revoked':
-			return [plain(`revoked an invite link for a ${role(detail.role)}`)];
+			return emphasise(m.settings_audit_invite_revoked, { actor, role: role(detail.role) }, ['role']);
 		case 'token.created':
-			return [plain('created the API token '), name(target, 'a token')];
+			return emphasise(m.settings_audit_token_created, { actor, target: target ?? m.settings_audit_some_token() });
 		case 'token.revoked':
-			return [plain('revoked the API token '), name(target, 'a token')];
+			return emphasise(m.settings_audit_token_revoked, { actor, target: target ?? m.settings_audit_some_token() });
 		case 'pipeline.created':
-			return [plain('created the pipeline '), name(target, 'a pipeline')];
+			return emphasise(m.settings_audit_pipeline_created, { actor, target: target ?? m.settings_audit_some_pipeline() });
 		case 'pipeline.renamed':
-			return [plain('renamed the pipeline '), name(text(detail.from), 'a pipeline'), plain(' to '), name(text(detail.to), '?')];
+			return emphasise(m.settings_audit_pipeline_renamed, { actor, from: text(detail.from) ?? m.settings_audit_some_pipeline(), to: text(detail.to) ?? '?' });
 		case 'pipeline.mode_changed':
-			return [
-				plain('switched '),
-				name(target, 'a pipeline'),
-				plain(` from ${modeLabels[detail.from as PipelineMode] ?? detail.from} to ${modeLabels[detail.to as PipelineMode] ?? detail.to} mode`)
-			];
+			return emphasise(
+				m.settings_audit_pipeline_mode_changed,
+				{ actor, target: target ?? m.settings_audit_some_pipeline(), from: mode(detail.from), to: mode(detail.to) },
+				['from', 'to']
+			);
 		case 'pipeline.access_changed':
-			return detail.to === 'members'
-				? [plain('limited '), name(target, 'a pipeline'), plain(' to selected members')]
-				: [plain('opened '), name(target, 'a pipeline'), plain(' to everyone in the workspace')];
+			return emphasise(detail.to === 'members' ? m.settings_audit_pipeline_limited : m.settings_audit_pipeline_opened, {
+				actor,
+				target: target ?? m.settings_audit_some_pipeline()
+			});
 		case 'pipeline.members_changed':
-			return pipelineMembersWords(target, detail);
+			return pipelineMembersWords(actor, target ?? m.settings_audit_some_pipeline(), detail);
 		case 'pipeline.archived':
-			return [plain('archived the pipeline '), name(target, 'a pipeline')];
+			return emphasise(m.settings_audit_pipeline_archived, { actor, target: target ?? m.settings_audit_some_pipeline() });
 		case 'pipeline.restored':
-			return [plain('restored the pipeline '), name(target, 'a pipeline')];
-		case 'stage.deleted':
-			return [plain('deleted the stage '), name(target, 'a stage'), ...inPipeline];
+			return emphasise(m.settings_audit_pipeline_restored, { actor, target: target ?? m.settings_audit_some_pipeline() });
+		case 'stage.deleted': {
+			const stage = target ?? m.settings_audit_some_stage();
+			return pipeline ? emphasise(m.settings_audit_stage_deleted_in, { actor, target: stage, pipeline }) : emphasise(m.settings_audit_stage_deleted, { actor, target: stage });
+		}
 		case 'deal.stage_changed':
-			return detail.from
-				? [plain('moved '), name(target, 'a deal'), plain(' from '), name(text(detail.fromName), 'a stage'), plain(' to '), name(text(detail.toName), 'a stage'), ...inPipeline]
-				: [plain('put '), name(target, 'a deal'), plain(' in '), name(text(detail.toName), 'a stage'), ...inPipeline];
+			return dealMovedWords(actor, target ?? m.settings_audit_some_deal(), detail, pipeline);
 		case 'deal.owner_changed':
-			return [plain('handed '), name(target, 'a deal'), plain(' from '), name(text(detail.fromName), 'nobody'), plain(' to '), name(text(detail.toName), 'a former member')];
+			return emphasise(m.settings_audit_deal_owner_changed, {
+				actor,
+				target: target ?? m.settings_audit_some_deal(),
+				from: text(detail.fromName) ?? m.settings_audit_nobody(),
+				to: text(detail.toName) ?? m.settings_audit_some_former_member()
+			});
 		case 'lost_reasons.changed':
-			return lostReasonsWords(labels(detail.from), labels(detail.to));
+			return lostReasonsWords(actor, labels(detail.from), labels(detail.to));
 	}
 }
 
-function pipelineMembersWords(target: string | null, detail: Record<string, unknown>): Words[] {
-	const added = people(detail.added);
-	const removed = people(detail.removed);
-	const parts = [added && `added ${added}`, removed && `removed ${removed}`].filter(Boolean).join(' and ');
-	return [plain('changed who works in '), name(target, 'a pipeline'), plain(parts ? `: ${parts}` : '')];
+function dealMovedWords(actor: string, target: string, detail: Record<string, unknown>, pipeline: string | null): Words[] {
+	const to = text(detail.toName) ?? m.settings_audit_some_stage();
+	if (!detail.from) {
+		return pipeline ? emphasise(m.settings_audit_deal_put_in, { actor, target, to, pipeline }) : emphasise(m.settings_audit_deal_put, { actor, target, to });
+	}
+	const from = text(detail.fromName) ?? m.settings_audit_some_stage();
+	return pipeline
+		? emphasise(m.settings_audit_deal_moved_in, { actor, target, from, to, pipeline })
+		: emphasise(m.settings_audit_deal_moved, { actor, target, from, to });
 }
 
-function lostReasonsWords(from: string[], to: string[]): Words[] {
-	const added = to.filter((label) => !from.includes(label));
-	const removed = from.filter((label) => !to.includes(label));
-	const parts = [added.length > 0 && `added ${quoted(added)}`, removed.length > 0 && `removed ${quoted(removed)}`].filter(Boolean);
-	return [plain(`changed the lost reasons${parts.length > 0 ? `: ${parts.join('; ')}` : ' (new order)'}`)];
+function pipelineMembersWords(actor: string, target: string, detail: Record<string, unknown>): Words[] {
+	const added = people(detail.added);
+	const removed = people(detail.removed);
+	if (added && removed) return emphasise(m.settings_audit_pipeline_members_both, { actor, target, added, removed }, ['added', 'removed']);
+	if (added) return emphasise(m.settings_audit_pipeline_members_added, { actor, target, added }, ['added']);
+	if (removed) return emphasise(m.settings_audit_pipeline_members_removed, { actor, target, removed }, ['removed']);
+	return emphasise(m.settings_audit_pipeline_members, { actor, target });
+}
+
+function lostReasonsWords(actor: string, from: string[], to: string[]): Words[] {
+	const added = quoted(to.filter((label) => !from.includes(label)));
+	const removed = quoted(from.filter((label) => !to.includes(label)));
+	if (added && removed) return emphasise(m.settings_audit_lost_reasons_both, { actor, added, removed }, ['added', 'removed']);
+	if (added) return emphasise(m.settings_audit_lost_reasons_added, { actor, added }, ['added']);
+	if (removed) return emphasise(m.settings_audit_lost_reasons_removed, { actor, removed }, ['removed']);
+	return emphasise(m.settings_audit_lost_reasons_order, { actor });
 }
