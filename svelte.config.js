@@ -10,6 +10,10 @@ const config = {
 		// to prerender; the server answers unknown paths with this fallback page.
 		adapter: adapter({ fallback: 'index.html', strict: false }),
 		alias: { $model: 'src/lib/model' },
+		// src/service-worker.ts is registered by the app itself (src/lib/offline/
+		// app-updates.svelte.ts), in production builds only, so that it can offer
+		// the "new version" prompt.
+		serviceWorker: { register: false },
 		// The page's one inline script (the SPA's boot) is allowed by its hash in
 		// a <meta> policy; the server's header alone must still allow inline
 		// scripts for the API reference page, and both policies apply here.

@@ -27,6 +27,8 @@ import { syncLimitsOf } from './config.js';
 import { Connections } from './sync/connections.js';
 import type { CompactionPolicy, DocStore } from './sync/persistence.js';
 import { mountSync, recheckConnection } from './sync/sync.route.js';
+import { t } from './i18n/text.js';
+import { m } from '../src/lib/paraglide/messages.js';
 
 export interface AppOptions {
 	database: DatabaseHandle;
@@ -60,7 +62,7 @@ function limitBody(maxSize: number) {
 	return bodyLimit({
 		maxSize,
 		onError: () => {
-			throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize / 1024} KiB.`);
+			throw new ApiError(413, 'payload_too_large', t(m.error_body_larger_than, { size: maxSize / 1024 }));
 		}
 	});
 }

@@ -26,6 +26,9 @@ export function ensureAppBuilt(root: string, buildDir: string, log: (line: strin
 	if (!isBuildStale(root, buildDir)) return;
 	log('Building the web app (first start or sources changed)…');
 	const vite = join(root, 'node_modules', '.bin', 'vite');
-	const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+	// A production build whoever asks: under Vitest NODE_ENV is "test", which
+	// would give a development build (Svelte's dev checks, no service worker).
+	const env = { ...process.env, NODE_ENV: 'production' };
+	const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env });
 	if (result.status !== 0) throw new Error(`The web app build failed (exit ${result.status}).`);
 }

@@ -7,6 +7,8 @@ import { listStages } from '../../src/lib/model/board.js';
 import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
 import type { Writer } from '../board/writer.js';
 import { isWorkspaceMember } from '../workspaces/member.js';
+import { atPath, t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 // Rules about the deal's state conflict with the request (409); the rest is bad input (422).
 const conflictRules = new Set<Violation['rule']>(['deal-without-task', 'strict-move', 'required-fields', 'stage-not-empty']);
@@ -20,7 +22,7 @@ export async function changeBoard<T>(c: Context<AppEnv>, pipelineId: string, wri
 	try {
 		return await c.var.deps.rooms.withRoom(pipelineId, (room) => room.change(writer, run));
 	} catch (error) {
-		if (error instanceof BoardUnavailable) throw new ApiError(503, 'board_unavailable', error.message, undefined, { 'Retry-After': '5' });
+		if (error instanceof BoardUnavailable) throw new ApiError(503, 'board_unavailable', t(m.error_board_unavailable, { board: error.docId }), undefined, { 'Retry-After': '5' });
 		if (!(error instanceof RefusedChange)) throw error;
 		const first = error.violations[0]!;
 		const status = conflictRules.has(first.rule) ? 409 : 422;
@@ -33,8 +35,8 @@ export function assertOpenStage(doc: Y.Doc, stageId: string | undefined, path: s
 	const open = listStages(doc).filter((stage) => stage.kind === 'open');
 	const id = stageId ?? open[0]?.id;
 	if (!id || !open.some((stage) => stage.id === id)) {
-		throw unprocessable('unknown_stage', `${path}: Not an open stage of this pipeline.`, [
-			{ path, message: 'Not an open stage of this pipeline.' }
+		throw unprocessable('unknown_stage', atPath(path, t(m.error_not_open_stage)), [
+			{ path, message: t(m.error_not_open_stage) }
 		]);
 	}
 	return id;
@@ -43,7 +45,7 @@ export function assertOpenStage(doc: Y.Doc, stageId: string | undefined, path: s
 /** Deals and tasks belong to members of the workspace; anyone else is a 422 on the field. */
 export async function assertMember(c: Context<AppEnv>, workspaceId: string, userId: string, path: string): Promise<void> {
 	if (await isWorkspaceMember(c.var.deps.db, workspaceId, userId)) return;
-	throw unprocessable('unknown_owner', `${path}: The owner must be a member of the workspace.`, [
-		{ path, message: 'Not a member of this workspace.' }
+	throw unprocessable('unknown_owner', atPath(path, t(m.error_owner_not_member)), [
+		{ path, message: t(m.error_not_member) }
 	]);
 }

@@ -3,6 +3,8 @@ import type * as Y from 'yjs';
 import { createDeal, listDealsInStage, listStages, type Clock } from '../../src/lib/model/index.js';
 import { generateId } from '../auth/tokens.js';
 import { unprocessable, type Issue } from '../http/errors.js';
+import { renderText, type Text, t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /** One deal of a batch, as the API validated it. */
 export interface BatchDeal {
@@ -17,17 +19,21 @@ export interface BatchDeal {
 }
 
 /** 422 naming every item whose field is refused, by its index in the batch. */
-function refuseItems(code: string, field: string, message: string, indexes: number[]): never {
+function refuseItems(code: string, field: string, message: Text, indexes: number[]): never {
 	const issues: Issue[] = indexes.map((index) => ({ path: `deals.${index}.${field}`, message }));
-	const shown = issues.slice(0, 10).map((issue) => issue.path);
-	const more = issues.length > shown.length ? ` and ${issues.length - shown.length} more` : '';
-	throw unprocessable(code, `${shown.join(', ')}${more}: ${message}`, issues);
+	const shown = issues.slice(0, 10).map((issue) => issue.path).join(', ');
+	const more = issues.length - 10;
+	const summary: Text = (locale) => {
+		const items = more > 0 ? m.error_items_and_more({ items: shown, count: more }, { locale }) : shown;
+		return `${items}: ${renderText(message, locale)}`;
+	};
+	throw unprocessable(code, summary, issues);
 }
 
 /** Every owner named in the batch must be a member of the workspace; nothing is created otherwise. */
 export function assertBatchOwners(deals: BatchDeal[], memberIds: ReadonlySet<string>): void {
 	const bad = deals.flatMap((deal, index) => (deal.ownerId !== undefined && !memberIds.has(deal.ownerId) ? [index] : []));
-	if (bad.length > 0) refuseItems('unknown_owner', 'ownerId', 'Not a member of this workspace.', bad);
+	if (bad.length > 0) refuseItems('unknown_owner', 'ownerId', t(m.error_not_member), bad);
 }
 
 /**
@@ -42,7 +48,7 @@ export function createDealsOnBoard(doc: Y.Doc, deals: BatchDeal[], defaultOwnerI
 	const openIds = new Set(open.map((stage) => stage.id));
 	const stageIds = deals.map((deal) => deal.stageId ?? open[0]?.id ?? '');
 	const bad = stageIds.flatMap((stageId, index) => (openIds.has(stageId) ? [] : [index]));
-	if (bad.length > 0) refuseItems('unknown_stage', 'stageId', 'Not an open stage of this pipeline.', bad);
+	if (bad.length > 0) refuseItems('unknown_stage', 'stageId', t(m.error_not_open_stage), bad);
 
 	const ranks = new Map<string, string[]>();
 	for (const stageId of new Set(stageIds)) {

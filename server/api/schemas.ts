@@ -3,6 +3,8 @@ import { createSchemaFactory } from 'drizzle-zod';
 import { apiTokens, roles, users, workspaces } from '../db/schema.js';
 import { isStorableText, storableTextMessage } from '../../src/lib/model/validate.js';
 import { locales } from '../i18n/locale.js';
+import { schemaMessage } from '../../src/lib/schema-text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 // drizzle-zod derives field validators from the tables, so a column and the
 // API field that writes it cannot drift apart; the openapi-aware z is used.
@@ -16,15 +18,16 @@ const storable = (schema: z.ZodString) => schema.refine(isStorableText, storable
 /** A string of well-formed Unicode without NUL: every text field of a request starts from it. */
 export const plainText = () => storable(z.string());
 
+const atMost100 = schemaMessage(m.error_at_most_characters, { count: 100 });
 const userInsert = createInsertSchema(users, {
-	email: (s) => s.trim().toLowerCase().pipe(z.email('Enter a valid email address.')).pipe(z.string().max(254)),
-	name: (s) => storable(s).trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.')
+	email: (s) => s.trim().toLowerCase().pipe(z.email(schemaMessage(m.error_email_invalid))).pipe(z.string().max(254)),
+	name: (s) => storable(s).trim().min(1, schemaMessage(m.error_name_empty)).max(100, atMost100)
 });
 const workspaceInsert = createInsertSchema(workspaces, {
-	name: (s) => storable(s).trim().min(1, 'Name the workspace.').max(100, 'Use at most 100 characters.')
+	name: (s) => storable(s).trim().min(1, schemaMessage(m.error_workspace_name_empty)).max(100, atMost100)
 });
 const apiTokenInsert = createInsertSchema(apiTokens, {
-	name: (s) => storable(s).trim().min(1, 'Name the token.').max(100, 'Use at most 100 characters.')
+	name: (s) => storable(s).trim().min(1, schemaMessage(m.error_token_name_empty)).max(100, atMost100)
 });
 
 export const emailField = userInsert.shape.email;
@@ -32,7 +35,7 @@ export const personNameField = userInsert.shape.name;
 export const workspaceNameField = workspaceInsert.shape.name;
 export const tokenNameField = apiTokenInsert.shape.name;
 // Strength is checked after parsing, so the message can say what is wrong.
-export const passwordField = plainText().min(1, 'Enter a password.').max(200, 'Use at most 200 characters.');
+export const passwordField = plainText().min(1, schemaMessage(m.error_password_empty)).max(200, schemaMessage(m.error_at_most_characters, { count: 200 }));
 export const roleField = z.enum(roles).openapi({ example: 'rep' });
 export const idParam = plainText().min(1).max(64);
 

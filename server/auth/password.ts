@@ -1,5 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { type Text, t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 export const minPasswordLength = 10;
 export const maxPasswordLength = 200;
@@ -22,21 +24,21 @@ export async function verifyPasswordHash(passwordHash: string, password: string)
 	}
 }
 
-/** Says why a password is too weak, or null when it is fine. */
-export function findPasswordWeakness(password: string, email?: string): string | null {
+/** Says why a password is too weak (rendered in the caller's language), or null when it is fine. */
+export function findPasswordWeakness(password: string, email?: string): Text | null {
 	if (password.length < minPasswordLength) {
-		return `Use at least ${minPasswordLength} characters.`;
+		return t(m.error_password_too_short, { count: minPasswordLength });
 	}
 	if (password.length > maxPasswordLength) {
-		return `Use at most ${maxPasswordLength} characters.`;
+		return t(m.error_at_most_characters, { count: maxPasswordLength });
 	}
 	const lowered = password.toLowerCase();
 	if (commonPasswords.has(lowered) || /^(.)\1+$/.test(password)) {
-		return 'This password is one of the most common ones; choose another.';
+		return t(m.error_password_common);
 	}
 	const localPart = email?.split('@')[0]?.toLowerCase();
 	if (localPart && localPart.length >= 4 && lowered.includes(localPart)) {
-		return 'Do not use your email address in the password.';
+		return t(m.error_password_has_email);
 	}
 	return null;
 }

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from '../http/errors.js';
+import { renderText, type Text, t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /**
  * Limits on guessing passwords and on creating accounts, counted with
@@ -80,11 +82,11 @@ export class AuthThrottle {
 	 */
 	async spendLoginAttempt(attempt: LoginAttempt): Promise<void> {
 		if (attempt.deviceId) {
-			await spend(this.limiters.loginDevice, attempt.deviceId, 'Too many failed logins from this browser.');
+			await spend(this.limiters.loginDevice, attempt.deviceId, t(m.error_too_many_device_logins));
 			return;
 		}
-		await spend(this.limiters.loginAddress, attempt.address, 'Too many failed logins from your network.');
-		await spend(this.limiters.loginAccount, attempt.email, 'Too many failed logins for this account.');
+		await spend(this.limiters.loginAddress, attempt.address, t(m.error_too_many_network_logins));
+		await spend(this.limiters.loginAccount, attempt.email, t(m.error_too_many_account_logins));
 	}
 
 	/** A correct password: its attempt was not a failure, and the account starts afresh. */
@@ -103,7 +105,7 @@ export class AuthThrottle {
 
 	/** Spends one sign-up of the address; throws 429 when they are used up. */
 	async spendSignup(address: string): Promise<void> {
-		await spend(this.limiters.signupAddress, address, 'Too many sign-ups from your network.');
+		await spend(this.limiters.signupAddress, address, t(m.error_too_many_signups));
 	}
 }
 
@@ -120,20 +122,22 @@ function memoryLimiter(key: string, limit: Limit): RateLimiterMemory {
 	return new RateLimiterMemory({ keyPrefix: key, points: limit.points, duration: limit.durationSec });
 }
 
-async function spend(limiter: RateLimiterAbstract, key: string, reason: string): Promise<void> {
+async function spend(limiter: RateLimiterAbstract, key: string, reason: Text): Promise<void> {
 	try {
 		await limiter.consume(key, 1);
 	} catch (rejection) {
 		// A used-up limit rejects with its state; anything else is a store failure.
 		if (!(rejection instanceof RateLimiterRes)) throw rejection;
 		const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-		throw new ApiError(429, 'too_many_attempts', `${reason} Try again in ${describeWait(wait)}.`, undefined, {
+		const message: Text = (locale) => `${renderText(reason, locale)} ${renderText(describeWait(wait), locale)}`;
+		throw new ApiError(429, 'too_many_attempts', message, undefined, {
 			'Retry-After': String(wait)
 		});
 	}
 }
 
-function describeWait(seconds: number): string {
-	if (seconds < 90) return `${seconds} seconds`;
-	return `${Math.ceil(seconds / 60)} minutes`;
+/** "Try again in 30 seconds." or "… in 15 minutes.", with the locale's plural. */
+function describeWait(seconds: number): Text {
+	if (seconds < 90) return t(m.error_try_again_seconds, { count: seconds });
+	return t(m.error_try_again_minutes, { count: Math.ceil(seconds / 60) });
 }

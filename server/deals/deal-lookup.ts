@@ -54,15 +54,27 @@ export async function listStageHistory(db: Database, scope: DealScope, dealId: s
 
 export type InteractionKind = (typeof interactions.$inferInsert)['kind'];
 
+/**
+ * Logs a timeline entry. With a `clientId` (an idempotency key the client
+ * chose, e.g. for a note queued offline) the entry takes it as its id, so a
+ * retry of a request whose answer was lost finds the entry already there and
+ * gets it back instead of a second copy. `replayed` is null when the key is
+ * someone else's (another user, deal or workspace): the caller refuses.
+ */
 export async function addInteraction(
 	db: Database,
-	input: { workspaceId: string; dealId: string; kind: InteractionKind; text: string; at: Date; userId: string }
+	input: { workspaceId: string; dealId: string; kind: InteractionKind; text: string; at: Date; userId: string; clientId?: string }
 ) {
+	const { clientId, ...fields } = input;
 	const [row] = await db
 		.insert(interactions)
-		.values({ id: generateId(), ...input })
+		.values({ id: clientId ?? generateId(), ...fields })
+		.onConflictDoNothing({ target: interactions.id })
 		.returning();
-	return row!;
+	if (row) return { row, replayed: false as const };
+	const [existing] = await db.select().from(interactions).where(eq(interactions.id, clientId!));
+	const same = existing && existing.workspaceId === input.workspaceId && existing.dealId === input.dealId && existing.userId === input.userId;
+	return same ? { row: existing, replayed: true as const } : null;
 }
 
 /** A deal's timeline, newest first, with the author's name. */

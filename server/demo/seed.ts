@@ -3,11 +3,12 @@ import type { Writer } from '../board/writer.js';
 import type { RoomManager } from '../sync/rooms.js';
 import { generateId } from '../auth/tokens.js';
 import { generateSampleDeals } from './sample-deals.js';
+import type { Locale } from '../i18n/locale.js';
 
 /** Fills a pipeline's board with sample deals, through its room like any writer. */
 export async function seedSampleDeals(
 	rooms: RoomManager,
-	input: { pipelineId: string; ownerIds: string[]; count: number; writer: Writer; now: Date; seed?: number }
+	input: { pipelineId: string; ownerIds: string[]; count: number; writer: Writer; now: Date; seed?: number; locale?: Locale }
 ): Promise<number> {
 	return rooms.withRoom(input.pipelineId, (room) =>
 		room.change(input.writer, (doc) => {
@@ -17,6 +18,7 @@ export async function seedSampleDeals(
 				ownerIds: input.ownerIds,
 				now: input.now,
 				seed: input.seed,
+				locale: input.locale,
 				newId: generateId
 			});
 			const clock = { now: () => input.now.toISOString() };

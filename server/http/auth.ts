@@ -3,11 +3,13 @@ import { validateApiToken } from '../auth/api-token.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
 import { validateSessionToken } from '../auth/session.js';
 import { getWorkspaceOfUser, listWorkspacesOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
-import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import { hasRoleAtLeast, roleName, type Role } from '../workspaces/roles.js';
 import { getPipelineAccess, type PipelineAccess } from '../pipelines/pipeline.js';
 import type { AppEnv, Auth } from './context.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
 import { findClientAddress } from './client-address.js';
+import { t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /**
  * Resolves who is calling, from `Authorization: Bearer <api token>` or the
@@ -31,7 +33,7 @@ export async function findAuth(c: Context<AppEnv>, options: { tokenInQuery?: boo
 		const match = /^Bearer\s+(\S+)$/i.exec(header);
 		const found = match ? await validateApiToken(db, match[1]!, now()) : null;
 		// A wrong token is an error, never a silent fall-back to the cookie.
-		if (!found) throw unauthorized('The API token is invalid or was revoked.');
+		if (!found) throw unauthorized(t(m.error_api_token_invalid));
 		return { user: found.user, sessionId: null, apiTokenId: found.tokenId };
 	}
 	const token = readSessionCookie(c);
@@ -62,9 +64,9 @@ export async function requireWorkspace(
 ): Promise<WorkspaceOfUser> {
 	const auth = requireAuth(c);
 	const workspace = await getWorkspaceOfUser(c.var.deps.db, workspaceId, auth.user.id);
-	if (!workspace) throw notFound('Workspace');
+	if (!workspace) throw notFound(t(m.error_workspace_not_found));
 	if (!hasRoleAtLeast(workspace.role, minimumRole)) {
-		throw forbidden(`This needs the ${minimumRole} role or higher; you are ${workspace.role}.`);
+		throw forbidden(t(m.error_role_needed, { minimum: roleName(minimumRole), role: roleName(workspace.role) }));
 	}
 	return workspace;
 }
@@ -83,9 +85,9 @@ export function clientAddress(c: Context<AppEnv>): string {
 export async function requirePipeline(c: Context<AppEnv>, pipelineId: string, minimumRole: Role = 'viewer'): Promise<PipelineAccess> {
 	const auth = requireAuth(c);
 	const access = await getPipelineAccess(c.var.deps.db, pipelineId, auth.user.id);
-	if (!access) throw notFound('Pipeline');
+	if (!access) throw notFound(t(m.error_pipeline_not_found));
 	if (!hasRoleAtLeast(access.role, minimumRole)) {
-		throw forbidden(`This needs the ${minimumRole} role or higher; you are ${access.role}.`);
+		throw forbidden(t(m.error_role_needed, { minimum: roleName(minimumRole), role: roleName(access.role) }));
 	}
 	return access;
 }

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { findLocale, type Locale } from '../i18n/locale.js';
 import { renderText, t, type Text } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
+import { renderIssue, valueAtPath } from '../../src/lib/schema-text.js';
 
 /** The one shape every error of the API has. */
 export const errorSchema = z
@@ -18,7 +19,9 @@ export const errorSchema = z
 	.openapi('Error');
 
 export type ErrorBody = z.infer<typeof errorSchema>;
-export type Issue = { path: string; message: string };
+/** One refused field: its path and why, rendered in the caller's language when sent. */
+export type Issue = { path: string; message: Text };
+type RenderedIssue = { path: string; message: string };
 
 /**
  * An error a handler or a domain module throws to answer the client: the
@@ -41,20 +44,29 @@ export const badRequest = (code: string, message: Text) => new ApiError(400, cod
 export const unauthorized = (message: Text = t(m.error_log_in)) =>
 	new ApiError(401, 'unauthorized', message);
 export const forbidden = (message: Text) => new ApiError(403, 'forbidden', message);
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} was not found.`);
+/** 404 with a whole sentence per thing (`t(m.error_deal_not_found)`): Russian needs its gender agreement. */
+export const notFound = (message: Text) => new ApiError(404, 'not_found', message);
 export const conflict = (code: string, message: Text) => new ApiError(409, code, message);
 export const unprocessable = (code: string, message: Text, issues?: Issue[]) =>
 	new ApiError(422, code, message, issues);
 
-export function errorBody(code: string, message: string, issues?: Issue[]): ErrorBody {
+export function errorBody(code: string, message: string, issues?: RenderedIssue[]): ErrorBody {
 	return { error: issues ? { code, message, issues } : { code, message } };
 }
 
-/** Turns Zod issues into the API's issue list and a one-line summary. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): { message: string; issues: Issue[] } {
+/**
+ * Turns Zod issues into the API's issue list and a one-line summary, in the
+ * caller's language; `input` is what was parsed (Russian messages name the
+ * type received).
+ */
+export function describeIssues(
+	issues: readonly z.core.$ZodIssue[],
+	locale: Locale = 'en',
+	input?: unknown
+): { message: string; issues: RenderedIssue[] } {
 	const list = issues.map((issue) => ({
 		path: issue.path.map(String).join('.') || '(body)',
-		message: issue.message
+		message: renderIssue(issue, locale, valueAtPath(input, issue.path))
 	}));
 	const message = list.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
 	return { message, issues: list };
@@ -72,7 +84,9 @@ export const handleNotFound: NotFoundHandler = (c) =>
 
 function respondWith(c: Context, error: ApiError) {
 	for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-	return c.json(errorBody(error.code, renderText(error.text, localeOfCaller(c)), error.issues), error.status);
+	const locale = localeOfCaller(c);
+	const issues = error.issues?.map((issue) => ({ path: issue.path, message: renderText(issue.message, locale) }));
+	return c.json(errorBody(error.code, renderText(error.text, locale), issues), error.status);
 }
 
 /** The caller's language; their account's when the request got as far as knowing who they are. */
@@ -88,5 +102,6 @@ function fromHttpException(error: HTTPException): ApiError {
 	if (error.status === 413) {
 		return new ApiError(413, 'payload_too_large', t(m.error_payload_too_large));
 	}
-	return new ApiError(error.status, `http_${error.status}`, error.message || 'Request failed.');
+	// Hono's own exception text is English and not ours to translate; without one, ours is.
+	return new ApiError(error.status, `http_${error.status}`, error.message || t(m.error_request_failed));
 }

@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './context.js';
 import { forbidden } from './errors.js';
+import { t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,7 +26,7 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
 	const origin = c.req.header('origin');
 	if (!origin) return;
 	const expected = c.var.deps.config.ORIGIN ?? originFromHost(c.req.header('host'), c.req.url);
-	if (origin !== expected) throw forbidden(`Cross-site request refused (origin ${origin}).`);
+	if (origin !== expected) throw forbidden(t(m.error_cross_site, { origin }));
 }
 
 function originFromHost(host: string | undefined, url: string): string {

@@ -2,14 +2,19 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
 
 /**
  * Serves the built single-page app: files as they are, immutable hashed assets
- * cached for a year, and the fallback page for every other path so that the
+ * cached for a year, the service worker and manifest never cached, and the fallback page for every other path so that the
  * client-side router can take it.
  */
+const noCache: MiddlewareHandler<AppEnv> = async (c, next) => {
+	await next();
+	if (c.res.status === 200) c.header('Cache-Control', 'no-cache');
+};
+
 export function mountStaticApp(app: Hono<AppEnv>, buildDir: string): void {
 	const root = relative(process.cwd(), resolve(buildDir)) || '.';
 	const fallbackPath = join(buildDir, 'index.html');
@@ -18,6 +23,10 @@ export function mountStaticApp(app: Hono<AppEnv>, buildDir: string): void {
 		await next();
 		if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
 	});
+	// The service worker and the manifest must be fetched fresh, or a browser
+	// could keep an old worker (and so an old app) for up to a day.
+	app.use('/service-worker.js', noCache);
+	app.use('/manifest.webmanifest', noCache);
 	app.use('*', serveStatic({ root }));
 	app.get('*', async (c) => {
 		if (!existsSync(fallbackPath)) return c.text('The app is not built. Run `npm run build`.', 503);

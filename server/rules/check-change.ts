@@ -5,6 +5,8 @@ import type { ChangeSet, EntityChange } from '../board/change-set.js';
 import type { TaskIndex } from '../board/task-index.js';
 import type { Writer } from '../board/writer.js';
 import { hasRoleAtLeast } from '../workspaces/roles.js';
+import { t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /** What the server knows of a board from the database, not from the document. */
 export interface BoardContext {
@@ -22,15 +24,15 @@ export interface BoardContext {
  */
 export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, index: TaskIndex, context: BoardContext): Violation[] {
 	if (writer.kind === 'member' && writer.role === 'viewer') {
-		return [{ entity: 'board', id: '', rule: 'read-only', message: 'Viewers cannot change the board.' }];
+		return [{ entity: 'board', id: '', rule: 'read-only', message: t(m.rule_read_only) }];
 	}
 	if (changes.foreign) {
-		return [{ entity: 'board', id: '', rule: 'schema', message: 'Only meta, stages, deals and tasks may be written.' }];
+		return [{ entity: 'board', id: '', rule: 'schema', message: t(m.rule_foreign_maps) }];
 	}
 	const violations: Violation[] = [];
 	const mayEditPipeline = writer.kind === 'system' || hasRoleAtLeast(writer.role, 'manager');
 	if ((changes.meta || changes.stages.size > 0) && !mayEditPipeline) {
-		return [{ entity: 'stage', id: '', rule: 'forbidden', message: 'Only managers and admins edit the pipeline and its stages.' }];
+		return [{ entity: 'stage', id: '', rule: 'forbidden', message: t(m.rule_pipeline_managers) }];
 	}
 	if (changes.meta) violations.push(...checkMeta(doc), ...checkIdentity(doc, context));
 	const { deals, stages, tasks } = boardMaps(doc);
@@ -45,7 +47,7 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 				entity: 'stage',
 				id: stageId,
 				rule: 'stage-not-empty',
-				message: 'Move the deals out of this stage before deleting it.'
+				message: t(m.rule_stage_not_empty)
 			});
 		}
 	}
@@ -54,7 +56,7 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 	const strict = boardMaps(doc).meta.get('mode') === 'strict' && member;
 	for (const [dealId, change] of changes.deals) {
 		if (change.deleted && member) {
-			violations.push({ entity: 'deal', id: dealId, rule: 'forbidden', message: 'Deals are closed as won or lost, not deleted.' });
+			violations.push({ entity: 'deal', id: dealId, rule: 'forbidden', message: t(m.rule_deal_not_deleted) });
 			continue;
 		}
 		if (change.replaced && member) {
@@ -97,11 +99,11 @@ function checkIdentity(doc: Y.Doc, context: BoardContext): Violation[] {
 	const meta = boardMaps(doc).meta;
 	if (meta.size === 0) return [];
 	if (meta.get('pipelineId') === context.pipelineId && meta.get('workspaceId') === context.workspaceId) return [];
-	return [{ entity: 'meta', id: 'meta', rule: 'forbidden', message: 'A board’s pipeline and workspace cannot be changed.' }];
+	return [{ entity: 'meta', id: 'meta', rule: 'forbidden', message: t(m.rule_board_identity) }];
 }
 
 function replacedViolation(entity: 'deal' | 'task', id: string): Violation {
-	return { entity, id, rule: 'schema', message: `The ${entity} ${id} is changed field by field, not replaced as a whole.` };
+	return { entity, id, rule: 'schema', message: t(entity === 'deal' ? m.rule_deal_replaced : m.rule_task_replaced, { id }) };
 }
 
 /** A member may hand a deal or a task only to a member of the workspace (the REST API checks the same). */
@@ -116,5 +118,5 @@ function checkPerson(
 	if (!(map instanceof Y.Map) || !(change.created || change.fields.has(field))) return [];
 	const person = map.get(field);
 	if (typeof person !== 'string' || context.members.has(person)) return [];
-	return [{ entity, id, rule: 'forbidden', message: `${field} ${person.slice(0, 64)} is not a member of this workspace.` }];
+	return [{ entity, id, rule: 'forbidden', message: t(m.rule_person_not_member, { field, person: person.slice(0, 64) }) }];
 }

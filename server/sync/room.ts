@@ -14,14 +14,19 @@ import { applyStoredDoc, type CompactionPolicy, type DocStore } from './persiste
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
-import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+import { encodeAwareness, encodeRefusal, type Refusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { inspectUpdate, type UpdateShape } from './update-shape.js';
 import { WriteQueue, type PersistedBatch } from './write-queue.js';
 import { UpdateCatchUp } from './catch-up.js';
+import { renderText, t, type Text } from '../i18n/text.js';
+import type { Locale } from '../i18n/locale.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /** One peer of a room: a websocket, or anything else that can take bytes. */
 export interface Peer {
 	writer: Writer;
+	/** The language the peer is told refusals in; English when not known. */
+	locale?: Locale;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
@@ -297,7 +302,7 @@ export class Room {
 		const refused = this.guard.applyPeerUpdate(peer.writer, peer, state.known, update);
 		learnState(state.known, Y.parseUpdateMeta(update).to);
 		for (const violation of refused) {
-			peer.send(encodeRefusal({ type: 'refused', rule: violation.rule, entity: violation.entity, id: violation.id, message: violation.message }));
+			peer.send(encodeRefusal(refusalFor(violation, peer)));
 		}
 		return refused;
 	}
@@ -317,21 +322,22 @@ export class Room {
 	}
 
 	/** Ids must be new to the whole installation; people are looked up afresh when one is unknown. */
-	private async lookUp(shape: UpdateShape): Promise<string | null> {
+	private async lookUp(shape: UpdateShape): Promise<Text | null> {
 		const { deals, tasks } = shape.created;
 		const [elsewhere, members] = await Promise.all([
 			deals.length + tasks.length > 0 ? this.options.lookups.idsOnOtherBoards({ deals, tasks }) : [],
 			[...shape.people].some((person) => !this.members.has(person)) ? this.options.lookups.memberIds() : null
 		]);
 		if (members) this.members = members;
-		if (elsewhere.length > 0) return `the id ${elsewhere[0]!.slice(0, 64)} belongs to another board`;
+		if (elsewhere.length > 0) return t(m.rule_id_on_other_board, { id: elsewhere[0]!.slice(0, 64) });
 		return null;
 	}
 
-	private refuseWhole(peer: Peer, problem: string): Violation[] {
-		const violation: Violation = { entity: 'board', id: '', rule: 'schema', message: `Update refused: ${problem}.` };
-		peer.send(encodeRefusal({ type: 'refused', ...violation }));
-		peer.close(closeCodes.refusedUpdate, `update refused: ${problem}`.slice(0, 120));
+	private refuseWhole(peer: Peer, problem: Text): Violation[] {
+		const violation: Violation = { entity: 'board', id: '', rule: 'schema', message: t(m.rule_update_refused, { problem }) };
+		peer.send(encodeRefusal(refusalFor(violation, peer)));
+		// The close reason is for logs and tools, in English.
+		peer.close(closeCodes.refusedUpdate, `update refused: ${renderText(problem, 'en')}`.slice(0, 120));
 		return [violation];
 	}
 
@@ -343,7 +349,7 @@ export class Room {
 	 */
 	private resync(peer: Peer, problem: string): Violation[] {
 		peer.close(closeCodes.resync, 'resync: the update builds on changes the server does not have');
-		return [{ entity: 'board', id: '', rule: 'schema', message: `Update not applied: ${problem}.` }];
+		return [{ entity: 'board', id: '', rule: 'schema', message: t(m.rule_update_not_applied, { problem }) }];
 	}
 
 	/** The workspace's members changed: refresh who may own and be assigned. */
@@ -440,3 +446,9 @@ export class Room {
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+/** A violation as the peer is told it: the reason in the peer's language. */
+function refusalFor(violation: Violation, peer: Peer): Refusal {
+	const { rule, entity, id } = violation;
+	return { type: 'refused', rule, entity, id, message: renderText(violation.message, peer.locale ?? 'en') };
+}

@@ -6,6 +6,7 @@ import { TokenBucket } from './limits.js';
 import { decodeClientMessage, type ClientMessage } from './protocol.js';
 import { closeCodes, type Peer, type Room } from './room.js';
 import type { RoomManager } from './rooms.js';
+import type { Locale } from '../i18n/locale.js';
 
 /**
  * A websocket client of a room. Messages that arrive while the room loads
@@ -25,7 +26,8 @@ class SocketPeer implements Peer {
 	constructor(
 		readonly socket: WebSocket,
 		readonly writer: Writer,
-		private readonly rooms: RoomManager
+		private readonly rooms: RoomManager,
+		readonly locale: Locale
 	) {
 		const limits = rooms.limits;
 		this.updateBucket = new TokenBucket(limits.updatesPerSecond, limits.updateBurst);
@@ -110,6 +112,8 @@ export interface SyncConnection {
 	workspaceId: string;
 	writer: Writer & { kind: 'member' };
 	credential: Credential;
+	/** The language refusals are told in: the account's, else the upgrade request's Accept-Language. */
+	locale: Locale;
 }
 
 /**
@@ -125,7 +129,7 @@ export function createSyncHandlers(rooms: RoomManager, connections: Connections,
 	return {
 		onOpen(_event, ws: WSContext<WebSocket>) {
 			const socket = ws.raw!;
-			const current = new SocketPeer(socket, connection.writer, rooms);
+			const current = new SocketPeer(socket, connection.writer, rooms, connection.locale);
 			peer = current;
 			forget = connections.add({ peer: current, credential: connection.credential, pipelineId, workspaceId: connection.workspaceId, role: connection.writer.role });
 			socket.on('pong', () => {

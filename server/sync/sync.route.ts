@@ -11,6 +11,8 @@ import { getPipelineAccess } from '../pipelines/pipeline.js';
 import type { Database } from '../db/client.js';
 import type { OpenConnection } from './connections.js';
 import { createSyncHandlers } from './socket.js';
+import { findLocale } from '../i18n/locale.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 /**
  * Mounts /sync/<pipelineId>. The upgrade is authenticated like any API call
@@ -26,14 +28,16 @@ export function mountSync(app: Hono<AppEnv>, upgradeWebSocket: UpgradeWebSocket<
 		// A cookie rides along on any site's websocket: insist on our origin.
 		if (!byToken) assertSameOrigin(c);
 		const auth = await findAuth(c, { tokenInQuery: true });
-		if (!auth) return c.json(errorBody('unauthorized', 'Log in, or pass an API token as ?token=.'), 401);
+		const locale = findLocale(c, auth?.user.locale);
+		if (!auth) return c.json(errorBody('unauthorized', m.error_sync_log_in({}, { locale })), 401);
 		const access = await getPipelineAccess(db, c.req.param('pipelineId'), auth.user.id);
-		if (!access) return c.json(errorBody('forbidden', 'You do not have access to this pipeline.'), 403);
+		if (!access) return c.json(errorBody('forbidden', m.error_no_pipeline_access({}, { locale })), 403);
 		c.set('sync', {
 			pipelineId: access.pipeline.id,
 			workspaceId: access.pipeline.workspaceId,
 			writer: { kind: 'member', userId: auth.user.id, role: access.role },
-			credential: { userId: auth.user.id, sessionId: auth.sessionId, apiTokenId: auth.apiTokenId }
+			credential: { userId: auth.user.id, sessionId: auth.sessionId, apiTokenId: auth.apiTokenId },
+			locale
 		});
 		await next();
 	};

@@ -3,7 +3,9 @@ import type { Database } from '../db/client.js';
 import { invites, memberships, users, workspaces, type Invite } from '../db/schema.js';
 import { ApiError, conflict, notFound } from '../http/errors.js';
 import { generateId, generateSecret, hashSecret } from '../auth/tokens.js';
-import type { Role } from './roles.js';
+import { roleName, type Role } from './roles.js';
+import { type Text, t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -79,7 +81,7 @@ export async function previewInvite(db: Database, token: string, now: Date): Pro
 		.innerJoin(workspaces, eq(invites.workspaceId, workspaces.id))
 		.leftJoin(users, eq(invites.createdBy, users.id))
 		.where(eq(invites.tokenHash, hashSecret(token)));
-	if (!row) throw notFound('This invite link');
+	if (!row) throw notFound(t(m.error_invite_link_not_found));
 	assertUsable(row.invite, now);
 	return { workspace: row.workspace, role: row.invite.role, invitedBy: row.invitedBy, expiresAt: row.invite.expiresAt };
 }
@@ -101,14 +103,14 @@ export async function acceptInvite(
 		.from(memberships)
 		.where(and(eq(memberships.workspaceId, preview.workspace.id), eq(memberships.userId, userId)));
 	if (existing) {
-		throw conflict('already_member', `You are already a member of ${preview.workspace.name} (${existing.role}).`);
+		throw conflict('already_member', t(m.error_already_member, { workspace: preview.workspace.name, role: roleName(existing.role) }));
 	}
 	const [spent] = await tx
 		.update(invites)
 		.set({ useCount: sql`${invites.useCount} + 1` })
 		.where(and(eq(invites.tokenHash, hashSecret(token)), usableAt(now)))
 		.returning({ id: invites.id, role: invites.role, workspaceId: invites.workspaceId });
-	if (!spent) throw gone('invite_used_up', 'This invite link has already been used.');
+	if (!spent) throw gone('invite_used_up', t(m.error_invite_used));
 	await tx.insert(memberships).values({ workspaceId: spent.workspaceId, userId, role: spent.role });
 	return { workspace: { id: preview.workspace.id, name: preview.workspace.name, role: spent.role }, inviteId: spent.id };
 }
@@ -122,17 +124,17 @@ function usableAt(now: Date) {
 }
 
 function assertUsable(invite: Invite, now: Date): void {
-	if (invite.revokedAt) throw gone('invite_revoked', 'This invite link was revoked. Ask for a new one.');
+	if (invite.revokedAt) throw gone('invite_revoked', t(m.error_invite_revoked));
 	if (invite.expiresAt.getTime() <= now.getTime()) {
-		throw gone('invite_expired', 'This invite link has expired. Ask for a new one.');
+		throw gone('invite_expired', t(m.error_invite_expired));
 	}
 	if (invite.maxUses !== null && invite.useCount >= invite.maxUses) {
-		throw gone('invite_used_up', 'This invite link has already been used. Ask for a new one.');
+		throw gone('invite_used_up', t(m.error_invite_used_ask));
 	}
 }
 
 // 410 Gone: the link existed and will never work again.
-function gone(code: string, message: string): ApiError {
+function gone(code: string, message: Text): ApiError {
 	return new ApiError(410, code, message);
 }
 

@@ -2,8 +2,15 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { lostReasons } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
+import type { Locale } from '../i18n/locale.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
-export const defaultLostReasons = ['No budget', 'Chose a competitor', 'No response', 'Deal impossible'];
+/** The lost reasons a new workspace starts with, in its creator's language; then the workspace's own list. */
+export function listDefaultLostReasons(locale: Locale): string[] {
+	return [m.default_lost_reason_budget, m.default_lost_reason_competitor, m.default_lost_reason_no_response, m.default_lost_reason_impossible].map(
+		(message) => message({}, { locale })
+	);
+}
 
 export function listLostReasons(db: Database, workspaceId: string) {
 	return db

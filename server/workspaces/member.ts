@@ -2,7 +2,9 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { memberships, users } from '../db/schema.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
-import { canChangeMember, canGrantRole, type Role } from './roles.js';
+import { canChangeMember, canGrantRole, roleName, type Role } from './roles.js';
+import { t } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 export interface Member {
 	userId: string;
@@ -56,11 +58,11 @@ export async function changeMemberRole(
 ): Promise<{ member: Member; previousRole: Role }> {
 	return db.transaction(async (tx) => {
 		const target = await getMember(tx, workspaceId, targetUserId);
-		if (!target) throw notFound('Member');
-		if (!canChangeMember(actorRole, target.role)) throw forbidden('Only an owner can change an owner.');
-		if (!canGrantRole(actorRole, role)) throw forbidden(`Your role cannot grant the role ${role}.`);
+		if (!target) throw notFound(t(m.error_member_not_found));
+		if (!canChangeMember(actorRole, target.role)) throw forbidden(t(m.error_owner_changes_owner));
+		if (!canGrantRole(actorRole, role)) throw forbidden(t(m.error_cannot_grant_role, { role: roleName(role) }));
 		if (target.role === 'owner' && role !== 'owner' && (await countOwners(tx, workspaceId)) <= 1) {
-			throw conflict('last_owner', 'A workspace needs at least one owner; make someone else owner first.');
+			throw conflict('last_owner', t(m.error_last_owner));
 		}
 		await tx
 			.update(memberships)
@@ -83,13 +85,13 @@ export async function removeMember(
 ): Promise<Member> {
 	return db.transaction(async (tx) => {
 		const target = await getMember(tx, workspaceId, targetUserId);
-		if (!target) throw notFound('Member');
+		if (!target) throw notFound(t(m.error_member_not_found));
 		const leaving = actor.userId === targetUserId;
 		if (!leaving && !canChangeMember(actor.role, target.role)) {
-			throw forbidden('Only an owner can remove an owner.');
+			throw forbidden(t(m.error_owner_removes_owner));
 		}
 		if (target.role === 'owner' && (await countOwners(tx, workspaceId)) <= 1) {
-			throw conflict('last_owner', 'A workspace needs at least one owner; make someone else owner first.');
+			throw conflict('last_owner', t(m.error_last_owner));
 		}
 		await tx
 			.delete(memberships)

@@ -6,6 +6,8 @@ import { ApiError, forbidden, notFound } from '../http/errors.js';
 import { generateId, generateSecret, hashSecret } from '../auth/tokens.js';
 import { publicUserColumns, type PublicUser } from '../auth/user.js';
 import { canChangeMember, type Role } from './roles.js';
+import { t, type Text } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 export const passwordResetLifetimeMs = 60 * 60 * 1000;
 
@@ -28,11 +30,11 @@ export async function assertCanResetPassword(
 		.leftJoin(actorMembership, and(eq(actorMembership.workspaceId, memberships.workspaceId), eq(actorMembership.userId, actor.userId)))
 		.where(eq(memberships.userId, targetUserId));
 	const here = rows.find((row) => row.workspaceId === workspaceId);
-	if (!here) throw notFound('Member');
-	if (!canChangeMember(actor.role, here.targetRole)) throw forbidden('Only an owner can reset an owner’s password.');
+	if (!here) throw notFound(t(m.error_member_not_found));
+	if (!canChangeMember(actor.role, here.targetRole)) throw forbidden(t(m.error_owner_resets_owner));
 	const beyondReach = rows.some((row) => !row.actorRole || !canChangeMember(row.actorRole, row.targetRole));
 	if (beyondReach) {
-		throw forbidden('This member also belongs to a workspace you do not manage; a reset link would open it too.');
+		throw forbidden(t(m.error_reset_opens_other_workspace));
 	}
 }
 
@@ -73,7 +75,7 @@ export async function previewPasswordReset(db: Database, token: string, now: Dat
 		.innerJoin(users, eq(passwordResets.userId, users.id))
 		.innerJoin(memberships, isStillMember())
 		.where(eq(passwordResets.tokenHash, hashSecret(token)));
-	if (!row) throw notFound('This reset link');
+	if (!row) throw notFound(t(m.error_reset_link_not_found));
 	assertUsable(row.reset, now);
 	return { user: row.user, expiresAt: row.reset.expiresAt };
 }
@@ -95,7 +97,7 @@ export async function spendPasswordReset(tx: Database, token: string, now: Date)
 			)
 		)
 		.returning({ userId: passwordResets.userId });
-	if (!spent) throw gone('reset_used', 'This reset link has already been used. Ask an admin for a new one.');
+	if (!spent) throw gone('reset_used', t(m.error_reset_used));
 	return spent.userId;
 }
 
@@ -105,13 +107,13 @@ function isStillMember() {
 }
 
 function assertUsable(reset: PasswordReset, now: Date): void {
-	if (reset.usedAt) throw gone('reset_used', 'This reset link has already been used. Ask an admin for a new one.');
+	if (reset.usedAt) throw gone('reset_used', t(m.error_reset_used));
 	if (reset.expiresAt.getTime() <= now.getTime()) {
-		throw gone('reset_expired', 'This reset link has expired. Ask an admin for a new one.');
+		throw gone('reset_expired', t(m.error_reset_expired));
 	}
 }
 
 // 410 Gone: the link existed and will never work again.
-function gone(code: string, message: string): ApiError {
+function gone(code: string, message: Text): ApiError {
 	return new ApiError(410, code, message);
 }

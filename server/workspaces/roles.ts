@@ -1,4 +1,6 @@
 import { roles, type Role } from '../db/schema.js';
+import { t, type Text } from '../i18n/text.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 
 export { roles, type Role };
 
@@ -20,4 +22,17 @@ export function canGrantRole(actor: Role, role: Role): boolean {
 /** An admin may change or remove anyone but an owner. */
 export function canChangeMember(actor: Role, target: Role): boolean {
 	return actor === 'owner' || (actor === 'admin' && target !== 'owner');
+}
+
+const roleNames = {
+	owner: m.error_role_owner,
+	admin: m.error_role_admin,
+	manager: m.error_role_manager,
+	rep: m.error_role_rep,
+	viewer: m.error_role_viewer
+} satisfies Record<Role, unknown>;
+
+/** A role's name in the reader's language, for the server's messages. */
+export function roleName(role: Role): Text {
+	return t(roleNames[role]);
 }

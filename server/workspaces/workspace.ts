@@ -4,7 +4,9 @@ import { memberships, workspaces } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import type { Role } from './roles.js';
 import { createPipeline } from '../pipelines/pipeline.js';
-import { defaultLostReasons, replaceLostReasons } from './lost-reasons.js';
+import { listDefaultLostReasons, replaceLostReasons } from './lost-reasons.js';
+import { defaultPipelineName, listDefaultStages } from '../pipelines/default-stages.js';
+import type { Locale } from '../i18n/locale.js';
 
 export interface WorkspaceOfUser {
 	id: string;
@@ -13,15 +15,16 @@ export interface WorkspaceOfUser {
 }
 
 /**
- * Creates a workspace with its creator as owner and a default "Sales"
- * pipeline; call it inside a transaction so that all of it or none is written.
+ * Creates a workspace with its creator as owner, a default "Sales" pipeline
+ * and lost reasons, named in the creator's language; call it inside a
+ * transaction so that all of it or none is written.
  */
-export async function createWorkspace(tx: Database, ownerId: string, name: string): Promise<WorkspaceOfUser> {
+export async function createWorkspace(tx: Database, ownerId: string, name: string, locale: Locale): Promise<WorkspaceOfUser> {
 	const id = generateId();
 	await tx.insert(workspaces).values({ id, name: name.trim(), createdBy: ownerId });
 	await tx.insert(memberships).values({ workspaceId: id, userId: ownerId, role: 'owner' });
-	await createPipeline(tx, { workspaceId: id, name: 'Sales' });
-	await replaceLostReasons(tx, id, defaultLostReasons);
+	await createPipeline(tx, { workspaceId: id, name: defaultPipelineName(locale), stages: listDefaultStages(locale) });
+	await replaceLostReasons(tx, id, listDefaultLostReasons(locale));
 	return { id, name: name.trim(), role: 'owner' };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPasswordWeakness, hashPassword, verifyPasswordHash } from '../../server/auth/password.js';
+import { renderText } from '../../server/i18n/text.js';
 
 describe('passwords', () => {
 	it('hashes with argon2id and verifies only the right password', async () => {
@@ -17,7 +18,13 @@ describe('passwords', () => {
 		['aaaaaaaaaaaa', /common/],
 		['annapetrova-secret', /email/]
 	])('refuses %s', (password, reason) => {
-		expect(findPasswordWeakness(password, 'annapetrova@example.com')).toMatch(reason);
+		const weakness = findPasswordWeakness(password, 'annapetrova@example.com');
+		expect(weakness && renderText(weakness, 'en')).toMatch(reason);
+	});
+
+	it('says why in Russian too', () => {
+		expect(renderText(findPasswordWeakness('short')!, 'ru')).toBe('Используйте не меньше 10 символов.');
+		expect(renderText(findPasswordWeakness('annapetrova-secret', 'annapetrova@example.com')!, 'ru')).toBe('Не используйте в пароле свой адрес почты.');
 	});
 
 	it('accepts a long uncommon password', () => {

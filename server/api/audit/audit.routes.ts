@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { auditActions, auditActorKinds, auditTargetTypes } from '../../audit/audit-log.js';
 import { errors } from '../responses.js';
 import { idParam, jsonResponse } from '../schemas.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const auditEventSchema = z
 	.object({
@@ -25,7 +27,7 @@ const actionList = z
 	.string()
 	.max(2000)
 	.transform((value) => value.split(',').filter(Boolean))
-	.pipe(z.array(z.enum(auditActions)).min(1, 'Name at least one action.'))
+	.pipe(z.array(z.enum(auditActions)).min(1, schemaMessage(m.error_audit_action_needed)))
 	.openapi({ type: 'string', description: 'Only these actions, comma-separated', example: 'member.role_changed,member.removed' });
 
 export const listAuditEventsRoute = createRoute({

@@ -14,10 +14,13 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { endSessionConnections, noteMemberJoined } from '../../http/connections.js';
 import { recordAuditEvent, recordUserEvent } from '../../audit/audit-log.js';
 import * as routes from './auth.routes.js';
+import { atPath, t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
+import { findLocale } from '../../i18n/locale.js';
 
 function refuseWeakPassword(password: string, email: string, field: string): void {
 	const weakness = findPasswordWeakness(password, email);
-	if (weakness) throw unprocessable('weak_password', `${field}: ${weakness}`, [{ path: field, message: weakness }]);
+	if (weakness) throw unprocessable('weak_password', atPath(field, weakness), [{ path: field, message: weakness }]);
 }
 
 const router = createRouter()
@@ -30,14 +33,14 @@ const router = createRouter()
 		if (body.inviteToken) await previewInvite(db, body.inviteToken, now());
 		else await throttle.spendSignup(clientAddress(c));
 		if (await getUserByEmail(db, body.email)) {
-			throw conflict('email_taken', 'An account with this email already exists. Log in instead.');
+			throw conflict('email_taken', t(m.error_email_taken));
 		}
 		const passwordHash = await hashPassword(body.password);
 		try {
 			const result = await db.transaction(async (tx) => {
 				const user = await insertUser(tx, { email: body.email, name: body.name, passwordHash });
 				const joined = body.inviteToken ? await acceptInvite(tx, body.inviteToken, user.id, now()) : null;
-				const workspace: WorkspaceOfUser = joined?.workspace ?? (await createWorkspace(tx, user.id, body.workspaceName!));
+				const workspace: WorkspaceOfUser = joined?.workspace ?? (await createWorkspace(tx, user.id, body.workspaceName!, findLocale(c)));
 				const actor = { workspaceId: workspace.id, actorId: user.id, actorKind: 'member', address: clientAddress(c), at: now() } as const;
 				await recordAuditEvent(
 					tx,
@@ -53,7 +56,7 @@ const router = createRouter()
 			return c.json({ user: result.user, workspace: result.workspace }, 201);
 		} catch (error) {
 			if (isUniqueViolation(error)) {
-				throw conflict('email_taken', 'An account with this email already exists. Log in instead.');
+				throw conflict('email_taken', t(m.error_email_taken));
 			}
 			throw error;
 		}
@@ -81,7 +84,7 @@ const router = createRouter()
 				});
 			}
 			// One answer for an unknown email and a wrong password: no account probing.
-			throw unauthorized('The email or password is wrong.');
+			throw unauthorized(t(m.error_login_wrong));
 		}
 		await throttle.forgiveLoginAttempt(attempt);
 		const device = deviceId

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
 import { emailField, jsonBody, jsonResponse, passwordField, personNameField, plainText, userSchema, workspaceNameField, workspaceSchema } from '../schemas.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const tags = ['Auth'];
 
@@ -13,7 +15,7 @@ export const signupBody = z
 		inviteToken: plainText().min(1).max(100).optional()
 	})
 	.refine((body) => (body.workspaceName === undefined) !== (body.inviteToken === undefined), {
-		message: 'Give either workspaceName (to start a workspace) or inviteToken (to join one).',
+		message: schemaMessage(m.error_signup_workspace_or_invite),
 		path: ['workspaceName']
 	})
 	.openapi('SignupBody');

@@ -24,7 +24,7 @@ import {
 } from '../../deals/deal-lookup.js';
 import { findInProjection, requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { notFound, unprocessable } from '../../http/errors.js';
+import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
@@ -32,6 +32,8 @@ import type { Role } from '../../workspaces/roles.js';
 import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
 import { toDealJson, toTaskJson } from '../serialize.js';
 import * as routes from './deals.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 interface DealAccess {
 	pipelineId: string;
@@ -44,7 +46,7 @@ interface DealAccess {
 /** The caller's access to a deal through its pipeline; 404 when they may not see it. */
 async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role = 'viewer'): Promise<DealAccess> {
 	const pipelineId = await findInProjection(c, () => findDealPipeline(c.var.deps.db, dealId));
-	if (!pipelineId) throw notFound('Deal');
+	if (!pipelineId) throw notFound(t(m.error_deal_not_found));
 	const access = await requirePipeline(c, pipelineId, minimumRole);
 	const { user } = requireAuth(c);
 	return {
@@ -59,14 +61,14 @@ async function requireDeal(c: Context<AppEnv>, dealId: string, minimumRole: Role
 /** Runs a change on the deal's board; a deal archived off the board cannot be changed there. */
 function changeDeal<T>(c: Context<AppEnv>, dealId: string, access: DealAccess, run: Parameters<typeof changeBoard<T>>[3]) {
 	return changeBoard(c, access.pipelineId, access.writer, (doc) => {
-		if (!readDeal(doc, dealId)) throw notFound('Deal on the live board');
+		if (!readDeal(doc, dealId)) throw notFound(t(m.error_deal_not_on_board));
 		return run(doc);
 	});
 }
 
 async function dealJson(c: Context<AppEnv>, access: DealAccess, dealId: string) {
 	const row = await getDealRow(c.var.deps.db, access, dealId);
-	if (!row) throw notFound('Deal');
+	if (!row) throw notFound(t(m.error_deal_not_found));
 	return toDealJson(row);
 }
 
@@ -118,16 +120,16 @@ const router = createRouter()
 			const known = (await listLostReasons(c.var.deps.db, access.workspaceId)).map((entry) => entry.label);
 			// With an empty list any reason is accepted; otherwise it must be one of the list.
 			if (known.length > 0 && !known.includes(reason!)) {
-				throw unprocessable('unknown_reason', `reason: Choose one of: ${known.join(', ')}.`, [
-					{ path: 'reason', message: 'Not one of the workspace’s lost reasons.' }
+				throw unprocessable('unknown_reason', t(m.error_unknown_reason, { reasons: known.join(', ') }), [
+					{ path: 'reason', message: t(m.error_unknown_reason_issue) }
 				]);
 			}
 		}
 		await changeDeal(c, dealId, access, (doc) => {
 			const foreign = completeTaskIds.filter((taskId) => readTask(doc, taskId)?.dealId !== dealId);
 			if (foreign.length > 0) {
-				throw unprocessable('unknown_task', `completeTaskIds: ${foreign.join(', ')} are not tasks of this deal.`, [
-					{ path: 'completeTaskIds', message: 'Every id must be a task of this deal.' }
+				throw unprocessable('unknown_task', t(m.error_unknown_task, { ids: foreign.join(', ') }), [
+					{ path: 'completeTaskIds', message: t(m.error_unknown_task_issue) }
 				]);
 			}
 			closeDeal(doc, dealId, outcome, { reason, note }, access.clock, completeTaskIds);
@@ -140,11 +142,11 @@ const router = createRouter()
 		const { task } = c.req.valid('json');
 		if (task.assigneeId) await assertMember(c, access.workspaceId, task.assigneeId, 'task.assigneeId');
 		const row = await getDealRow(c.var.deps.db, access, dealId);
-		if (!row) throw notFound('Deal');
+		if (!row) throw notFound(t(m.error_deal_not_found));
 		const created = await changeBoard(c, access.pipelineId, access.writer, (doc) => {
 			// A deal archived off the board comes back as it was, then reopens.
 			if (!readDeal(doc, dealId)) restoreDeal(doc, toBoardDeal(row));
-			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', 'The deal is already open.');
+			if (readDeal(doc, dealId)!.status === 'open') throw unprocessable('already_open', t(m.error_already_open));
 			return reopenDeal(doc, dealId, { id: generateId(), ...task, dueAt: new Date(task.dueAt).toISOString() }, access.clock);
 		});
 		if (row.archivedAt) await markDealOnBoard(c.var.deps.db, access, dealId);
@@ -165,14 +167,17 @@ const router = createRouter()
 		const access = await requireDeal(c, dealId, 'rep');
 		const { user } = requireAuth(c);
 		const body = c.req.valid('json');
-		const row = await addInteraction(c.var.deps.db, {
+		const added = await addInteraction(c.var.deps.db, {
 			workspaceId: access.workspaceId,
 			dealId,
 			kind: body.kind,
 			text: body.text,
 			at: body.at ? new Date(body.at) : c.var.deps.now(),
-			userId: user.id
+			userId: user.id,
+			clientId: body.clientId
 		});
+		if (!added) throw conflict('client_id_taken', t(m.error_client_id_taken));
+		const { row } = added;
 		return c.json({ interaction: { id: row.id, kind: row.kind, text: row.text, at: row.at.toISOString(), userId: user.id, userName: user.name } }, 201);
 	});
 

@@ -4,6 +4,8 @@ import { dealStatuses, taskTypes } from '../../../src/lib/model/schema.js';
 import { interactionKinds } from '../../db/schema.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const params = z.object({ dealId: idParam });
 const isoTime = z.iso.datetime({ offset: true });
@@ -11,7 +13,7 @@ const isoTime = z.iso.datetime({ offset: true });
 export const newTaskBody = z
 	.object({
 		type: z.enum(taskTypes),
-		title: plainText().trim().min(1, 'Give the task a title.').max(200),
+		title: plainText().trim().min(1, schemaMessage(m.error_task_title_empty)).max(200),
 		dueAt: isoTime,
 		assigneeId: idParam.optional()
 	})
@@ -91,7 +93,7 @@ export const updateDealRoute = createRoute({
 				.object({
 					title: plainText().trim().min(1).max(200).optional(),
 					valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-					currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.').optional(),
+					currency: z.string().regex(/^[A-Z]{3}$/, schemaMessage(m.error_currency_code)).optional(),
 					ownerId: idParam.optional(),
 					contactId: idParam.optional(),
 					companyId: idParam.optional()
@@ -131,7 +133,7 @@ export const closeDealRoute = createRoute({
 						.openapi({ description: 'Tasks of the deal to mark done in the same step' })
 				})
 				.refine((body) => body.outcome === 'won' || body.reason !== undefined, {
-					message: 'Say why the deal was lost.',
+					message: schemaMessage(m.error_lost_reason_needed),
 					path: ['reason']
 				})
 				.openapi('CloseDealBody')
@@ -168,8 +170,17 @@ export const addInteractionRoute = createRoute({
 		body: jsonBody(
 			z.object({
 				kind: z.enum(interactionKinds),
-				text: plainText().trim().min(1, 'Write what happened.').max(10_000),
-				at: isoTime.optional()
+				text: plainText().trim().min(1, schemaMessage(m.error_note_empty)).max(10_000),
+				at: isoTime.optional(),
+				clientId: z
+					.string()
+					.regex(/^[a-z0-9]{16,64}$/, schemaMessage(m.error_client_id_format))
+					.optional()
+					.openapi({
+						description:
+							'Idempotency key chosen by the client (e.g. for an entry queued offline): sending the same key again returns the entry already logged instead of logging it twice',
+						example: 'k3j5h2m4n6p7q2r3s4t5u6v7w2'
+					})
 			})
 		)
 	},

@@ -11,6 +11,8 @@ import { endUserConnections } from '../../http/connections.js';
 import { recordUserEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './me.routes.js';
+import { atPath, t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const router = createRouter()
 	.openapi(routes.getMe, async (c) => {
@@ -21,7 +23,7 @@ const router = createRouter()
 	.openapi(routes.updateMe, async (c) => {
 		const { user } = requireAuth(c);
 		const updated = await updateUserProfile(c.var.deps.db, user.id, c.req.valid('json'));
-		if (!updated) throw notFound('User');
+		if (!updated) throw notFound(t(m.error_user_not_found));
 		return c.json({ user: updated }, 200);
 	})
 	.openapi(routes.changePassword, async (c) => {
@@ -30,13 +32,13 @@ const router = createRouter()
 		const { db, now } = c.var.deps;
 		const user = await getUserById(db, auth.user.id);
 		if (!user || !(await verifyPasswordHash(user.passwordHash, currentPassword))) {
-			throw unprocessable('wrong_password', 'currentPassword: The current password is wrong.', [
-				{ path: 'currentPassword', message: 'The current password is wrong.' }
+			throw unprocessable('wrong_password', atPath('currentPassword', t(m.error_current_password_wrong)), [
+				{ path: 'currentPassword', message: t(m.error_current_password_wrong) }
 			]);
 		}
 		const weakness = findPasswordWeakness(newPassword, user.email);
 		if (weakness) {
-			throw unprocessable('weak_password', `newPassword: ${weakness}`, [{ path: 'newPassword', message: weakness }]);
+			throw unprocessable('weak_password', atPath('newPassword', weakness), [{ path: 'newPassword', message: weakness }]);
 		}
 		const passwordHash = await hashPassword(newPassword);
 		const fresh = await db.transaction(async (tx) => {

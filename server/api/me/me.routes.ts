@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
 import { jsonBody, jsonResponse, localeField, passwordField, personNameField, userSchema, workspaceSchema } from '../schemas.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const tags = ['Account'];
 
@@ -24,7 +26,7 @@ export const updateMe = createRoute({
 		body: jsonBody(
 			z
 				.object({ name: personNameField.optional(), locale: localeField.optional() })
-				.refine((body) => body.name !== undefined || body.locale !== undefined, { message: 'Send a name or a locale to change.' })
+				.refine((body) => body.name !== undefined || body.locale !== undefined, { message: schemaMessage(m.error_name_or_locale) })
 		)
 	},
 	responses: {

@@ -2,7 +2,8 @@ import { boardMaps, createDeal, moveDealsToStage, reassignDeal } from '../../../
 import { generateId } from '../../auth/tokens.js';
 import { seedSampleDeals } from '../../demo/seed.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
-import { notFound, unprocessable } from '../../http/errors.js';
+import { localeOfCaller, notFound, unprocessable } from '../../http/errors.js';
+import { listDefaultStages } from '../../pipelines/default-stages.js';
 import { createRouter } from '../../http/router.js';
 import { listPipelineDeals, type DealListItem } from '../../pipelines/deal-query.js';
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
@@ -13,6 +14,8 @@ import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './pipelines.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const router = createRouter()
 	.openapi(routes.listPipelinesRoute, async (c) => {
@@ -29,7 +32,7 @@ const router = createRouter()
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
 		const body = c.req.valid('json');
 		const pipeline = await c.var.deps.db.transaction(async (tx) => {
-			const created = await createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages });
+			const created = await createPipeline(tx, { workspaceId: workspace.id, name: body.name, mode: body.mode, stages: body.stages ?? listDefaultStages(localeOfCaller(c)) });
 			await recordAuditEvent(tx, {
 				...auditActor(c),
 				workspaceId: workspace.id,
@@ -94,8 +97,8 @@ const router = createRouter()
 			const { deals } = boardMaps(doc);
 			const missing = dealIds.filter((id) => !deals.has(id));
 			if (missing.length > 0) {
-				throw unprocessable('unknown_deal', `dealIds: ${missing.join(', ')} are not on this board.`, [
-					{ path: 'dealIds', message: 'Every deal must be on this board.' }
+				throw unprocessable('unknown_deal', t(m.error_unknown_deal, { ids: missing.join(', ') }), [
+					{ path: 'dealIds', message: t(m.error_unknown_deal_issue) }
 				]);
 			}
 			if (changes.stageId) moveDealsToStage(doc, dealIds, assertOpenStage(doc, changes.stageId, 'changes.stageId'), clock);
@@ -127,7 +130,7 @@ const router = createRouter()
 		const { db, rooms, now } = c.var.deps;
 		const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
 		const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
-		if (!pipeline) throw notFound('Pipeline');
+		if (!pipeline) throw notFound(t(m.error_pipeline_not_found));
 		// Deals are spread over the members who work deals, as a real team's would be.
 		const members = await listMembers(db, workspace.id);
 		const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
@@ -137,7 +140,9 @@ const router = createRouter()
 			count: body.count,
 			writer: { kind: 'member', userId: user.id, role: workspace.role },
 			now: now(),
-			seed: Date.now()
+			seed: Date.now(),
+			// Sample names and next steps in the language of whoever asked for them.
+			locale: localeOfCaller(c)
 		});
 		return c.json({ pipelineId: pipeline.id, created }, 201);
 	});

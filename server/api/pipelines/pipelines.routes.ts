@@ -5,6 +5,8 @@ import { pipelineAccess } from '../../db/schema.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const stageSummary = z
 	.object({
@@ -83,9 +85,9 @@ const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
 
 export const createDealBody = z
 	.object({
-		title: plainText().trim().min(1, 'Give the deal a title.').max(200),
+		title: plainText().trim().min(1, schemaMessage(m.error_deal_title_empty)).max(200),
 		valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-		currency: z.string().regex(/^[A-Z]{3}$/, 'Use a three-letter ISO currency code such as EUR.'),
+		currency: z.string().regex(/^[A-Z]{3}$/, schemaMessage(m.error_currency_code)),
 		stageId: idParam.optional(),
 		ownerId: idParam.optional(),
 		contactId: idParam.optional(),
@@ -234,7 +236,7 @@ export const bulkUpdateDealsRoute = createRoute({
 					changes: z
 						.object({ ownerId: idParam.optional(), stageId: idParam.optional() })
 						.refine((changes) => changes.ownerId !== undefined || changes.stageId !== undefined, {
-							message: 'Give ownerId, stageId or both.'
+							message: schemaMessage(m.error_owner_or_stage)
 						})
 				})
 				.openapi('BulkUpdateDealsBody')

@@ -18,13 +18,15 @@ import { recordAuditEvents } from '../../audit/audit-log.js';
 import { pipelineChangeEvents, pipelineMembersEvents, type PipelineChanges } from '../../audit/pipeline-events.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './settings.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 async function requireAccess(c: Context<AppEnv>, pipelineId: string, manage: boolean): Promise<PipelineAccess> {
 	const { user } = requireAuth(c);
 	// Managers reach archived pipelines too, to restore them.
 	const access = await getPipelineAccess(c.var.deps.db, pipelineId, user.id, { includeArchived: manage });
-	if (!access) throw notFound('Pipeline');
-	if (manage && !hasRoleAtLeast(access.role, 'manager')) throw forbidden('Only managers and admins change pipelines.');
+	if (!access) throw notFound(t(m.error_pipeline_not_found));
+	if (manage && !hasRoleAtLeast(access.role, 'manager')) throw forbidden(t(m.error_managers_change_pipelines));
 	return access;
 }
 
@@ -91,8 +93,8 @@ const router = createRouter()
 			return refused;
 		});
 		if (unknown.length > 0) {
-			throw unprocessable('unknown_member', `userIds: ${unknown.join(', ')} are not members of this workspace.`, [
-				{ path: 'userIds', message: 'Every id must be a member of the workspace.' }
+			throw unprocessable('unknown_member', t(m.error_unknown_member, { ids: unknown.join(', ') }), [
+				{ path: 'userIds', message: t(m.error_unknown_member_issue) }
 			]);
 		}
 		await endPipelineConnections(c.var.deps, access.pipeline.id);

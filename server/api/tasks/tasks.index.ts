@@ -11,6 +11,8 @@ import { assertMember, changeBoard } from '../board-change.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './tasks.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 /** How far back "My tasks" offers a completed task for reopening. */
 const recentlyDoneMs = 24 * 60 * 60 * 1000;
@@ -19,7 +21,7 @@ const router = createRouter()
 	.openapi(routes.updateTaskRoute, async (c) => {
 		const { taskId } = c.req.valid('param');
 		const found = await findInProjection(c, () => findTaskPipeline(c.var.deps.db, taskId));
-		if (!found) throw notFound('Task');
+		if (!found) throw notFound(t(m.error_task_not_found));
 		const access = await requirePipeline(c, found.pipelineId, 'rep');
 		const { user } = requireAuth(c);
 		const { done, next, ...changes } = c.req.valid('json');
@@ -28,7 +30,7 @@ const router = createRouter()
 		if (next?.assigneeId) await assertMember(c, workspaceId, next.assigneeId, 'next.assigneeId');
 		const clock = { now: () => c.var.deps.now().toISOString() };
 		const result = await changeBoard(c, found.pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) => {
-			if (!readTask(doc, taskId)) throw notFound('Task on the live board');
+			if (!readTask(doc, taskId)) throw notFound(t(m.error_task_not_on_board));
 			updateTask(doc, taskId, { ...changes, dueAt: changes.dueAt && new Date(changes.dueAt).toISOString() });
 			const created =
 				done === undefined

@@ -4,6 +4,8 @@ import { taskTypes } from '../../../src/lib/model/schema.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { newTaskBody } from '../deals/deals.routes.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const taskJson = boardTaskSchema.extend({ id: z.string() });
 
@@ -25,7 +27,7 @@ export const updateTaskRoute = createRoute({
 					next: newTaskBody.optional()
 				})
 				.refine((body) => body.next === undefined || body.done === true, {
-					message: 'A next task goes with completing this one (done: true).',
+					message: schemaMessage(m.error_next_task_needs_done),
 					path: ['next']
 				})
 				.openapi('UpdateTaskBody')

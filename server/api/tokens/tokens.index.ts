@@ -7,6 +7,8 @@ import { recordUserEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import { toApiTokenJson } from '../serialize.js';
 import * as routes from './tokens.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 const router = createRouter()
 	.openapi(routes.listTokens, async (c) => {
@@ -36,7 +38,7 @@ const router = createRouter()
 		const { tokenId } = c.req.valid('param');
 		await db.transaction(async (tx) => {
 			const revoked = await revokeApiToken(tx, user.id, tokenId);
-			if (!revoked) throw notFound('API token');
+			if (!revoked) throw notFound(t(m.error_api_token_not_found));
 			await recordUserEvent(tx, user.id, {
 				...auditActor(c),
 				action: 'token.revoked',

@@ -1,12 +1,12 @@
 import { createRouter } from '../../http/router.js';
 import { requireAuth, requireWorkspace } from '../../http/auth.js';
-import { forbidden, notFound } from '../../http/errors.js';
+import { forbidden, localeOfCaller, notFound } from '../../http/errors.js';
 import { createWorkspace, getWorkspaceSettings, updateWorkspace } from '../../workspaces/workspace.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member.js';
 import { createInvite, listActiveInvites, revokeInvite } from '../../workspaces/invite.js';
 import { assertCanResetPassword, createPasswordReset } from '../../workspaces/password-reset.js';
 import { getUserById } from '../../auth/user.js';
-import { canGrantRole } from '../../workspaces/roles.js';
+import { canGrantRole, roleName } from '../../workspaces/roles.js';
 import { toInviteJson, toMemberJson } from '../serialize.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
@@ -14,6 +14,8 @@ import { endMemberConnections } from '../../http/connections.js';
 import { recordAuditEvent, recordAuditEvents, type AuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import * as routes from './workspaces.routes.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
 
 /** Live board connections carry the role they opened with: make them reconnect. */
 function disconnectFromWorkspaceBoards(c: Context<AppEnv>, workspaceId: string, userId: string) {
@@ -30,7 +32,7 @@ const router = createRouter()
 		const { user } = requireAuth(c);
 		const db = c.var.deps.db;
 		const workspace = await db.transaction(async (tx) => {
-			const created = await createWorkspace(tx, user.id, c.req.valid('json').name);
+			const created = await createWorkspace(tx, user.id, c.req.valid('json').name, localeOfCaller(c));
 			await recordAuditEvent(tx, {
 				...auditActor(c),
 				workspaceId: created.id,
@@ -141,7 +143,7 @@ const router = createRouter()
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'admin');
 		const { user } = requireAuth(c);
 		const body = c.req.valid('json');
-		if (!canGrantRole(workspace.role, body.role)) throw forbidden(`Your role cannot invite as ${body.role}.`);
+		if (!canGrantRole(workspace.role, body.role)) throw forbidden(t(m.error_cannot_invite_role, { role: roleName(body.role) }));
 		const { db, now } = c.var.deps;
 		const { invite, token } = await db.transaction(async (tx) => {
 			const created = await createInvite(tx, {
@@ -171,7 +173,7 @@ const router = createRouter()
 		const { db, now } = c.var.deps;
 		await db.transaction(async (tx) => {
 			const revoked = await revokeInvite(tx, workspace.id, inviteId, now());
-			if (!revoked) throw notFound('Invite');
+			if (!revoked) throw notFound(t(m.error_invite_not_found));
 			await recordAuditEvent(tx, {
 				...auditActor(c),
 				workspaceId: workspace.id,

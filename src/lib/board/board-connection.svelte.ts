@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { holdBackgroundWork } from '$lib/background-work';
 import { m } from '$lib/i18n';
 import { closeBoard, openBoard } from './board-preload';
+import { noteBoardEdit, noteBoardSynced } from '$lib/offline/sync-status.svelte';
 import { LocalCopy, boardCopyName } from './local-copy';
 
 /** What the header shows: live, catching up, or working offline. */
@@ -168,7 +169,10 @@ export class BoardConnection {
 				performance.mark('board:synced');
 				this.#releaseBackground();
 			}
-			if (synced) this.syncedOnce = true;
+			if (synced) {
+				this.syncedOnce = true;
+				noteBoardSynced(this.#pipelineId);
+			}
 			this.#updateState();
 		};
 		provider.on('status', onStatus);
@@ -193,10 +197,18 @@ export class BoardConnection {
 			this.#updateState();
 		};
 		const onPeers = () => this.#readPeers();
+		// This device's own edits while the server cannot hear them: counted for
+		// the top bar, and remembered so they are sent even if the page closes.
+		const onUpdate = (_update: Uint8Array, origin: unknown) => {
+			if (this.state === 'live' || origin === this.#provider || origin instanceof LocalCopy) return;
+			noteBoardEdit(this.#pipelineId);
+		};
+		this.doc.on('update', onUpdate);
 		this.awareness.on('change', onPeers);
 		window.addEventListener('offline', onOffline);
 		window.addEventListener('online', onOnline);
 		this.#cleanups.push(() => {
+			this.doc.off('update', onUpdate);
 			this.awareness.off('change', onPeers);
 			window.removeEventListener('offline', onOffline);
 			window.removeEventListener('online', onOnline);

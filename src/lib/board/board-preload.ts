@@ -53,3 +53,8 @@ export function openBoard(pipelineId: string): PreloadedBoard | null {
 export function closeBoard(pipelineId: string): void {
 	openBoards.delete(pipelineId);
 }
+
+/** True while a page (or the background sender, board-flush.ts) has the board open. */
+export function isBoardOpen(pipelineId: string): boolean {
+	return openBoards.has(pipelineId);
+}

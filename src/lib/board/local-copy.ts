@@ -6,9 +6,11 @@ const updatesStore = 'updates';
 const compactAfter = 500;
 const compactDelayMs = 1000;
 
+export const boardCopyPrefix = 'voronka-board-';
+
 /** The IndexedDB database of a board's copy on this device. */
 export function boardCopyName(pipelineId: string): string {
-	return `voronka-board-${pipelineId}`;
+	return `${boardCopyPrefix}${pipelineId}`;
 }
 
 /** IndexedDB stores typed arrays as they are; lib0's signature names only ArrayBuffer. */

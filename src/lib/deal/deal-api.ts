@@ -1,22 +1,58 @@
-import { api, call, type CallOptions } from '$lib/api/client';
-import type { DealPage, InteractionKind, LostReason, NewTask } from './types';
+import { api, ApiFailure, call, type CallOptions } from '$lib/api/client';
+import { m } from '$lib/i18n';
+import { openOfflineBoards } from '$lib/offline/offline-boards';
+import {
+	boardOfDeal,
+	boardOfTask,
+	dealPageFromBoard,
+	isNetworkFailure,
+	myTasksFromBoards,
+	offlineWrites,
+	openDealBoard,
+	rememberDealPage
+} from './offline-deal';
+import type { DealPage, InteractionKind, LostReason, MyTasks, NewTask } from './types';
 
 const deals = api.api.deals[':dealId'];
 
-export function fetchDeal(dealId: string): Promise<DealPage> {
-	return call(deals.$get({ param: { dealId } }));
+/**
+ * The deal page. Without a connection it comes from this device's copy of
+ * the deal's board (offline-deal.ts), and it keeps coming from there, with
+ * every write below going through the board, until that board has synced.
+ */
+export async function fetchDeal(dealId: string): Promise<DealPage> {
+	const board = boardOfDeal(dealId);
+	if (board) {
+		const page = await dealPageFromBoard(board, dealId);
+		if (page) return page;
+	}
+	try {
+		const page = await call(deals.$get({ param: { dealId } }));
+		rememberDealPage(page);
+		return page;
+	} catch (failure) {
+		if (!isNetworkFailure(failure)) throw failure;
+		const offline = await openDealBoard(dealId);
+		const page = offline && (await dealPageFromBoard(offline, dealId));
+		if (!page) throw failure;
+		return page;
+	}
 }
 
 export function updateDeal(dealId: string, json: { title?: string; valueMinor?: number; currency?: string; ownerId?: string }) {
 	return call(deals.$patch({ param: { dealId }, json }));
 }
 
-export function moveDeal(dealId: string, stageId: string) {
+export async function moveDeal(dealId: string, stageId: string) {
+	const board = boardOfDeal(dealId);
+	if (board) return offlineWrites.moveDeal(board, dealId, stageId);
 	return call(deals.move.$post({ param: { dealId }, json: { stageId } }));
 }
 
 /** Closes the deal; `completeTaskIds` are marked done in the same step, so no state ever breaks a rule. */
-export function closeDeal(dealId: string, outcome: 'won' | 'lost', reason?: string, note?: string, completeTaskIds: string[] = []) {
+export async function closeDeal(dealId: string, outcome: 'won' | 'lost', reason?: string, note?: string, completeTaskIds: string[] = []) {
+	const board = boardOfDeal(dealId);
+	if (board) return offlineWrites.closeDeal(board, dealId, outcome, reason, note?.trim() || undefined, completeTaskIds);
 	return call(deals.close.$post({ param: { dealId }, json: { outcome, reason, note: note?.trim() || undefined, completeTaskIds } }));
 }
 
@@ -24,19 +60,24 @@ export function reopenDeal(dealId: string, task: NewTask) {
 	return call(deals.reopen.$post({ param: { dealId }, json: { task } }));
 }
 
-export function addTask(dealId: string, task: NewTask) {
+export async function addTask(dealId: string, task: NewTask) {
+	const board = boardOfDeal(dealId);
+	if (board) return offlineWrites.addTask(board, dealId, task);
 	return call(deals.tasks.$post({ param: { dealId }, json: task }));
 }
 
-export function updateTask(
+export async function updateTask(
 	taskId: string,
 	json: { type?: NewTask['type']; title?: string; dueAt?: string; assigneeId?: string; done?: boolean; next?: NewTask }
 ) {
+	const board = boardOfTask(taskId);
+	if (board) return offlineWrites.updateTask(board, taskId, json);
 	return call(api.api.tasks[':taskId'].$patch({ param: { taskId }, json }));
 }
 
-export function logInteraction(dealId: string, kind: InteractionKind, text: string) {
-	return call(deals.interactions.$post({ param: { dealId }, json: { kind, text } }));
+/** `clientId` makes a retry safe (the outbox sends one); `at` is when it happened, if not now. */
+export function logInteraction(dealId: string, kind: InteractionKind, text: string, queued?: { at: string; clientId: string }) {
+	return call(deals.interactions.$post({ param: { dealId }, json: { kind, text, ...queued } }));
 }
 
 export async function fetchLostReasons(workspaceId: string): Promise<LostReason[]> {
@@ -44,8 +85,18 @@ export async function fetchLostReasons(workspaceId: string): Promise<LostReason[
 	return answer.reasons;
 }
 
-export async function fetchMyTasks(workspaceId: string, options?: CallOptions) {
-	return call(api.api.workspaces[':workspaceId']['my-tasks'].$get({ param: { workspaceId } }), options);
+/** My tasks; without a connection, from the boards on this device. */
+export async function fetchMyTasks(workspaceId: string, options?: CallOptions): Promise<MyTasks> {
+	if (openOfflineBoards().length === 0) {
+		try {
+			return await call(api.api.workspaces[':workspaceId']['my-tasks'].$get({ param: { workspaceId } }), options);
+		} catch (failure) {
+			if (!isNetworkFailure(failure)) throw failure;
+		}
+	}
+	const offline = await myTasksFromBoards(workspaceId);
+	if (!offline) throw new ApiFailure(0, 'network', m.common_error_network());
+	return offline;
 }
 
 const reasonsCache = new Map<string, Promise<LostReason[]>>();

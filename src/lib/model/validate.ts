@@ -11,6 +11,10 @@ import {
 	stageKinds,
 	taskTypes
 } from './schema.js';
+import { m } from '../paraglide/messages.js';
+import type { Locale } from '../paraglide/runtime.js';
+import { renderIssue, schemaMessage, valueAtPath } from '../schema-text.js';
+import { t, type Text } from '../text.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 // PostgreSQL cannot store NUL in text and a lone surrogate is not Unicode (the
@@ -23,7 +27,7 @@ export function isStorableText(value: string): boolean {
 	return !unstorable.test(value);
 }
 
-export const storableTextMessage = 'Use plain text: no NUL characters or broken Unicode.';
+export const storableTextMessage = schemaMessage(m.error_plain_text);
 const storable = (schema: z.ZodString) => schema.refine(isStorableText, storableTextMessage);
 const id = storable(z.string().min(1).max(limits.idLength));
 const rank = storable(z.string().min(1).max(limits.rankLength));
@@ -90,18 +94,28 @@ export interface Violation {
 	entity: 'board' | 'meta' | 'stage' | 'deal' | 'task';
 	id: string;
 	rule: ViolationRule;
-	message: string;
+	/** Why, rendered in the reader's language when it is sent (src/lib/text.ts). */
+	message: Text;
 }
 
-function schemaViolation(entity: Violation['entity'], entityId: string, error: z.ZodError): Violation {
-	const detail = error.issues.map((issue) => `${issue.path.join('.') || '(entity)'}: ${issue.message}`).join('; ');
-	return { entity, id: entityId, rule: 'schema', message: `Invalid ${entity} ${entityId}: ${detail}` };
+const invalidMessages = {
+	board: m.rule_invalid_board,
+	meta: m.rule_invalid_meta,
+	stage: m.rule_invalid_stage,
+	deal: m.rule_invalid_deal,
+	task: m.rule_invalid_task
+} satisfies Record<Violation['entity'], unknown>;
+
+function schemaViolation(entity: Violation['entity'], entityId: string, error: z.ZodError, json: unknown): Violation {
+	const detail = (locale: Locale) =>
+		error.issues.map((issue) => `${issue.path.join('.') || '(entity)'}: ${renderIssue(issue, locale, valueAtPath(json, issue.path))}`).join('; ');
+	return { entity, id: entityId, rule: 'schema', message: t(invalidMessages[entity], { id: entityId, detail }) };
 }
 
 function checkEntity(entity: Violation['entity'], entityId: string, value: unknown, schema: z.ZodType): Violation | null {
 	const json = value && typeof (value as Y.Map<unknown>).toJSON === 'function' ? (value as Y.Map<unknown>).toJSON() : value;
 	const parsed = schema.safeParse(json);
-	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error);
+	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error, json);
 }
 
 /** True when one of the candidate tasks belongs to the deal and is not done. */
@@ -127,7 +141,7 @@ export function checkDeal(doc: Y.Doc, dealId: string, taskIds?: Iterable<string>
 	if (invalid) return [invalid];
 	const stageId = map.get('stageId') as string;
 	if (!stages.has(stageId)) {
-		return [{ entity: 'deal', id: dealId, rule: 'unknown-stage', message: `Deal ${dealId} is in an unknown stage ${stageId}.` }];
+		return [{ entity: 'deal', id: dealId, rule: 'unknown-stage', message: t(m.rule_unknown_stage, { id: dealId, stage: stageId }) }];
 	}
 	if (map.get('status') === 'open' && !hasActiveTask(doc, dealId, taskIds)) {
 		return [
@@ -135,7 +149,7 @@ export function checkDeal(doc: Y.Doc, dealId: string, taskIds?: Iterable<string>
 				entity: 'deal',
 				id: dealId,
 				rule: 'deal-without-task',
-				message: `Deal "${map.get('title')}" is open and must keep at least one active task.`
+				message: t(m.rule_deal_without_task, { title: String(map.get('title')) })
 			}
 		];
 	}
@@ -150,7 +164,7 @@ export function checkTask(doc: Y.Doc, taskId: string): Violation[] {
 	if (invalid) return [invalid];
 	const dealId = map.get('dealId') as string;
 	if (!deals.has(dealId)) {
-		return [{ entity: 'task', id: taskId, rule: 'unknown-deal', message: `Task ${taskId} belongs to an unknown deal ${dealId}.` }];
+		return [{ entity: 'task', id: taskId, rule: 'unknown-deal', message: t(m.rule_unknown_deal, { id: taskId, deal: dealId }) }];
 	}
 	return [];
 }
@@ -187,7 +201,10 @@ export function validateBoard(doc: Y.Doc): Violation[] {
 	return violations;
 }
 
-const fieldLabels: Record<(typeof requirableFields)[number], string> = { value: 'a value', contact: 'a contact', company: 'a company' };
+const fieldLabels = { value: m.rule_field_value, contact: m.rule_field_contact, company: m.rule_field_company } satisfies Record<
+	(typeof requirableFields)[number],
+	unknown
+>;
 
 /**
  * The strict-mode rule for a deal that moved from one stage to another: only
@@ -210,8 +227,8 @@ export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string)
 				id: dealId,
 				rule: 'strict-move',
 				message: next
-					? `In this strict pipeline "${deal.get('title')}" can only move on to "${next.name}".`
-					: `In this strict pipeline "${deal.get('title')}" is in the last stage; close it as won or lost.`
+					? t(m.rule_strict_next_only, { title: String(deal.get('title')), stage: next.name })
+					: t(m.rule_strict_last_stage, { title: String(deal.get('title')) })
 			}
 		];
 	}
@@ -225,7 +242,12 @@ export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string)
 			entity: 'deal',
 			id: dealId,
 			rule: 'required-fields',
-			message: `"${target.name}" needs ${missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]).join(' and ')} on the deal first.`
+			message: t(m.rule_required_fields, {
+				stage: target.name,
+				// "a value and a contact": one list, joined as the locale joins lists.
+				fields: (locale) =>
+					new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]({}, { locale })))
+			})
 		}
 	];
 }

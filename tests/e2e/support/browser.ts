@@ -16,20 +16,19 @@ if (!chromeFound) {
 /** `describe` when a browser is available, `describe.skip` otherwise. */
 export const describeWithBrowser = chromeFound ? describe : describe.skip;
 
+export const chromeArgs = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
 export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: chromePath,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
+	return chromium.launch({ executablePath: chromePath, args: chromeArgs });
 }
 
 /** A fresh, logged-out browser profile with the app's origin as its base URL. */
