@@ -1,4 +1,5 @@
 import { api, ApiFailure, call, type CallOptions } from '$lib/api/client';
+import { m } from '$lib/i18n';
 import { openOfflineBoards } from '$lib/offline/offline-boards';
 import {
 	boardOfDeal,
@@ -94,7 +95,7 @@ export async function fetchMyTasks(workspaceId: string, options?: CallOptions): 
 		}
 	}
 	const offline = await myTasksFromBoards(workspaceId);
-	if (!offline) throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
+	if (!offline) throw new ApiFailure(0, 'network', m.common_error_network());
 	return offline;
 }
 

@@ -1,5 +1,6 @@
 import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
+import { m } from '$lib/i18n';
 
 type DealApi = (typeof api.api.deals)[':dealId'];
 type WorkspaceApi = (typeof api.api.workspaces)[':workspaceId'];
@@ -30,23 +31,63 @@ export interface NewTask {
 
 export const taskTypes: readonly TaskType[] = ['call', 'meeting', 'email', 'todo'];
 
-export const taskTypeLabels: Record<TaskType, string> = {
-	call: 'Call',
-	meeting: 'Meeting',
-	email: 'Email',
-	todo: 'To-do'
-};
+/** A task type as people read it, in the page's language; one this version does not know shows as sent. */
+export function taskTypeLabel(type: TaskType | (string & {})): string {
+	switch (type) {
+		case 'call':
+			return m.deal_task_type_call();
+		case 'meeting':
+			return m.deal_task_type_meeting();
+		case 'email':
+			return m.deal_task_type_email();
+		case 'todo':
+			return m.deal_task_type_todo();
+		default:
+			return type;
+	}
+}
 
 export const interactionKinds: readonly InteractionKind[] = ['call', 'meeting', 'email', 'note'];
 
-export const interactionLabels: Record<InteractionKind, string> = {
-	call: 'Call',
-	meeting: 'Meeting',
-	email: 'Email',
-	note: 'Note'
-};
+export function interactionLabel(kind: InteractionKind): string {
+	return kind === 'note' ? m.deal_interaction_note() : taskTypeLabel(kind);
+}
 
-export const statusLabels: Record<Deal['status'], string> = { open: 'Open', won: 'Won', lost: 'Lost' };
+export function statusLabel(status: Deal['status'] | (string & {})): string {
+	switch (status) {
+		case 'open':
+			return m.deal_status_open();
+		case 'won':
+			return m.deal_status_won();
+		case 'lost':
+			return m.deal_status_lost();
+		default:
+			return status;
+	}
+}
+
+/** Where a deal came from; a source this version does not know shows as the server sent it. */
+export function sourceLabel(source: string): string {
+	switch (source) {
+		case 'form':
+			return m.deal_source_form();
+		case 'phone':
+			return m.deal_source_phone();
+		case 'email':
+			return m.deal_source_email();
+		case 'import':
+			return m.deal_source_import();
+		case 'manual':
+			return m.deal_source_manual();
+		default:
+			return source;
+	}
+}
+
+/** A person in a list of people, the user marked as themself. */
+export function memberLabel(person: { userId: string; name: string }, meId: string | undefined): string {
+	return person.userId === meId ? m.deal_member_you({ name: person.name }) : person.name;
+}
 
 /** What the "What happens next?" dialog did. */
 export interface CompletedStep {

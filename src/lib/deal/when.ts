@@ -1,4 +1,4 @@
-import { getLocale } from '$lib/i18n';
+import { getLocale, m } from '$lib/i18n';
 
 /** Dates of tasks as people pick and read them, in the browser's local time. */
 
@@ -27,9 +27,9 @@ export function formatDue(iso: string, now: number): string {
 	const due = new Date(iso);
 	const days = daysFromToday(iso, now);
 	const time = timeFormat.format(due);
-	if (days === 0) return `Today ${time}`;
-	if (days === 1) return `Tomorrow ${time}`;
-	if (days === -1) return `Yesterday ${time}`;
+	if (days === 0) return m.deal_due_today({ time });
+	if (days === 1) return m.deal_due_tomorrow({ time });
+	if (days === -1) return m.deal_due_yesterday({ time });
 	if (days > 1 && days < 7) return `${weekdayFormat.format(due)}, ${time}`;
 	if (due.getFullYear() === new Date(now).getFullYear()) return `${dayMonthFormat.format(due)}, ${time}`;
 	return fullDateFormat.format(due);
@@ -82,9 +82,9 @@ export function quickPicks(now = Date.now()): QuickPick[] {
 	const weekday = new Date(now).getDay();
 	const toMonday = ((8 - weekday) % 7) || 7;
 	return [
-		{ label: 'Tomorrow 10:00', value: toLocalInput(at(1, 10, now)) },
-		{ label: 'In 3 days', value: toLocalInput(at(3, 10, now)) },
-		{ label: 'Next Monday', value: toLocalInput(at(toMonday, 10, now)) }
+		{ label: m.deal_pick_tomorrow(), value: toLocalInput(at(1, 10, now)) },
+		{ label: m.deal_pick_in_three_days(), value: toLocalInput(at(3, 10, now)) },
+		{ label: m.deal_pick_next_monday(), value: toLocalInput(at(toMonday, 10, now)) }
 	];
 }
 

@@ -1,4 +1,4 @@
-import { getLocale } from '$lib/i18n';
+import { getLocale, m } from '$lib/i18n';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -46,9 +46,9 @@ const day = 24 * hour;
 /** Compact time since an instant: "35 min", "5 h", "12 d". */
 export function formatAge(iso: string, now: number): string {
 	const elapsed = Math.max(0, now - new Date(iso).getTime());
-	if (elapsed < hour) return `${Math.max(1, Math.floor(elapsed / 60_000))} min`;
-	if (elapsed < day) return `${Math.floor(elapsed / hour)} h`;
-	return `${Math.floor(elapsed / day)} d`;
+	if (elapsed < hour) return m.deal_age_minutes({ count: Math.max(1, Math.floor(elapsed / 60_000)) });
+	if (elapsed < day) return m.deal_age_hours({ count: Math.floor(elapsed / hour) });
+	return m.deal_age_days({ count: Math.floor(elapsed / day) });
 }
 
 export function daysSince(iso: string, now: number): number {
@@ -69,9 +69,9 @@ function startOfDay(time: number): number {
 export function formatDue(iso: string, now: number): string {
 	const due = new Date(iso);
 	const days = Math.round((startOfDay(due.getTime()) - startOfDay(now)) / day);
-	if (days === 0) return `Today ${timeFormat.format(due)}`;
-	if (days === 1) return `Tomorrow ${timeFormat.format(due)}`;
-	if (days === -1) return `Yesterday ${timeFormat.format(due)}`;
+	if (days === 0) return m.deal_due_today({ time: timeFormat.format(due) });
+	if (days === 1) return m.deal_due_tomorrow({ time: timeFormat.format(due) });
+	if (days === -1) return m.deal_due_yesterday({ time: timeFormat.format(due) });
 	if (due.getFullYear() === new Date(now).getFullYear()) return dayMonthFormat.format(due);
 	return fullDateFormat.format(due);
 }

@@ -16,12 +16,3 @@ export interface DealFilters {
 }
 
 export const defaultFilters: DealFilters = { owner: '', stage: '', status: 'open', q: '' };
-
-export const statusLabels: Record<DealStatus, string> = { open: 'Open', won: 'Won', lost: 'Lost' };
-
-export const taskTypeLabels: Record<string, string> = {
-	call: 'Call',
-	meeting: 'Meeting',
-	email: 'Email',
-	todo: 'To-do'
-};
