@@ -107,6 +107,33 @@ describeWithBrowser('working offline in the installed app', () => {
 		await rep.context.close();
 	});
 
+	it('loses a deal offline with a reason from the list kept on the device, and the server gets it back online', async () => {
+		const owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
+		const pipeline = await firstPipeline(owner);
+		const deal = await createDeal(owner, pipeline, 'Umbrella: audit', 'New lead');
+		await openBoard(owner, pipeline.id);
+		await waitForServiceWorker(owner.page);
+		await owner.page.goto(`/w/${owner.workspaceId}/deals/${deal}`);
+		await owner.page.getByRole('heading', { name: 'Umbrella: audit' }).waitFor();
+		// The page keeps the workspace's lost reasons on the device while online.
+		await owner.page.waitForTimeout(500);
+
+		await owner.context.setOffline(true);
+		await owner.page.reload();
+		await owner.page.getByText('Offline: this deal is shown from this device.').waitFor();
+		await owner.page.getByRole('button', { name: 'Lost', exact: true }).click();
+		const dialog = owner.page.getByRole('dialog', { name: 'Mark the deal as lost' });
+		await dialog.getByLabel('Lost reason').selectOption('Chose a competitor');
+		await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+		await dialog.waitFor({ state: 'hidden' });
+		await expect.poll(() => owner.page.getByTestId('deal-status').textContent()).toBe('Lost');
+		const onServer = async () => ((await (await owner.context.request.get(`/api/deals/${deal}`).catch(() => null))?.json()) as { deal: { status: string; lostReason: string | null } } | undefined)?.deal;
+
+		await owner.context.setOffline(false);
+		await expect.poll(onServer, { timeout: 20_000 }).toMatchObject({ status: 'lost', lostReason: 'Chose a competitor' });
+		await owner.context.close();
+	});
+
 	it('shows My tasks of the boards on this device offline', async () => {
 		const owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
 		const pipeline = await firstPipeline(owner);

@@ -1,6 +1,8 @@
 import { api, ApiFailure, call, type CallOptions } from '$lib/api/client';
 import { m } from '$lib/i18n';
 import { openOfflineBoards } from '$lib/offline/offline-boards';
+import { readCopy, saveCopy } from '$lib/offline/device-store';
+import { offlineUser } from '$lib/offline/offline-user';
 import {
 	boardOfDeal,
 	boardOfTask,
@@ -80,9 +82,19 @@ export function logInteraction(dealId: string, kind: InteractionKind, text: stri
 	return call(deals.interactions.$post({ param: { dealId }, json: { kind, text, ...queued } }));
 }
 
+/** The workspace's lost reasons; offline, the list last seen on this device, so a deal can be lost there too. */
 export async function fetchLostReasons(workspaceId: string): Promise<LostReason[]> {
-	const answer = await call(api.api.workspaces[':workspaceId']['lost-reasons'].$get({ param: { workspaceId } }));
-	return answer.reasons;
+	const user = offlineUser();
+	const key = `lost-reasons:${workspaceId}`;
+	try {
+		const answer = await call(api.api.workspaces[':workspaceId']['lost-reasons'].$get({ param: { workspaceId } }));
+		if (user) saveCopy(key, user.id, answer.reasons);
+		return answer.reasons;
+	} catch (failure) {
+		const saved = user && isNetworkFailure(failure) ? await readCopy<LostReason[]>(key, user.id) : null;
+		if (saved) return saved;
+		throw failure;
+	}
 }
 
 /** My tasks; without a connection, from the boards on this device. */
