@@ -11,5 +11,8 @@ export const paraglideOptions = {
 	strategy: ['localStorage', 'preferredLanguage', 'baseLocale'],
 	localStorageKey: 'voronka:locale',
 	emitReadme: false,
+	// Overwrite in place: recreating the folder would touch src/lib's time and
+	// make `npm start` think the app's sources changed.
+	cleanOutdir: false,
 	emitPrettierIgnore: false
 };

@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const inputs = ['src', 'static', 'messages', 'project.inlang/settings.json', 'i18n.config.js', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+// Generated from messages/ before every start: its files are rewritten each
+// time, so their times say nothing (the catalogue's own times do).
+const generated = join('src', 'lib', 'paraglide');
 
 function newestMtime(path: string): number {
-	if (!existsSync(path)) return 0;
+	if (!existsSync(path) || path.endsWith(generated)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
 	let newest = stat.mtimeMs;
