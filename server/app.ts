@@ -20,6 +20,8 @@ import pipelineSettingsRouter from './api/pipelines/settings.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import auditRouter from './api/audit/audit.index.js';
+import { partyRouter } from './api/parties/party.index.js';
+import directoryRouter from './api/parties/directory.index.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
@@ -78,6 +80,9 @@ function createApi() {
 		.route('/api', pipelineSettingsRouter)
 		.route('/api', dealsRouter)
 		.route('/api', tasksRouter)
+		.route('/api', partyRouter('contacts'))
+		.route('/api', partyRouter('companies'))
+		.route('/api', directoryRouter)
 		.route('/api', auditRouter);
 }
 

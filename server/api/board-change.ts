@@ -7,6 +7,7 @@ import { listStages } from '../../src/lib/model/board.js';
 import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
 import type { Writer } from '../board/writer.js';
 import { isWorkspaceMember } from '../workspaces/member.js';
+import { findLiveParties } from '../contacts/party-store.js';
 import { atPath, t } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 
@@ -48,4 +49,27 @@ export async function assertMember(c: Context<AppEnv>, workspaceId: string, user
 	throw unprocessable('unknown_owner', atPath(path, t(m.error_owner_not_member)), [
 		{ path, message: t(m.error_not_member) }
 	]);
+}
+
+/**
+ * A deal's contact and company are records of its own workspace. The board
+ * would take any id; an id of another workspace's record is a 422 on the
+ * field, said the same way as an id that does not exist.
+ */
+export async function assertParties(
+	c: Context<AppEnv>,
+	workspaceId: string,
+	deals: { contactId?: string | null; companyId?: string | null }[],
+	pathOf: (index: number, field: 'contactId' | 'companyId') => string = (_index, field) => field
+): Promise<void> {
+	const db = c.var.deps.db;
+	const [contacts, companies] = await Promise.all([
+		findLiveParties(db, workspaceId, 'contact', deals.flatMap((deal) => (deal.contactId ? [deal.contactId] : []))),
+		findLiveParties(db, workspaceId, 'company', deals.flatMap((deal) => (deal.companyId ? [deal.companyId] : [])))
+	]);
+	const issues = deals.flatMap((deal, index) => [
+		...(deal.contactId && !contacts.has(deal.contactId) ? [{ path: pathOf(index, 'contactId'), message: t(m.error_contact_unknown) }] : []),
+		...(deal.companyId && !companies.has(deal.companyId) ? [{ path: pathOf(index, 'companyId'), message: t(m.error_company_unknown) }] : [])
+	]);
+	if (issues.length > 0) throw unprocessable('unknown_party', atPath(issues[0]!.path, issues[0]!.message), issues);
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -82,7 +83,13 @@ const byteaCodec = {
 
 function openPglite(dataDir: string | null): DatabaseHandle {
 	if (dataDir) mkdirSync(resolve(dataDir), { recursive: true });
-	const client = new PGlite({ ...(dataDir ? { dataDir: pgliteDirectory(dataDir) } : {}), parsers: byteaCodec.parsers, serializers: byteaCodec.serializers });
+	// pg_trgm: similar names for duplicate control and typo-tolerant search, the same extension as on PostgreSQL.
+	const client = new PGlite({
+		...(dataDir ? { dataDir: pgliteDirectory(dataDir) } : {}),
+		parsers: byteaCodec.parsers,
+		serializers: byteaCodec.serializers,
+		extensions: { pg_trgm }
+	});
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		db,

@@ -13,7 +13,9 @@ import {
 	timestamp,
 	index,
 	check,
-	jsonb
+	date,
+	jsonb,
+	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
 
 export const roles = ['owner', 'admin', 'manager', 'rep', 'viewer'] as const;
@@ -258,7 +260,10 @@ export const dealsProjection = pgTable(
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),
 		index('deals_owner_idx').on(t.ownerId),
-		index('deals_workspace_idx').on(t.workspaceId)
+		index('deals_workspace_idx').on(t.workspaceId),
+		index('deals_contact_idx').on(t.workspaceId, t.contactId),
+		index('deals_company_idx').on(t.workspaceId, t.companyId),
+		index('deals_title_search_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`)
 	]
 );
 
@@ -334,14 +339,175 @@ export const interactions = pgTable(
 		workspaceId: text('workspace_id')
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
-		dealId: text('deal_id').notNull(),
+		// An interaction is about a deal, a contact or a company (at least one):
+		// a call with a person before any deal exists still belongs in their history.
+		dealId: text('deal_id'),
+		contactId: text('contact_id'),
+		companyId: text('company_id'),
 		kind: text('kind', { enum: interactionKinds }).notNull(),
 		text: text('text').notNull(),
 		at: timestamp('at', { withTimezone: true }).notNull(),
 		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: createdAt()
 	},
-	(t) => [index('interactions_deal_idx').on(t.dealId, t.at)]
+	(t) => [
+		index('interactions_deal_idx').on(t.dealId, t.at),
+		index('interactions_contact_idx').on(t.contactId, t.at),
+		index('interactions_company_idx').on(t.companyId, t.at)
+	]
+);
+
+// ---- Contacts (people) and companies (organisations) ----
+
+export const partyStatuses = ['potential', 'customer', 'lapsed'] as const;
+export type PartyStatus = (typeof partyStatuses)[number];
+export const partyStatus = pgEnum('party_status', partyStatuses);
+export const partyKinds = ['contact', 'company'] as const;
+export type PartyKind = (typeof partyKinds)[number];
+
+/**
+ * The columns contacts and companies share. Phones, emails and the tax id
+ * are kept as typed and, beside them, as normalised keys (E.164, folded
+ * email) that duplicate control and search match on; `search_text` joins
+ * the searchable forms into one string with a trigram index, so one query
+ * finds a record by any of them, typos included.
+ */
+const partyColumns = () => ({
+	id: text('id').primaryKey(),
+	workspaceId: text('workspace_id')
+		.notNull()
+		.references(() => workspaces.id, { onDelete: 'cascade' }),
+	name: text('name').notNull(),
+	nameKey: text('name_key').notNull(),
+	phones: text('phones').array().notNull().default(sql`'{}'`),
+	emails: text('emails').array().notNull().default(sql`'{}'`),
+	phoneKeys: text('phone_keys').array().notNull().default(sql`'{}'`),
+	emailKeys: text('email_keys').array().notNull().default(sql`'{}'`),
+	searchText: text('search_text').notNull(),
+	address: text('address'),
+	website: text('website'),
+	segment: text('segment'),
+	status: partyStatus('status').notNull().default('potential'),
+	ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
+	tags: text('tags').array().notNull().default(sql`'{}'`),
+	note: text('note'),
+	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+	createdAt: createdAt(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+	// In the trash since then; purged 30 days later. Lists and search leave it out.
+	deletedAt: timestamp('deleted_at', { withTimezone: true }),
+	deletedBy: text('deleted_by')
+});
+
+export const companies = pgTable(
+	'companies',
+	{
+		...partyColumns(),
+		taxId: text('tax_id'),
+		taxKey: text('tax_key')
+	},
+	(t) => [
+		index('companies_workspace_idx').on(t.workspaceId, t.nameKey),
+		index('companies_phone_keys_idx').using('gin', t.phoneKeys),
+		index('companies_email_keys_idx').using('gin', t.emailKeys),
+		index('companies_tax_key_idx').on(t.workspaceId, t.taxKey),
+		index('companies_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+		index('companies_name_trgm_idx').using('gin', t.nameKey.op('gin_trgm_ops'))
+	]
+);
+
+export const contacts = pgTable(
+	'contacts',
+	{
+		...partyColumns(),
+		companyId: text('company_id').references((): AnyPgColumn => companies.id, { onDelete: 'set null' }),
+		position: text('position'),
+		birthday: date('birthday', { mode: 'string' })
+	},
+	(t) => [
+		index('contacts_workspace_idx').on(t.workspaceId, t.nameKey),
+		index('contacts_company_idx').on(t.companyId),
+		index('contacts_phone_keys_idx').using('gin', t.phoneKeys),
+		index('contacts_email_keys_idx').using('gin', t.emailKeys),
+		index('contacts_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+		index('contacts_name_trgm_idx').using('gin', t.nameKey.op('gin_trgm_ops'))
+	]
+);
+
+/** A link between two records of a workspace with a free-text relation ("who can help move this deal"). */
+export const partyLinks = pgTable(
+	'party_links',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		fromKind: text('from_kind', { enum: partyKinds }).notNull(),
+		fromId: text('from_id').notNull(),
+		toKind: text('to_kind', { enum: partyKinds }).notNull(),
+		toId: text('to_id').notNull(),
+		relation: text('relation').notNull(),
+		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [index('party_links_from_idx').on(t.workspaceId, t.fromId), index('party_links_to_idx').on(t.workspaceId, t.toId)]
+);
+
+export const importEntities = ['contacts', 'companies', 'deals'] as const;
+export type ImportEntity = (typeof importEntities)[number];
+export const importStatuses = ['queued', 'running', 'done', 'failed'] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+/**
+ * A CSV import: the file and the choices made for it, and how far it got.
+ * The file is kept so that an import goes on after a restart and its
+ * progress survives a page reload; it is dropped when the import ends.
+ */
+export const imports = pgTable(
+	'imports',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		entity: text('entity', { enum: importEntities }).notNull(),
+		status: text('status', { enum: importStatuses }).notNull(),
+		dryRun: boolean('dry_run').notNull(),
+		options: jsonb('options').$type<Record<string, unknown>>().notNull(),
+		fileName: text('file_name'),
+		file: bytea('file'),
+		total: integer('total').notNull().default(0),
+		processed: integer('processed').notNull().default(0),
+		created: integer('created').notNull().default(0),
+		updated: integer('updated').notNull().default(0),
+		skipped: integer('skipped').notNull().default(0),
+		errors: jsonb('errors').$type<{ line: number; reason: string }[]>().notNull().default(sql`'[]'::jsonb`),
+		createdAt: createdAt(),
+		finishedAt: timestamp('finished_at', { withTimezone: true })
+	},
+	(t) => [index('imports_workspace_idx').on(t.workspaceId, t.createdAt)]
+);
+
+export const recordEventActions = ['created', 'merged', 'deleted', 'restored'] as const;
+export type RecordEventAction = (typeof recordEventActions)[number];
+
+/** What happened to a contact or company itself, for its timeline (a merge names the record merged in). */
+export const recordEvents = pgTable(
+	'record_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		subjectKind: text('subject_kind', { enum: partyKinds }).notNull(),
+		subjectId: text('subject_id').notNull(),
+		action: text('action', { enum: recordEventActions }).notNull(),
+		detail: jsonb('detail').$type<Record<string, unknown>>(),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('record_events_subject_idx').on(t.workspaceId, t.subjectId, t.at)]
 );
 
 // ---- The audit log: who did what and when, append-only ----
@@ -432,3 +598,5 @@ export type Pipeline = typeof pipelines.$inferSelect;
 export type DealRow = typeof dealsProjection.$inferSelect;
 export type TaskRow = typeof tasksProjection.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
+export type CompanyRow = typeof companies.$inferSelect;

@@ -13,7 +13,11 @@ export const errorSchema = z
 		error: z.object({
 			code: z.string().openapi({ example: 'validation_failed' }),
 			message: z.string().openapi({ example: 'email: Invalid email address' }),
-			issues: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+			issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+			candidates: z
+				.array(z.object({ id: z.string(), name: z.string(), matchedOn: z.array(z.enum(['phone', 'email', 'taxId', 'name'])) }).passthrough())
+				.optional()
+				.openapi({ description: 'With `duplicate_candidates`: the records that are probably the same, and why' })
 		})
 	})
 	.openapi('Error');
@@ -34,7 +38,9 @@ export class ApiError extends Error {
 		readonly code: string,
 		readonly text: Text,
 		readonly issues?: Issue[],
-		readonly headers?: Record<string, string>
+		readonly headers?: Record<string, string>,
+		/** More fields of the error object (the candidates of a duplicate). */
+		readonly detail?: Record<string, unknown>
 	) {
 		super(renderText(text, 'en'));
 	}
@@ -50,8 +56,8 @@ export const conflict = (code: string, message: Text) => new ApiError(409, code,
 export const unprocessable = (code: string, message: Text, issues?: Issue[]) =>
 	new ApiError(422, code, message, issues);
 
-export function errorBody(code: string, message: string, issues?: RenderedIssue[]): ErrorBody {
-	return { error: issues ? { code, message, issues } : { code, message } };
+export function errorBody(code: string, message: string, issues?: RenderedIssue[], detail?: Record<string, unknown>): ErrorBody {
+	return { error: { ...detail, code, message, ...(issues ? { issues } : {}) } };
 }
 
 /**
@@ -86,7 +92,7 @@ function respondWith(c: Context, error: ApiError) {
 	for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
 	const locale = localeOfCaller(c);
 	const issues = error.issues?.map((issue) => ({ path: issue.path, message: renderText(issue.message, locale) }));
-	return c.json(errorBody(error.code, renderText(error.text, locale), issues), error.status);
+	return c.json(errorBody(error.code, renderText(error.text, locale), issues, error.detail), error.status);
 }
 
 /** The caller's language; their account's when the request got as far as knowing who they are. */

@@ -115,6 +115,21 @@ describeEachDatabase('workspace isolation', (database) => {
 			['POST', `/api/deals/${a.dealId}/tasks`, { type: 'call', title: 'x', dueAt: '2030-01-01T00:00:00Z', assigneeId: b.members.rep.userId }, [422]],
 			['PATCH', `/api/tasks/${a.taskId}`, { assigneeId: b.members.rep.userId }, [422]],
 			['POST', `/api/deals/${a.lostDealId}/reopen`, { task: { type: 'call', title: 'x', dueAt: '2030-01-01T00:00:00Z', assigneeId: b.members.rep.userId } }, [422]],
+			// Contacts and companies: B's records are not found from A, in URLs or bodies.
+			['POST', `/api/workspaces/${w}/contacts`, { name: 'x', companyId: b.companyId }, [422]],
+			['POST', `/api/contacts/${a.contactId}/merge`, { otherId: b.contactId }, [404]],
+			['POST', `/api/companies/${a.companyId}/merge`, { otherId: b.companyId }, [404]],
+			['POST', `/api/workspaces/${w}/links`, { fromKind: 'contact', fromId: a.contactId, toKind: 'contact', toId: b.contactId, relation: 'x' }, [404]],
+			['DELETE', `/api/workspaces/${w}/links/${b.linkId}`, undefined, [404]],
+			['PATCH', `/api/contacts/${a.contactId}`, { companyId: b.companyId }, [422]],
+			['PATCH', `/api/deals/${a.dealId}`, { contactId: b.contactId }, [422]],
+			['PATCH', `/api/deals/${a.dealId}`, { companyId: b.companyId }, [422]],
+			[
+				'POST',
+				`/api/pipelines/${a.pipelineId}/deals`,
+				{ title: 'x', valueMinor: 0, currency: 'EUR', contactId: b.contactId, firstTask: { type: 'call', title: 'x', dueAt: '2030-01-01T00:00:00Z' } },
+				[422]
+			],
 			// Guessed invite links.
 			['GET', `/api/invites/${guessFrom(b.inviteToken)}`, undefined, [404]],
 			['POST', `/api/invites/${guessFrom(b.inviteToken)}/accept`, undefined, [404]]
@@ -125,6 +140,14 @@ describeEachDatabase('workspace isolation', (database) => {
 			if (!expected.includes(response.status)) wrong.push(`${method} ${path} ${JSON.stringify(json)}: ${response.status}`);
 		}
 		expect(wrong).toEqual([]);
+		// A's duplicate check and search never answer with B's records, though B has the same phone and tax id.
+		const duplicates = await api('POST', `/api/workspaces/${w}/contacts/duplicates`, owner.token, { name: 'B secret contact', phones: ['+7 912 345-67-89'] });
+		expect(duplicates.body.candidates.map((c: { id: string }) => c.id)).toEqual([a.contactId]);
+		const companyDuplicates = await api('POST', `/api/workspaces/${w}/companies/duplicates`, owner.token, { taxId: '7707083893' });
+		expect(companyDuplicates.body.candidates).toEqual([]);
+		const found = await api('GET', `/api/workspaces/${w}/search?q=${encodeURIComponent('B secret')}`, owner.token);
+		expect(JSON.stringify(found.body)).not.toContain('B secret');
+		expect((await api('GET', `/api/workspaces/${w}/contacts?q=secret`, owner.token)).body.items.map((c: { id: string }) => c.id)).toEqual([a.contactId]);
 		// Filtering A's deals by B's stage or owner finds nothing, and says nothing of B.
 		const filtered = await api('GET', `/api/pipelines/${a.pipelineId}/deals?stage=${b.stageIds[1]}&owner=${b.members.rep.userId}`, owner.token);
 		expect(filtered.body).toEqual({ deals: [], total: 0 });
@@ -306,6 +329,8 @@ describeEachDatabase('workspace isolation', (database) => {
 		const c = await buildWorkspace(server.url, 'C');
 		// Probes that end what later ones need go last.
 		const last = [
+			'POST /api/contacts/{id}/merge',
+			'POST /api/companies/{id}/merge',
 			'POST /api/deals/{dealId}/close',
 			'PATCH /api/pipelines/{pipelineId}',
 			'DELETE /api/workspaces/{workspaceId}/invites/{inviteId}',

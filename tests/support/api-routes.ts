@@ -7,7 +7,7 @@ import type { Member, WorkspaceFixture } from './two-workspaces.js';
  * routes act only on the caller's own account; `capability` routes take a
  * secret link (an invite) instead of a membership; `public` ones need nothing.
  */
-export type RouteScope = 'workspace' | 'pipeline' | 'deal' | 'task' | 'account' | 'capability' | 'public';
+export type RouteScope = 'workspace' | 'pipeline' | 'deal' | 'task' | 'party' | 'account' | 'capability' | 'public';
 
 export interface RouteRequest {
 	path: string;
@@ -200,6 +200,102 @@ export const routeTable: Record<string, RouteCase> = {
 		minRole: 'manager',
 		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/members`, json: { userIds: [] } })
 	},
+	'GET /api/workspaces/{workspaceId}/contacts': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/contacts?q=a&sort=updatedAt&order=desc&limit=10&offset=0` })
+	},
+	'POST /api/workspaces/{workspaceId}/contacts': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/contacts`, json: { name: 'Planted contact', phones: ['+7 999 000-11-22'], force: true } })
+	},
+	'POST /api/workspaces/{workspaceId}/contacts/duplicates': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/contacts/duplicates`, json: { name: 'Planted contact', phones: ['+7 999 000-11-22'] } })
+	},
+	'GET /api/contacts/{id}': { scope: 'party', write: false, request: (t) => ({ path: `/api/contacts/${t.contactId}` }) },
+	'PATCH /api/contacts/{id}': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/contacts/${t.contactId}`, json: { name: 'Taken over', force: true } })
+	},
+	'DELETE /api/contacts/{id}': { scope: 'party', write: true, minRole: 'rep', request: (t) => ({ path: `/api/contacts/${t.contactId}` }) },
+	'POST /api/contacts/{id}/restore': { scope: 'party', write: true, minRole: 'rep', request: (t) => ({ path: `/api/contacts/${t.contactId}/restore` }) },
+	'POST /api/contacts/{id}/merge': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/contacts/${t.contactId}/merge`, json: { otherId: t.otherContactId } })
+	},
+	'GET /api/contacts/{id}/timeline': { scope: 'party', write: false, request: (t) => ({ path: `/api/contacts/${t.contactId}/timeline?limit=5` }) },
+	'POST /api/contacts/{id}/interactions': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/contacts/${t.contactId}/interactions`, json: { kind: 'call', text: 'Planted call' } })
+	},
+	'GET /api/workspaces/{workspaceId}/companies': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/companies?q=a&sort=updatedAt&order=desc&limit=10&offset=0` })
+	},
+	'POST /api/workspaces/{workspaceId}/companies': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/companies`, json: { name: 'Planted company', taxId: '7707083893', force: true } })
+	},
+	'POST /api/workspaces/{workspaceId}/companies/duplicates': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/companies/duplicates`, json: { name: 'Planted company', taxId: '7707083893' } })
+	},
+	'GET /api/companies/{id}': { scope: 'party', write: false, request: (t) => ({ path: `/api/companies/${t.companyId}` }) },
+	'PATCH /api/companies/{id}': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/companies/${t.companyId}`, json: { name: 'Taken over', force: true } })
+	},
+	'DELETE /api/companies/{id}': { scope: 'party', write: true, minRole: 'rep', request: (t) => ({ path: `/api/companies/${t.companyId}` }) },
+	'POST /api/companies/{id}/restore': { scope: 'party', write: true, minRole: 'rep', request: (t) => ({ path: `/api/companies/${t.companyId}/restore` }) },
+	'POST /api/companies/{id}/merge': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/companies/${t.companyId}/merge`, json: { otherId: t.otherCompanyId } })
+	},
+	'GET /api/companies/{id}/timeline': { scope: 'party', write: false, request: (t) => ({ path: `/api/companies/${t.companyId}/timeline?limit=5` }) },
+	'POST /api/companies/{id}/interactions': {
+		scope: 'party',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/companies/${t.companyId}/interactions`, json: { kind: 'call', text: 'Planted call' } })
+	},
+	'GET /api/workspaces/{workspaceId}/search': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/search?q=secret` })
+	},
+	'POST /api/workspaces/{workspaceId}/links': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({
+			path: `/api/workspaces/${t.workspaceId}/links`,
+			json: { fromKind: 'contact', fromId: t.contactId, toKind: 'company', toId: t.companyId, relation: 'Planted link' }
+		})
+	},
+	'DELETE /api/workspaces/{workspaceId}/links/{linkId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'rep',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/links/${t.linkId}` })
+	},
 	'GET /api/deals/{dealId}': { scope: 'deal', write: false, request: (t) => ({ path: `/api/deals/${t.dealId}` }) },
 	'PATCH /api/deals/{dealId}': {
 		scope: 'deal',
@@ -275,4 +371,4 @@ export function methodOf(key: string): string {
 	return key.split(' ')[0]!;
 }
 
-export const isWorkspaceScoped = (scope: RouteScope) => scope === 'workspace' || scope === 'pipeline' || scope === 'deal' || scope === 'task';
+export const isWorkspaceScoped = (scope: RouteScope) => scope === 'workspace' || scope === 'pipeline' || scope === 'deal' || scope === 'task' || scope === 'party';

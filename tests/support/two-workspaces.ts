@@ -25,6 +25,12 @@ export interface WorkspaceFixture {
 	inviteToken: string;
 	/** An API token id of the owner, to try revoking it from elsewhere. */
 	ownerTokenId: string;
+	/** Contacts and companies owned by the rep, the first of each linked to its "other". */
+	contactId: string;
+	otherContactId: string;
+	companyId: string;
+	otherCompanyId: string;
+	linkId: string;
 }
 
 export type Api = (method: string, path: string, token: string, json?: unknown) => Promise<{ status: number; body: any }>;
@@ -85,6 +91,17 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 	await expectStatus(api('PUT', `/api/pipelines/${privatePipeline.id}/members`, owner.token, { userIds: [members.manager.userId] }), 200, 'listed');
 	const invite = await expectStatus(api('POST', `/api/workspaces/${w}/invites`, owner.token, { role: 'rep', maxUses: 5 }), 201, 'invite');
 	const tokens = await expectStatus(api('GET', '/api/tokens', owner.token), 200, 'tokens');
+	const party = (plural: string, json: unknown) => expectStatus(api('POST', `/api/workspaces/${w}/${plural}`, rep.token, json), 201, plural);
+	const company = (await party('companies', { name: `${label} secret company`, taxId: label === 'A' ? '7736207543' : '7707083893' })).company;
+	const otherCompany = (await party('companies', { name: `${label} other company`, force: true })).company;
+	const contact = (await party('contacts', { name: `${label} secret contact`, phones: ['+7 912 345-67-89'], companyId: company.id })).contact;
+	const otherContact = (await party('contacts', { name: `${label} other contact`, emails: [`${label}@example.com`], force: true })).contact;
+	const link = await expectStatus(
+		api('POST', `/api/workspaces/${w}/links`, rep.token, { fromKind: 'contact', fromId: contact.id, toKind: 'contact', toId: otherContact.id, relation: 'knows' }),
+		201,
+		'link'
+	);
+	await expectStatus(api('POST', `/api/contacts/${contact.id}/interactions`, rep.token, { kind: 'note', text: `${label} secret contact note` }), 201, 'contact note');
 	await eventually(async () => {
 		const page = await api('GET', `/api/deals/${dealId}`, owner.token);
 		const lostPage = await api('GET', `/api/deals/${lost.deal.id}`, owner.token);
@@ -101,7 +118,12 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		lostDealId: lost.deal.id,
 		inviteId: invite.invite.id,
 		inviteToken: invite.token,
-		ownerTokenId: tokens.tokens[0].id
+		ownerTokenId: tokens.tokens[0].id,
+		contactId: contact.id,
+		otherContactId: otherContact.id,
+		companyId: company.id,
+		otherCompanyId: otherCompany.id,
+		linkId: link.link.id
 	};
 }
 
@@ -129,6 +151,12 @@ export async function readWorkspace(api: Api, fixture: WorkspaceFixture): Promis
 		`/api/pipelines/${fixture.privatePipelineId}/deals?limit=5000`,
 		`/api/deals/${fixture.dealId}`,
 		`/api/deals/${fixture.lostDealId}`,
+		`/api/workspaces/${w}/contacts?sort=name`,
+		`/api/workspaces/${w}/companies?sort=name`,
+		`/api/workspaces/${w}/contacts?trash=true`,
+		`/api/contacts/${fixture.contactId}`,
+		`/api/contacts/${fixture.contactId}/timeline`,
+		`/api/companies/${fixture.companyId}`,
 		'/api/me',
 		'/api/tokens'
 	];

@@ -29,7 +29,7 @@ import { createRouter } from '../../http/router.js';
 import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
 import type { Role } from '../../workspaces/roles.js';
-import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
+import { assertMember, assertOpenStage, assertParties, changeBoard } from '../board-change.js';
 import { toDealJson, toTaskJson } from '../serialize.js';
 import * as routes from './deals.routes.js';
 import { t } from '../../i18n/text.js';
@@ -99,6 +99,7 @@ const router = createRouter()
 		const access = await requireDeal(c, dealId, 'rep');
 		const { ownerId, ...fields } = c.req.valid('json');
 		if (ownerId) await assertMember(c, access.workspaceId, ownerId, 'ownerId');
+		await assertParties(c, access.workspaceId, [fields]);
 		await changeDeal(c, dealId, access, (doc) => {
 			updateDeal(doc, dealId, fields, access.clock);
 			if (ownerId) reassignDeal(doc, dealId, ownerId, access.clock);

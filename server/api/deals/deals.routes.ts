@@ -95,8 +95,8 @@ export const updateDealRoute = createRoute({
 					valueMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 					currency: z.string().regex(/^[A-Z]{3}$/, schemaMessage(m.error_currency_code)).optional(),
 					ownerId: idParam.optional(),
-					contactId: idParam.optional(),
-					companyId: idParam.optional()
+					contactId: idParam.nullable().optional().openapi({ description: 'A contact of the workspace; null unlinks it' }),
+					companyId: idParam.nullable().optional().openapi({ description: 'A company of the workspace; null unlinks it' })
 				})
 				.openapi('UpdateDealBody')
 		)

@@ -9,7 +9,7 @@ import { listPipelineDeals, type DealListItem } from '../../pipelines/deal-query
 import { createPipeline, listVisiblePipelines } from '../../pipelines/pipeline.js';
 import { listMemberIds, listMembers } from '../../workspaces/member.js';
 import { assertBatchOwners, createDealsOnBoard } from '../deal-batch.js';
-import { assertMember, assertOpenStage, changeBoard } from '../board-change.js';
+import { assertMember, assertOpenStage, assertParties, changeBoard } from '../board-change.js';
 import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
@@ -52,6 +52,7 @@ const router = createRouter()
 		const body = c.req.valid('json');
 		const ownerId = body.ownerId ?? user.id;
 		if (ownerId !== user.id) await assertMember(c, access.pipeline.workspaceId, ownerId, 'ownerId');
+		await assertParties(c, access.pipeline.workspaceId, [body]);
 		const clock = { now: () => c.var.deps.now().toISOString() };
 		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
 			createDeal(
@@ -80,6 +81,7 @@ const router = createRouter()
 		if (deals.some((deal) => deal.ownerId !== undefined && deal.ownerId !== user.id)) {
 			assertBatchOwners(deals, await listMemberIds(c.var.deps.db, access.pipeline.workspaceId));
 		}
+		await assertParties(c, access.pipeline.workspaceId, deals, (index, field) => `deals.${index}.${field}`);
 		const clock = { now: () => c.var.deps.now().toISOString() };
 		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
 			createDealsOnBoard(doc, deals, user.id, clock)

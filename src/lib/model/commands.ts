@@ -306,13 +306,17 @@ export function reopenDeal(doc: Y.Doc, dealId: string, task: NewTask, clock: Clo
 	return created;
 }
 
-export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency' | 'contactId' | 'companyId'>>;
+/** The fields an edit may change; a contact or company of null unlinks it. */
+export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency'>> & { contactId?: string | null; companyId?: string | null };
 
 export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clock: Clock): void {
 	const deal = boardMaps(doc).deals.get(dealId);
 	if (!deal) throw new Error(`Unknown deal ${dealId}`);
 	doc.transact(() => {
-		for (const [key, value] of Object.entries(changes)) if (value !== undefined) deal.set(key, value);
+		for (const [key, value] of Object.entries(changes)) {
+			if (value === null) deal.delete(key);
+			else if (value !== undefined) deal.set(key, value);
+		}
 		deal.set('updatedAt', clock.now());
 	});
 }
