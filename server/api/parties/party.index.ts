@@ -16,10 +16,11 @@ import { listPartyTimeline } from '../../contacts/timeline.js';
 import { listPartyLinks } from '../../contacts/links.js';
 import { assertMember } from '../board-change.js';
 import { toPartyJson } from './party-json.js';
-import { partyRoutes, type timelineEntryJson } from './party.routes.js';
+import { partyRoutes, type companyJson, type timelineEntryJson } from './party.routes.js';
 import type { z } from '@hono/zod-openapi';
 
 type TimelineEntryJson = z.infer<typeof timelineEntryJson>;
+type CompanyJson = z.infer<typeof companyJson>;
 import { atPath, t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 
@@ -93,7 +94,7 @@ async function findCandidates(c: Context<AppEnv>, scope: PartyScope, input: Part
 export function partyRouter<P extends 'contacts' | 'companies'>(plural: P) {
 	const kind: PartyKind = plural === 'contacts' ? 'contact' : 'company';
 	const routes = partyRoutes(plural);
-	const wrap = (record: ReturnType<typeof toPartyJson>) => (kind === 'contact' ? { contact: record } : { company: record }) as { contact: typeof record };
+	const wrap = (record: ReturnType<typeof toPartyJson>) => (kind === 'contact' ? { contact: record } : { company: record as unknown as CompanyJson });
 
 	return createRouter()
 		.openapi(routes.list, async (c) => {

@@ -164,9 +164,8 @@ export function partyRoutes<P extends 'contacts' | 'companies'>(plural: P) {
 	const body = (isContact ? contactBody : companyBody) as typeof contactBody;
 	const patch = (isContact ? contactPatch : companyPatch) as typeof contactPatch;
 	const json = (isContact ? contactJson : companyJson) as typeof contactJson;
-	const record = isContact ? z.object({ contact: json }) : z.object({ company: json });
-	type Record = { contact: typeof json } | { company: typeof json };
-	const recordSchema = record as unknown as z.ZodObject<Record>;
+	// One schema for both: the answer holds `contact` or `company`, by the path.
+	const recordSchema = z.union([z.object({ contact: contactJson }), z.object({ company: companyJson })]).openapi('PartyRecord');
 	const duplicateNote = `409 \`duplicate_candidates\` lists the ${plural} that are probably the same (matched on phone, email${isContact ? '' : ', tax id'} or a similar name), unless \`force\` is true.`;
 	return {
 		list: createRoute({

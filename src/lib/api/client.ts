@@ -20,7 +20,9 @@ export class ApiFailure extends Error {
 		readonly status: number,
 		readonly code: string,
 		message: string,
-		readonly issues: Issue[] = []
+		readonly issues: Issue[] = [],
+		/** The error object as the server sent it, for fields some errors add (a duplicate's `candidates`). */
+		readonly detail: Record<string, unknown> = {}
 	) {
 		super(message);
 		this.name = 'ApiFailure';
@@ -76,10 +78,10 @@ export async function call<R extends AnyResponse>(
 
 async function readFailure(response: AnyResponse): Promise<ApiFailure> {
 	try {
-		const body = (await response.json()) as { error?: { code?: string; message?: string; issues?: Issue[] } };
+		const body = (await response.json()) as { error?: { code?: string; message?: string; issues?: Issue[] } & Record<string, unknown> };
 		const error = body.error;
 		if (error?.message) {
-			return new ApiFailure(response.status, error.code ?? 'unknown', error.message, error.issues ?? []);
+			return new ApiFailure(response.status, error.code ?? 'unknown', error.message, error.issues ?? [], error);
 		}
 	} catch {
 		// Not JSON: a proxy or a crash answered; fall through to a generic message.
