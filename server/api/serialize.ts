@@ -25,7 +25,8 @@ export function toDealJson({ workspaceId: _w, rank: _r, ...deal }: DealRow) {
 		updatedAt: deal.updatedAt.toISOString(),
 		closedAt: deal.closedAt?.toISOString() ?? null,
 		stageEnteredAt: deal.stageEnteredAt.toISOString(),
-		archivedAt: deal.archivedAt?.toISOString() ?? null
+		archivedAt: deal.archivedAt?.toISOString() ?? null,
+		deletedAt: deal.deletedAt?.toISOString() ?? null
 	};
 }
 

@@ -37,7 +37,7 @@ export function listPartyDeals(db: Database, workspaceId: string, kind: PartyKin
 		.innerJoin(pipelines, and(eq(pipelines.id, dealsProjection.pipelineId), eq(pipelines.workspaceId, workspaceId)))
 		.leftJoin(stage, and(eq(stage.pipelineId, dealsProjection.pipelineId), eq(stage.id, dealsProjection.stageId)))
 		.leftJoin(users, eq(users.id, dealsProjection.ownerId))
-		.where(and(eq(dealsProjection.workspaceId, workspaceId), eq(dealColumnOf(kind), id), visible))
+		.where(and(eq(dealsProjection.workspaceId, workspaceId), eq(dealColumnOf(kind), id), isNull(dealsProjection.deletedAt), visible))
 		.orderBy(desc(dealsProjection.createdAt))
 		.limit(200);
 }

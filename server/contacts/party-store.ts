@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { companies, contacts, interactions, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
+import { companies, contacts, interactions, partyLinks, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import { partyTable, textArray, toPartyValues, type PartyInput, type PartyRow } from './party.js';
 
@@ -115,16 +115,28 @@ export async function restoreFromTrash(db: Database, scope: PartyScope, id: stri
 	await recordPartyEvent(db, scope, id, 'restored', userId, at);
 }
 
-/** Removes for good what has been in the trash longer than `trashDays`; answers how many. */
+/**
+ * Removes for good what has been in the trash longer than `trashDays`, with
+ * its interactions, links and history; answers how many. Deals that named a
+ * purged record keep their other fields and simply show no contact.
+ */
 export async function purgeTrash(db: Database, now: Date): Promise<number> {
 	const before = new Date(now.getTime() - trashDays * 24 * 3600 * 1000);
 	let purged = 0;
-	for (const table of [contacts, companies] as (typeof contacts)[]) {
-		const rows = await db
-			.delete(table)
-			.where(and(isNotNull(table.deletedAt), lt(table.deletedAt, before)))
-			.returning({ id: table.id });
-		purged += rows.length;
+	for (const kind of ['contact', 'company'] as const) {
+		const table = partyTable(kind);
+		await db.transaction(async (tx) => {
+			const rows = await tx
+				.delete(table)
+				.where(and(isNotNull(table.deletedAt), lt(table.deletedAt, before)))
+				.returning({ id: table.id, workspaceId: table.workspaceId });
+			purged += rows.length;
+			if (rows.length === 0) return;
+			const ids = rows.map((row) => row.id);
+			await tx.delete(interactions).where(inArray(kind === 'contact' ? interactions.contactId : interactions.companyId, ids));
+			await tx.delete(recordEvents).where(and(eq(recordEvents.subjectKind, kind), inArray(recordEvents.subjectId, ids)));
+			await tx.delete(partyLinks).where(or(and(eq(partyLinks.fromKind, kind), inArray(partyLinks.fromId, ids)), and(eq(partyLinks.toKind, kind), inArray(partyLinks.toId, ids))));
+		});
 	}
 	return purged;
 }

@@ -88,6 +88,7 @@ export async function searchWorkspace(db: Database, workspaceId: string, query: 
 					.where(
 						and(
 							eq(dealsProjection.workspaceId, workspaceId),
+							isNull(dealsProjection.deletedAt),
 							inArray(dealsProjection.pipelineId, db.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.workspaceId, workspaceId), visible))),
 							dealMatch.where
 						)

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, type Column, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, type Column, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { dealsProjection, interactions, pipelines, recordEvents, stageEvents, stagesProjection, tasksProjection, users, type PartyKind } from '../db/schema.js';
@@ -44,7 +44,7 @@ async function readSources(db: Database, party: PartyRef, window: TimeWindow, li
 	const dealRows = await db
 		.select({ id: dealsProjection.id, title: dealsProjection.title, pipelineId: dealsProjection.pipelineId, createdAt: dealsProjection.createdAt })
 		.from(dealsProjection)
-		.where(and(eq(dealsProjection.workspaceId, workspaceId), eq(dealColumnOf(kind), id), party.visible ? inArray(dealsProjection.pipelineId, visiblePipelineIds(db, party)) : undefined));
+		.where(and(eq(dealsProjection.workspaceId, workspaceId), eq(dealColumnOf(kind), id), isNull(dealsProjection.deletedAt), party.visible ? inArray(dealsProjection.pipelineId, visiblePipelineIds(db, party)) : undefined));
 	const deals = new Map(dealRows.map((deal) => [deal.id, { id: deal.id, title: deal.title, pipelineId: deal.pipelineId }]));
 	const dealIds = [...deals.keys()];
 	const partyColumn = kind === 'contact' ? interactions.contactId : interactions.companyId;

@@ -255,7 +255,10 @@ export const dealsProjection = pgTable(
 		closedAt: timestamp('closed_at', { withTimezone: true }),
 		stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true }).notNull(),
 		// Set when the closed deal left the live board; it stays here, findable.
-		archivedAt: timestamp('archived_at', { withTimezone: true })
+		archivedAt: timestamp('archived_at', { withTimezone: true }),
+		// In the trash since then (off the board, out of every list); purged 30 days later.
+		deletedAt: timestamp('deleted_at', { withTimezone: true }),
+		deletedBy: text('deleted_by')
 	},
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),

@@ -42,6 +42,7 @@ function selectTasksOf(db: Database, owner: TaskOwner, condition: SQL) {
 				condition,
 				eq(pipelines.workspaceId, owner.workspaceId),
 				eq(dealsProjection.workspaceId, owner.workspaceId),
+				isNull(dealsProjection.deletedAt),
 				isNull(pipelines.archivedAt),
 				canSeePipeline(db, owner.userId, owner.role)
 			)

@@ -1,6 +1,8 @@
 import type { Database } from '../db/client.js';
 import type { RoomManager } from '../sync/rooms.js';
 import { archiveClosedDeals } from './archive-closed-deals.js';
+import { purgeDealTrash } from '../deals/deal-trash.js';
+import { purgeTrash } from '../contacts/party-store.js';
 
 const everyMs = 10 * 60_000;
 
@@ -9,10 +11,14 @@ const everyMs = 10 * 60_000;
  * nodes running them at once do the work once in effect (see docs/DECISIONS.md).
  */
 export function startJobs(deps: { db: Database; rooms: RoomManager; now: () => Date }): () => void {
-	const run = () =>
-		archiveClosedDeals(deps.db, deps.rooms, deps.now()).catch((error) => console.error('archiving closed deals failed', error));
-	const first = setTimeout(run, 30_000);
-	const timer = setInterval(run, everyMs);
+	const run = async () => {
+		await archiveClosedDeals(deps.db, deps.rooms, deps.now()).catch((error) => console.error('archiving closed deals failed', error));
+		// The trash keeps deals, contacts and companies 30 days, then this removes them for good.
+		await purgeDealTrash(deps.db, deps.now()).catch((error) => console.error('emptying the deal trash failed', error));
+		await purgeTrash(deps.db, deps.now()).catch((error) => console.error('emptying the contact trash failed', error));
+	};
+	const first = setTimeout(() => void run(), 30_000);
+	const timer = setInterval(() => void run(), everyMs);
 	first.unref();
 	timer.unref();
 	return () => {

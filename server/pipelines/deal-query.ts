@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { dealsProjection, stagesProjection } from '../db/schema.js';
 
@@ -7,6 +7,8 @@ export interface DealFilters {
 	ownerId?: string;
 	status?: 'open' | 'won' | 'lost';
 	search?: string;
+	/** The deals in the trash instead of the others. */
+	trash?: boolean;
 	sort: DealSort;
 	order: 'asc' | 'desc';
 	limit: number;
@@ -43,6 +45,7 @@ export interface DealListItem {
 	closedAt: string | null;
 	stageEnteredAt: string;
 	archivedAt: string | null;
+	deletedAt: string | null;
 	nextTask: { id: string; title: string; type: string; dueAt: string } | null;
 }
 
@@ -79,6 +82,8 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 	if (filters.ownerId) conditions.push(eq(dealsProjection.ownerId, filters.ownerId));
 	if (filters.status) conditions.push(eq(dealsProjection.status, filters.status));
 	if (filters.search) conditions.push(ilike(dealsProjection.title, `%${escapeLike(filters.search)}%`));
+	// The trash is its own list; everywhere else a deleted deal is gone.
+	conditions.push(filters.trash ? isNotNull(dealsProjection.deletedAt) : isNull(dealsProjection.deletedAt));
 	const where = and(...conditions)!;
 	const direction = filters.order === 'desc' ? desc : asc;
 	const ordering =
@@ -96,7 +101,7 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 				page.owner_id as "ownerId", page.contact_id as "contactId", page.company_id as "companyId", page.source,
 				page.status, page.lost_reason as "lostReason", page.lost_note as "lostNote",
 				${isoTime('page.created_at')} as "createdAt", ${isoTime('page.updated_at')} as "updatedAt", ${isoTime('page.closed_at')} as "closedAt",
-				${isoTime('page.stage_entered_at')} as "stageEnteredAt", ${isoTime('page.archived_at')} as "archivedAt",
+				${isoTime('page.stage_entered_at')} as "stageEnteredAt", ${isoTime('page.archived_at')} as "archivedAt", ${isoTime('page.deleted_at')} as "deletedAt",
 				next_task.json as "nextTask") fields))::text as json
 			from (
 				select ${dealsProjection}.*, count(*) over () as total, row_number() over (order by ${orderBy}) as n

@@ -331,6 +331,8 @@ describeEachDatabase('workspace isolation', (database) => {
 		const last = [
 			'POST /api/contacts/{id}/merge',
 			'POST /api/companies/{id}/merge',
+			'DELETE /api/deals/{dealId}',
+			'POST /api/deals/{dealId}/restore',
 			'POST /api/deals/{dealId}/close',
 			'PATCH /api/pipelines/{pipelineId}',
 			'DELETE /api/workspaces/{workspaceId}/invites/{inviteId}',

@@ -303,6 +303,8 @@ export const routeTable: Record<string, RouteCase> = {
 		minRole: 'rep',
 		request: (t) => ({ path: `/api/deals/${t.dealId}`, json: { title: 'Taken over', valueMinor: 1 } })
 	},
+	'DELETE /api/deals/{dealId}': { scope: 'deal', write: true, minRole: 'rep', request: (t) => ({ path: `/api/deals/${t.dealId}` }) },
+	'POST /api/deals/{dealId}/restore': { scope: 'deal', write: true, minRole: 'rep', request: (t) => ({ path: `/api/deals/${t.dealId}/restore` }) },
 	'POST /api/deals/{dealId}/move': {
 		scope: 'deal',
 		write: true,

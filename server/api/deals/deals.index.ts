@@ -24,7 +24,9 @@ import {
 } from '../../deals/deal-lookup.js';
 import { findInProjection, requireAuth, requirePipeline } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { conflict, notFound, unprocessable } from '../../http/errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { moveDealToTrash, restoreDealFromTrash } from '../../deals/deal-trash.js';
+import { hasRoleAtLeast } from '../../workspaces/roles.js';
 import { createRouter } from '../../http/router.js';
 import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
@@ -162,6 +164,26 @@ const router = createRouter()
 			addTask(doc, dealId, { id: generateId(), ...body, dueAt: new Date(body.dueAt).toISOString() })
 		);
 		return c.json({ task }, 201);
+	})
+	.openapi(routes.deleteDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const row = await getDealRow(c.var.deps.db, access, dealId);
+		if (!row) throw notFound(t(m.error_deal_not_found));
+		if (!hasRoleAtLeast(access.role, 'admin') && row.ownerId !== access.writer.userId) throw forbidden(t(m.error_delete_deal_forbidden));
+		await moveDealToTrash(c.var.deps.db, c.var.deps.rooms, access, dealId, access.writer, c.var.deps.now());
+		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
+	})
+	.openapi(routes.restoreDealRoute, async (c) => {
+		const { dealId } = c.req.valid('param');
+		const access = await requireDeal(c, dealId, 'rep');
+		const row = await getDealRow(c.var.deps.db, access, dealId);
+		if (!row) throw notFound(t(m.error_deal_not_found));
+		if (!hasRoleAtLeast(access.role, 'admin') && row.ownerId !== access.writer.userId) throw forbidden(t(m.error_delete_deal_forbidden));
+		if (!(await restoreDealFromTrash(c.var.deps.db, c.var.deps.rooms, access, dealId, access.writer))) {
+			throw unprocessable('not_in_trash', t(m.error_deal_not_in_trash));
+		}
+		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.addInteractionRoute, async (c) => {
 		const { dealId } = c.req.valid('param');

@@ -39,7 +39,8 @@ const dealJson = z
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
 		stageEnteredAt: z.string(),
-		archivedAt: z.string().nullable().openapi({ description: 'When the closed deal left the live board' })
+		archivedAt: z.string().nullable().openapi({ description: 'When the closed deal left the live board' }),
+		deletedAt: z.string().nullable().openapi({ description: 'In the trash since then; purged 30 days later' })
 	})
 	.openapi('DealDetail');
 
@@ -191,3 +192,21 @@ export const addInteractionRoute = createRoute({
 });
 
 export type DealJson = z.infer<typeof dealJson>;
+
+export const deleteDealRoute = createRoute({
+	method: 'delete',
+	path: '/deals/{dealId}',
+	tags: ['Deals'],
+	summary: 'Move a deal to the trash (admins and its owner): it leaves its board and every list; restorable for 30 days',
+	request: { params },
+	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'In the trash'), ...changeResponses }
+});
+
+export const restoreDealRoute = createRoute({
+	method: 'post',
+	path: '/deals/{dealId}/restore',
+	tags: ['Deals'],
+	summary: 'Bring a deal back from the trash, with its tasks, to where it was',
+	request: { params },
+	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Restored'), ...changeResponses }
+});

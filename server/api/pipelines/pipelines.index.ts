@@ -118,6 +118,7 @@ const router = createRouter()
 			ownerId: query.owner,
 			status: query.status,
 			search: query.q,
+			trash: query.trash === 'true',
 			sort: query.sort,
 			order: query.order,
 			limit: query.limit,

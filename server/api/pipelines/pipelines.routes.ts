@@ -167,6 +167,7 @@ const dealRowJson = z
 		closedAt: z.string().nullable(),
 		stageEnteredAt: z.string(),
 		archivedAt: z.string().nullable(),
+		deletedAt: z.string().nullable().openapi({ description: 'In the trash since then (only with trash=true)' }),
 		nextTask: z.object({ id: z.string(), title: z.string(), type: z.string(), dueAt: z.string() }).nullable()
 	})
 	.openapi('DealListItem');
@@ -183,6 +184,7 @@ export const listDealsRoute = createRoute({
 			owner: idParam.optional(),
 			status: z.enum(dealStatuses).optional(),
 			q: plainText().trim().max(200).optional(),
+			trash: z.enum(['true', 'false']).optional().openapi({ description: 'The deals in the trash instead of the others' }),
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc'),
 			limit: z.coerce.number().int().min(1).max(5000).default(500),

@@ -72,7 +72,8 @@ function toDealJson(deal: model.Deal, pipelineId: string, seen: DealPage | null)
 		updatedAt: deal.updatedAt,
 		closedAt: deal.closedAt ?? null,
 		stageEnteredAt: before && before.stageId === deal.stageId ? before.stageEnteredAt : deal.updatedAt,
-		archivedAt: null
+		archivedAt: null,
+		deletedAt: null
 	};
 }
 

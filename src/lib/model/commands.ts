@@ -325,7 +325,11 @@ export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clo
  * Puts a deal that was archived off the board back on it, as it was, so it
  * can be reopened. It goes to the top of its column.
  */
-export function restoreDeal(doc: Y.Doc, deal: Deal): void {
+export function restoreDeal(doc: Y.Doc, deal: Deal, tasks: Task[] = []): void {
 	const top = listDealsInStage(doc, deal.stageId)[0];
-	doc.transact(() => boardMaps(doc).deals.set(deal.id, toEntity({ ...deal, rank: rankBetween(null, top?.rank ?? null) })));
+	doc.transact(() => {
+		boardMaps(doc).deals.set(deal.id, toEntity({ ...deal, rank: rankBetween(null, top?.rank ?? null) }));
+		// A deal back from the trash brings its tasks, done and open: its history and its next step.
+		for (const task of tasks) boardMaps(doc).tasks.set(task.id, toEntity(task));
+	});
 }
