@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { pipelines, stagesProjection, users } from '../db/schema.js';
+import { pipelines, stagesProjection, users, type AuditAction } from '../db/schema.js';
 import { recordAuditEvents } from './audit-log.js';
 
 // What the board projection records: deals moved to another stage or handed
@@ -14,17 +14,25 @@ export interface DealChange {
 	dealTitle?: string | null;
 	/** The user who made the change; null for the server (repairs, jobs). */
 	by: string | null;
-	field: 'stage' | 'owner';
-	/** The stage or owner id before; null when the deal is new. */
+	field: 'stage' | 'owner' | 'status' | 'value';
+	/** The stage or owner id (status; value as "minor currency") before; null when the deal is new. */
 	from: string | null;
 	to: string;
+	/** A deal closed as lost: the reason given. */
+	lostReason?: string | null;
 }
 
 /** A deal as the projection reads it, before or after a batch. */
 export interface DealState {
 	stageId: string;
 	ownerId: string;
+	status: string;
+	valueMinor: number;
+	currency: string;
+	lostReason?: string | null;
 }
+
+const valueOf = (deal: Pick<DealState, 'valueMinor' | 'currency'>) => `${deal.valueMinor} ${deal.currency}`;
 
 /**
  * The stage and owner changes of a batch: each deal that was in the
@@ -43,6 +51,9 @@ export function findDealChanges(
 		const common = { dealId: deal.id, dealTitle: deal.title, by: by(deal.id) };
 		if (previous.stageId !== deal.stageId) changes.push({ ...common, field: 'stage', from: previous.stageId, to: deal.stageId });
 		if (previous.ownerId !== deal.ownerId) changes.push({ ...common, field: 'owner', from: previous.ownerId, to: deal.ownerId });
+		// Won, lost (with the reason) and reopened, and a new value: the moments of a deal's history that matter.
+		if (previous.status !== deal.status) changes.push({ ...common, field: 'status', from: previous.status, to: deal.status, lostReason: deal.lostReason ?? null });
+		if (valueOf(previous) !== valueOf(deal)) changes.push({ ...common, field: 'value', from: valueOf(previous), to: valueOf(deal) });
 	}
 	return changes;
 }
@@ -66,6 +77,7 @@ export async function recordDealChanges(
 	const { workspaceId, pipelineId, at, changes } = input;
 	if (changes.length === 0) return;
 	const stageIds = idsOf(changes.filter((change) => change.field === 'stage'));
+	// Closing moves the deal to a won or lost stage as well: the close says it, the move need not twice.
 	const ownerIds = idsOf(changes.filter((change) => change.field === 'owner'));
 	const stageNames = input.names
 		? input.names.stages
@@ -81,19 +93,20 @@ export async function recordDealChanges(
 		tx,
 		changes.map((change) => {
 			const names = change.field === 'stage' ? stageNames : ownerNames;
+			const named = change.field === 'stage' || change.field === 'owner';
 			return {
 				workspaceId,
 				actorId: change.by,
 				actorKind: change.by ? 'member' : 'system',
-				action: change.field === 'stage' ? 'deal.stage_changed' : 'deal.owner_changed',
+				action: actionOf(change),
 				target: { type: 'deal', id: change.dealId, label: change.dealTitle ?? null },
 				detail: {
 					pipelineId,
 					pipelineName,
 					from: change.from,
 					to: change.to,
-					fromName: change.from ? (names.get(change.from) ?? null) : null,
-					toName: names.get(change.to) ?? null
+					...(named ? { fromName: change.from ? (names.get(change.from) ?? null) : null, toName: names.get(change.to) ?? null } : {}),
+					...(change.field === 'status' && change.to === 'lost' ? { reason: change.lostReason ?? null } : {})
 				},
 				at
 			};
@@ -121,6 +134,19 @@ export async function recordStageDeletions(
 			at
 		}))
 	);
+}
+
+function actionOf(change: DealChange): AuditAction {
+	switch (change.field) {
+		case 'stage':
+			return 'deal.stage_changed';
+		case 'owner':
+			return 'deal.owner_changed';
+		case 'value':
+			return 'deal.value_changed';
+		case 'status':
+			return change.to === 'open' ? 'deal.reopened' : 'deal.closed';
+	}
 }
 
 function idsOf(changes: DealChange[]): string[] {

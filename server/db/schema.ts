@@ -543,6 +543,11 @@ export const auditActions = [
 	'stage.deleted',
 	'deal.stage_changed',
 	'deal.owner_changed',
+	'deal.value_changed',
+	'deal.closed',
+	'deal.reopened',
+	'deal.deleted',
+	'deal.restored',
 	'lost_reasons.changed'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Deal } from '../../src/lib/model/schema.js';
 import type { Database } from '../db/client.js';
-import { dealsProjection, interactions, stageEvents, stagesProjection, tasksProjection, users, type DealRow } from '../db/schema.js';
+import { auditEvents, dealsProjection, interactions, stageEvents, stagesProjection, tasksProjection, users, type DealRow } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 
 /**
@@ -139,4 +139,31 @@ export async function markDealOnBoard(db: Database, scope: DealScope, dealId: st
 		.update(dealsProjection)
 		.set({ archivedAt: null })
 		.where(and(eq(dealsProjection.id, dealId), eq(dealsProjection.pipelineId, scope.pipelineId)));
+}
+
+/** The moments of a deal's life besides its moves, from the audit log: kept as they happened, names as they were. */
+export const dealHistoryActions = ['deal.owner_changed', 'deal.value_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] as const;
+
+/**
+ * A deal's history, newest first: owner handed over, value changed, closed
+ * won or lost (with the reason), reopened, put in the trash and back. Rows
+ * are the workspace's audit events about this deal on this board (deal ids
+ * are unique only within a board, so the board is matched too).
+ */
+export function listDealHistory(db: Database, scope: DealScope, dealId: string) {
+	return db
+		.select({ action: auditEvents.action, at: auditEvents.at, userId: auditEvents.actorId, userName: users.name, detail: auditEvents.detail })
+		.from(auditEvents)
+		.leftJoin(users, eq(users.id, auditEvents.actorId))
+		.where(
+			and(
+				eq(auditEvents.workspaceId, scope.workspaceId),
+				eq(auditEvents.targetType, 'deal'),
+				eq(auditEvents.targetId, dealId),
+				inArray(auditEvents.action, [...dealHistoryActions]),
+				sql`${auditEvents.detail}->>'pipelineId' = ${scope.pipelineId}`
+			)
+		)
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(200);
 }

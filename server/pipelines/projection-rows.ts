@@ -16,15 +16,17 @@ async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T
 	return result.rows;
 }
 
-/** Stage and owner of the deals the projection already has, by id (other boards' rows are not read). */
+/** Stage, owner, status and value of the deals the projection already has, by id (other boards' rows are not read). */
 export async function readDealStates(db: Database, pipelineId: string, dealIds: string[]): Promise<Map<string, DealState>> {
 	if (dealIds.length === 0) return new Map();
-	const rows = await rowsOf<{ id: string; stage_id: string; owner_id: string }>(
+	const rows = await rowsOf<{ id: string; stage_id: string; owner_id: string; status: string; value_minor: string | number; currency: string }>(
 		db,
-		sql`select id, stage_id, owner_id from deals
+		sql`select id, stage_id, owner_id, status, value_minor, currency from deals
 			where pipeline_id = ${pipelineId} and id in (select json_array_elements_text(${JSON.stringify(dealIds)}::json))`
 	);
-	return new Map(rows.map((row) => [row.id, { stageId: row.stage_id, ownerId: row.owner_id }]));
+	return new Map(
+		rows.map((row) => [row.id, { stageId: row.stage_id, ownerId: row.owner_id, status: row.status, valueMinor: Number(row.value_minor), currency: row.currency }])
+	);
 }
 
 /**

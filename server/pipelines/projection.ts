@@ -75,7 +75,7 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
 		const moves = findStageMoves(deals, previousStage, scope);
 		// Who moved or handed over which deal, in the audit log, with the rows.
-		const ownerChanges = findDealChanges(previous, deals, movedBy).filter((change) => change.field === 'owner');
+		const ownerChanges = findDealChanges(previous, deals, movedBy).filter((change) => change.field !== 'stage');
 		const stageChanges = moves.filter((move) => move.fromStageId !== null).map((move) => ({
 			dealId: move.dealId,
 			dealTitle: move.title,

@@ -224,4 +224,22 @@ describeEachDatabase('working deals through the API', (database) => {
 		await eventually(() => readDeal(board.doc, lost.id)?.status === 'open', 'the deal is back on the board');
 		board.destroy();
 	});
+
+	it('keeps a deal’s whole history: value changed, lost with the reason, reopened, handed over, trashed and back', async () => {
+		const { owner, api, newDeal } = await setUp();
+		const { deal } = await newDeal('History');
+		const rep = await addMember(server!.url, owner.token, owner.workspaceId, 'rep');
+		expect((await api('PATCH', `/api/deals/${deal.id}`, { valueMinor: 250000, currency: 'RUB' })).status).toBe(200);
+		expect((await api('PATCH', `/api/deals/${deal.id}`, { ownerId: rep.userId })).status).toBe(200);
+		expect((await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'lost', reason: 'No budget' })).status).toBe(200);
+		expect((await api('POST', `/api/deals/${deal.id}/reopen`, { task: { type: 'call', title: 'Try again', dueAt: '2030-07-01T09:00:00Z' } })).status).toBe(200);
+		expect((await api('DELETE', `/api/deals/${deal.id}`)).status).toBe(200);
+		expect((await api('POST', `/api/deals/${deal.id}/restore`)).status).toBe(200);
+		await expect
+			.poll(async () => (await api('GET', `/api/deals/${deal.id}`)).body.history.map((h: { action: string }) => h.action))
+			.toEqual(['deal.restored', 'deal.deleted', 'deal.reopened', 'deal.closed', 'deal.owner_changed', 'deal.value_changed']);
+		const history = (await api('GET', `/api/deals/${deal.id}`)).body.history;
+		expect(history.find((h: { action: string }) => h.action === 'deal.closed')).toMatchObject({ userId: owner.userId, detail: { to: 'lost', reason: 'No budget' } });
+		expect(history.find((h: { action: string }) => h.action === 'deal.value_changed').detail).toMatchObject({ from: '0 EUR', to: '250000 RUB' });
+	});
 });

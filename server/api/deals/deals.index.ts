@@ -17,6 +17,8 @@ import {
 	findDealPipeline,
 	getDealRow,
 	listDealTasks,
+	listDealHistory,
+	dealHistoryActions,
 	listInteractions,
 	listStageHistory,
 	markDealOnBoard,
@@ -27,6 +29,9 @@ import type { AppEnv } from '../../http/context.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { moveDealToTrash, restoreDealFromTrash } from '../../deals/deal-trash.js';
 import { hasRoleAtLeast } from '../../workspaces/roles.js';
+import { recordAuditEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
+import type { DealRow } from '../../db/schema.js';
 import { createRouter } from '../../http/router.js';
 import type { Writer } from '../../board/writer.js';
 import { listLostReasons } from '../../workspaces/lost-reasons.js';
@@ -68,6 +73,18 @@ function changeDeal<T>(c: Context<AppEnv>, dealId: string, access: DealAccess, r
 	});
 }
 
+/** The audit log's line for something done to a deal as a whole (into the trash, back). */
+function recordDealEvent(c: Context<AppEnv>, access: DealAccess, row: DealRow, action: 'deal.deleted' | 'deal.restored') {
+	return recordAuditEvent(c.var.deps.db, {
+		...auditActor(c),
+		workspaceId: access.workspaceId,
+		action,
+		target: { type: 'deal', id: row.id, label: row.title },
+		detail: { pipelineId: access.pipelineId },
+		at: c.var.deps.now()
+	});
+}
+
 async function dealJson(c: Context<AppEnv>, access: DealAccess, dealId: string) {
 	const row = await getDealRow(c.var.deps.db, access, dealId);
 	if (!row) throw notFound(t(m.error_deal_not_found));
@@ -79,11 +96,12 @@ const router = createRouter()
 		const { dealId } = c.req.valid('param');
 		const access = await requireDeal(c, dealId);
 		const { db } = c.var.deps;
-		const [deal, tasks, history, timeline] = await Promise.all([
+		const [deal, tasks, history, timeline, events] = await Promise.all([
 			dealJson(c, access, dealId),
 			listDealTasks(db, access, dealId),
 			listStageHistory(db, access, dealId),
-			listInteractions(db, access, dealId)
+			listInteractions(db, access, dealId),
+			listDealHistory(db, access, dealId)
 		]);
 		return c.json(
 			{
@@ -91,7 +109,8 @@ const router = createRouter()
 				role: access.role,
 				tasks: tasks.map(toTaskJson),
 				stageHistory: history.map((event) => ({ ...event, at: event.at.toISOString() })),
-				interactions: timeline.map((entry) => ({ ...entry, at: entry.at.toISOString() }))
+				interactions: timeline.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
+				history: events.map((event) => ({ ...event, action: event.action as (typeof dealHistoryActions)[number], at: event.at.toISOString(), detail: event.detail ?? null }))
 			},
 			200
 		);
@@ -172,6 +191,7 @@ const router = createRouter()
 		if (!row) throw notFound(t(m.error_deal_not_found));
 		if (!hasRoleAtLeast(access.role, 'admin') && row.ownerId !== access.writer.userId) throw forbidden(t(m.error_delete_deal_forbidden));
 		await moveDealToTrash(c.var.deps.db, c.var.deps.rooms, access, dealId, access.writer, c.var.deps.now());
+		await recordDealEvent(c, access, row, 'deal.deleted');
 		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.restoreDealRoute, async (c) => {
@@ -183,6 +203,7 @@ const router = createRouter()
 		if (!(await restoreDealFromTrash(c.var.deps.db, c.var.deps.rooms, access, dealId, access.writer))) {
 			throw unprocessable('not_in_trash', t(m.error_deal_not_in_trash));
 		}
+		await recordDealEvent(c, access, row, 'deal.restored');
 		return c.json({ deal: await dealJson(c, access, dealId) }, 200);
 	})
 	.openapi(routes.addInteractionRoute, async (c) => {

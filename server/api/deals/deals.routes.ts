@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
 import { dealStatuses, taskTypes } from '../../../src/lib/model/schema.js';
 import { interactionKinds } from '../../db/schema.js';
+import { dealHistoryActions } from '../../deals/deal-lookup.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
@@ -61,7 +62,18 @@ const dealPage = z.object({
 	),
 	interactions: z.array(
 		z.object({ id: z.string(), kind: z.enum(interactionKinds), text: z.string(), at: z.string(), userId: z.string().nullable(), userName: z.string().nullable() })
-	)
+	),
+	history: z
+		.array(
+			z.object({
+				action: z.enum(dealHistoryActions),
+				at: z.string(),
+				userId: z.string().nullable(),
+				userName: z.string().nullable(),
+				detail: z.record(z.string(), z.unknown()).nullable()
+			})
+		)
+		.openapi({ description: 'Owner handed over, value changed, won or lost (with the reason), reopened, trashed and restored; newest first' })
 });
 
 const changeResponses = {

@@ -87,7 +87,8 @@ export async function dealPageFromBoard(board: OfflineBoard, dealId: string): Pr
 		role: roleOn(board.pipelineId, seen),
 		tasks: model.listTasksOfDeal(board.doc, dealId) as DealTask[],
 		stageHistory: seen?.stageHistory ?? [],
-		interactions: seen?.interactions ?? []
+		interactions: seen?.interactions ?? [],
+		history: seen?.history ?? []
 	};
 }
 

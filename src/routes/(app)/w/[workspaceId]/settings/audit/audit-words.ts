@@ -3,6 +3,7 @@ import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
 import type { Role } from '$lib/api/types';
 import { emphasise, type Words } from '$lib/emphasis';
+import { formatMoney } from '$lib/board/money';
 import { m } from '$lib/i18n';
 import { modeLabel, type PipelineMode } from '$lib/pipelines';
 import { roleLabel } from '$lib/roles';
@@ -44,7 +45,7 @@ export const auditKinds: AuditKind[] = [
 			'stage.deleted'
 		]
 	},
-	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed'] },
+	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed', 'deal.value_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] },
 	{
 		id: 'workspace',
 		label: m.settings_audit_kind_workspace,
@@ -165,9 +166,33 @@ export function describeEvent(event: AuditEvent): Words[] {
 				from: text(detail.fromName) ?? m.settings_audit_nobody(),
 				to: text(detail.toName) ?? m.settings_audit_some_former_member()
 			});
+		case 'deal.value_changed':
+			return emphasise(m.settings_audit_deal_value_changed, {
+				actor,
+				target: target ?? m.settings_audit_some_deal(),
+				from: moneyText(detail.from),
+				to: moneyText(detail.to)
+			});
+		case 'deal.closed':
+			return detail.to === 'lost'
+				? emphasise(m.settings_audit_deal_lost, { actor, target: target ?? m.settings_audit_some_deal(), reason: text(detail.reason) ?? m.settings_audit_no_reason() })
+				: emphasise(m.settings_audit_deal_won, { actor, target: target ?? m.settings_audit_some_deal() });
+		case 'deal.reopened':
+			return emphasise(m.settings_audit_deal_reopened, { actor, target: target ?? m.settings_audit_some_deal() });
+		case 'deal.deleted':
+			return emphasise(m.settings_audit_deal_deleted, { actor, target: target ?? m.settings_audit_some_deal() });
+		case 'deal.restored':
+			return emphasise(m.settings_audit_deal_restored, { actor, target: target ?? m.settings_audit_some_deal() });
 		case 'lost_reasons.changed':
 			return lostReasonsWords(actor, labels(detail.from), labels(detail.to));
 	}
+}
+
+/** A value as the projection records it ("250000 RUB", minor units), in the reader's money format. */
+function moneyText(value: unknown): string {
+	const [minor, currency] = typeof value === 'string' ? value.split(' ') : [];
+	const amount = Number(minor);
+	return currency && Number.isFinite(amount) ? formatMoney(amount, currency) : '—';
 }
 
 function dealMovedWords(actor: string, target: string, detail: Record<string, unknown>, pipeline: string | null): Words[] {
