@@ -15,6 +15,7 @@ export interface BatchDeal {
 	ownerId?: string;
 	contactId?: string;
 	companyId?: string;
+	expectedCloseDate?: string;
 	firstTask: { type: 'call' | 'meeting' | 'email' | 'todo'; title: string; dueAt: string };
 }
 
@@ -72,7 +73,8 @@ export function createDealsOnBoard(doc: Y.Doc, deals: BatchDeal[], defaultOwnerI
 				rank: ranks.get(stageId)![slot]!,
 				ownerId: deal.ownerId ?? defaultOwnerId,
 				contactId: deal.contactId,
-				companyId: deal.companyId
+				companyId: deal.companyId,
+				expectedCloseDate: deal.expectedCloseDate
 			},
 			{ id: generateId(), ...deal.firstTask, dueAt: new Date(deal.firstTask.dueAt).toISOString() },
 			clock

@@ -14,7 +14,7 @@ export interface DealChange {
 	dealTitle?: string | null;
 	/** The user who made the change; null for the server (repairs, jobs). */
 	by: string | null;
-	field: 'stage' | 'owner' | 'status' | 'value';
+	field: 'stage' | 'owner' | 'status' | 'value' | 'closeDate';
 	/** The stage or owner id (status; value as "minor currency") before; null when the deal is new. */
 	from: string | null;
 	to: string;
@@ -30,6 +30,7 @@ export interface DealState {
 	valueMinor: number;
 	currency: string;
 	lostReason?: string | null;
+	expectedCloseDate?: string | null;
 }
 
 const valueOf = (deal: Pick<DealState, 'valueMinor' | 'currency'>) => `${deal.valueMinor} ${deal.currency}`;
@@ -54,6 +55,9 @@ export function findDealChanges(
 		// Won, lost (with the reason) and reopened, and a new value: the moments of a deal's history that matter.
 		if (previous.status !== deal.status) changes.push({ ...common, field: 'status', from: previous.status, to: deal.status, lostReason: deal.lostReason ?? null });
 		if (valueOf(previous) !== valueOf(deal)) changes.push({ ...common, field: 'value', from: valueOf(previous), to: valueOf(deal) });
+		if ((previous.expectedCloseDate ?? null) !== (deal.expectedCloseDate ?? null)) {
+			changes.push({ ...common, field: 'closeDate', from: previous.expectedCloseDate ?? null, to: deal.expectedCloseDate ?? '' });
+		}
 	}
 	return changes;
 }
@@ -144,6 +148,8 @@ function actionOf(change: DealChange): AuditAction {
 			return 'deal.owner_changed';
 		case 'value':
 			return 'deal.value_changed';
+		case 'closeDate':
+			return 'deal.close_date_changed';
 		case 'status':
 			return change.to === 'open' ? 'deal.reopened' : 'deal.closed';
 	}

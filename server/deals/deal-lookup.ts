@@ -128,6 +128,7 @@ export function toBoardDeal(row: DealRow): Deal {
 		status: row.status as Deal['status'],
 		lostReason: row.lostReason ?? undefined,
 		lostNote: row.lostNote ?? undefined,
+		expectedCloseDate: row.expectedCloseDate ?? undefined,
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 		closedAt: row.closedAt?.toISOString()
@@ -142,7 +143,7 @@ export async function markDealOnBoard(db: Database, scope: DealScope, dealId: st
 }
 
 /** The moments of a deal's life besides its moves, from the audit log: kept as they happened, names as they were. */
-export const dealHistoryActions = ['deal.owner_changed', 'deal.value_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] as const;
+export const dealHistoryActions = ['deal.owner_changed', 'deal.value_changed', 'deal.close_date_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] as const;
 
 /**
  * A deal's history, newest first: owner handed over, value changed, closed

@@ -40,6 +40,7 @@ export interface DealListItem {
 	status: 'open' | 'won' | 'lost';
 	lostReason: string | null;
 	lostNote: string | null;
+	expectedCloseDate: string | null;
 	createdAt: string;
 	updatedAt: string;
 	closedAt: string | null;
@@ -100,6 +101,7 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 				page.id, page.title, page.value_minor as "valueMinor", page.currency, page.stage_id as "stageId",
 				page.owner_id as "ownerId", page.contact_id as "contactId", page.company_id as "companyId", page.source,
 				page.status, page.lost_reason as "lostReason", page.lost_note as "lostNote",
+				to_char(page.expected_close_date, 'YYYY-MM-DD') as "expectedCloseDate",
 				${isoTime('page.created_at')} as "createdAt", ${isoTime('page.updated_at')} as "updatedAt", ${isoTime('page.closed_at')} as "closedAt",
 				${isoTime('page.stage_entered_at')} as "stageEnteredAt", ${isoTime('page.archived_at')} as "archivedAt", ${isoTime('page.deleted_at')} as "deletedAt",
 				next_task.json as "nextTask") fields))::text as json

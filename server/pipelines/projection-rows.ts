@@ -19,13 +19,31 @@ async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T
 /** Stage, owner, status and value of the deals the projection already has, by id (other boards' rows are not read). */
 export async function readDealStates(db: Database, pipelineId: string, dealIds: string[]): Promise<Map<string, DealState>> {
 	if (dealIds.length === 0) return new Map();
-	const rows = await rowsOf<{ id: string; stage_id: string; owner_id: string; status: string; value_minor: string | number; currency: string }>(
+	const rows = await rowsOf<{
+		id: string;
+		stage_id: string;
+		owner_id: string;
+		status: string;
+		value_minor: string | number;
+		currency: string;
+		expected_close_date: string | null;
+	}>(
 		db,
-		sql`select id, stage_id, owner_id, status, value_minor, currency from deals
+		sql`select id, stage_id, owner_id, status, value_minor, currency, to_char(expected_close_date, 'YYYY-MM-DD') as expected_close_date from deals
 			where pipeline_id = ${pipelineId} and id in (select json_array_elements_text(${JSON.stringify(dealIds)}::json))`
 	);
 	return new Map(
-		rows.map((row) => [row.id, { stageId: row.stage_id, ownerId: row.owner_id, status: row.status, valueMinor: Number(row.value_minor), currency: row.currency }])
+		rows.map((row) => [
+			row.id,
+			{
+				stageId: row.stage_id,
+				ownerId: row.owner_id,
+				status: row.status,
+				valueMinor: Number(row.value_minor),
+				currency: row.currency,
+				expectedCloseDate: row.expected_close_date
+			}
+		])
 	);
 }
 
@@ -55,6 +73,7 @@ export async function upsertDeals(
 		status: deal.status,
 		lost_reason: deal.lostReason ?? null,
 		lost_note: deal.lostNote ?? null,
+		expected_close_date: deal.expectedCloseDate ?? null,
 		created_at: deal.createdAt,
 		updated_at: deal.updatedAt,
 		closed_at: deal.closedAt ?? null,
@@ -62,17 +81,18 @@ export async function upsertDeals(
 	}));
 	await db.execute(sql`
 		insert into deals (id, pipeline_id, workspace_id, title, value_minor, currency, stage_id, rank, owner_id, contact_id, company_id,
-			source, status, lost_reason, lost_note, created_at, updated_at, closed_at, stage_entered_at)
+			source, status, lost_reason, lost_note, expected_close_date, created_at, updated_at, closed_at, stage_entered_at)
 		select r.id, ${board.pipelineId}, ${board.workspaceId}, r.title, r.value_minor, r.currency, r.stage_id, r.rank, r.owner_id, r.contact_id,
-			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.created_at, r.updated_at, r.closed_at,
+			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.expected_close_date, r.created_at, r.updated_at, r.closed_at,
 			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
 		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
 			rank text, owner_id text, contact_id text, company_id text, source text, status text, lost_reason text, lost_note text,
-			created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
+			expected_close_date date, created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
 		on conflict (id) do update set
 			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, stage_id = excluded.stage_id,
 			rank = excluded.rank, owner_id = excluded.owner_id, contact_id = excluded.contact_id, company_id = excluded.company_id,
 			source = excluded.source, status = excluded.status, lost_reason = excluded.lost_reason, lost_note = excluded.lost_note,
+			expected_close_date = excluded.expected_close_date,
 			created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
 			stage_entered_at = case when excluded.stage_entered_at = 'epoch'::timestamptz then deals.stage_entered_at else excluded.stage_entered_at end
 		where deals.pipeline_id = ${board.pipelineId}`);

@@ -231,15 +231,21 @@ describeEachDatabase('working deals through the API', (database) => {
 		const rep = await addMember(server!.url, owner.token, owner.workspaceId, 'rep');
 		expect((await api('PATCH', `/api/deals/${deal.id}`, { valueMinor: 250000, currency: 'RUB' })).status).toBe(200);
 		expect((await api('PATCH', `/api/deals/${deal.id}`, { ownerId: rep.userId })).status).toBe(200);
+		const dated = await api('PATCH', `/api/deals/${deal.id}`, { expectedCloseDate: '2030-05-31' });
+		expect(dated.body.deal.expectedCloseDate).toBe('2030-05-31');
+		expect((await api('PATCH', `/api/deals/${deal.id}`, { expectedCloseDate: '31.05.2030' })).status).toBe(422);
 		expect((await api('POST', `/api/deals/${deal.id}/close`, { outcome: 'lost', reason: 'No budget' })).status).toBe(200);
 		expect((await api('POST', `/api/deals/${deal.id}/reopen`, { task: { type: 'call', title: 'Try again', dueAt: '2030-07-01T09:00:00Z' } })).status).toBe(200);
 		expect((await api('DELETE', `/api/deals/${deal.id}`)).status).toBe(200);
 		expect((await api('POST', `/api/deals/${deal.id}/restore`)).status).toBe(200);
 		await expect
 			.poll(async () => (await api('GET', `/api/deals/${deal.id}`)).body.history.map((h: { action: string }) => h.action))
-			.toEqual(['deal.restored', 'deal.deleted', 'deal.reopened', 'deal.closed', 'deal.owner_changed', 'deal.value_changed']);
+			.toEqual(['deal.restored', 'deal.deleted', 'deal.reopened', 'deal.closed', 'deal.close_date_changed', 'deal.owner_changed', 'deal.value_changed']);
+		const listed = await api('GET', `/api/pipelines/${owner.pipeline.id}/deals`);
+		expect(listed.body.deals.find((d: { id: string }) => d.id === deal.id).expectedCloseDate).toBe('2030-05-31');
 		const history = (await api('GET', `/api/deals/${deal.id}`)).body.history;
 		expect(history.find((h: { action: string }) => h.action === 'deal.closed')).toMatchObject({ userId: owner.userId, detail: { to: 'lost', reason: 'No budget' } });
 		expect(history.find((h: { action: string }) => h.action === 'deal.value_changed').detail).toMatchObject({ from: '0 EUR', to: '250000 RUB' });
+		expect(history.find((h: { action: string }) => h.action === 'deal.close_date_changed').detail).toMatchObject({ from: null, to: '2030-05-31' });
 	});
 });

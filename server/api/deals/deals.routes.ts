@@ -36,6 +36,7 @@ const dealJson = z
 		status: z.enum(dealStatuses),
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
+		expectedCloseDate: z.string().nullable().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
@@ -109,6 +110,7 @@ export const updateDealRoute = createRoute({
 					currency: z.string().regex(/^[A-Z]{3}$/, schemaMessage(m.error_currency_code)).optional(),
 					ownerId: idParam.optional(),
 					contactId: idParam.nullable().optional().openapi({ description: 'A contact of the workspace; null unlinks it' }),
+					expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).nullable().optional().openapi({ description: 'YYYY-MM-DD; null clears it' }),
 					companyId: idParam.nullable().optional().openapi({ description: 'A company of the workspace; null unlinks it' })
 				})
 				.openapi('UpdateDealBody')

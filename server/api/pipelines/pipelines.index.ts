@@ -65,7 +65,8 @@ const router = createRouter()
 					stageId: assertOpenStage(doc, body.stageId, 'stageId'),
 					ownerId,
 					contactId: body.contactId,
-					companyId: body.companyId
+					companyId: body.companyId,
+					expectedCloseDate: body.expectedCloseDate
 				},
 				{ id: generateId(), ...body.firstTask, dueAt: new Date(body.firstTask.dueAt).toISOString() },
 				clock

@@ -92,6 +92,7 @@ export const createDealBody = z
 		ownerId: idParam.optional(),
 		contactId: idParam.optional(),
 		companyId: idParam.optional(),
+		expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).optional().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
 		firstTask: z.object({
 			type: z.enum(taskTypes),
 			title: plainText().trim().min(1).max(200),
@@ -162,6 +163,7 @@ const dealRowJson = z
 		status: z.enum(dealStatuses),
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
+		expectedCloseDate: z.string().nullable(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),

@@ -68,6 +68,7 @@ function toDealJson(deal: model.Deal, pipelineId: string, seen: DealPage | null)
 		status: deal.status,
 		lostReason: deal.lostReason ?? null,
 		lostNote: deal.lostNote ?? null,
+		expectedCloseDate: deal.expectedCloseDate ?? null,
 		createdAt: deal.createdAt,
 		updatedAt: deal.updatedAt,
 		closedAt: deal.closedAt ?? null,

@@ -51,6 +51,7 @@ export interface NewDeal {
 	ownerId: string;
 	contactId?: string;
 	companyId?: string;
+	expectedCloseDate?: string;
 	source?: DealSource;
 	/** Where in the column; default: at the top. */
 	rank?: string;
@@ -82,6 +83,7 @@ export function createDeal(doc: Y.Doc, input: NewDeal, firstTask: NewTask, clock
 		ownerId: input.ownerId,
 		contactId: input.contactId,
 		companyId: input.companyId,
+		expectedCloseDate: input.expectedCloseDate,
 		source: input.source ?? 'manual',
 		status: 'open',
 		createdAt: now,
@@ -307,7 +309,11 @@ export function reopenDeal(doc: Y.Doc, dealId: string, task: NewTask, clock: Clo
 }
 
 /** The fields an edit may change; a contact or company of null unlinks it. */
-export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency'>> & { contactId?: string | null; companyId?: string | null };
+export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency'>> & {
+	contactId?: string | null;
+	companyId?: string | null;
+	expectedCloseDate?: string | null;
+};
 
 export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clock: Clock): void {
 	const deal = boardMaps(doc).deals.get(dealId);

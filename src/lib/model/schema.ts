@@ -62,6 +62,8 @@ export interface Deal {
 	lostReason?: string;
 	/** Free text beside the lost reason, e.g. "frozen until Q3". */
 	lostNote?: string;
+	/** When the owner expects to close it, a calendar day (YYYY-MM-DD): the forecast's month. */
+	expectedCloseDate?: string;
 	createdAt: string;
 	updatedAt: string;
 	closedAt?: string;

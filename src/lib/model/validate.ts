@@ -63,6 +63,7 @@ export const dealSchema = z.strictObject({
 	status: z.enum(dealStatuses),
 	lostReason: storable(z.string().max(limits.lostReasonLength)).optional(),
 	lostNote: storable(z.string().max(limits.lostReasonLength)).optional(),
+	expectedCloseDate: z.iso.date().optional(),
 	createdAt: isoTime,
 	updatedAt: isoTime,
 	closedAt: isoTime.optional()

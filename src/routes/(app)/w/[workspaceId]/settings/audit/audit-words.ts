@@ -4,7 +4,7 @@ import type { api } from '$lib/api/client';
 import type { Role } from '$lib/api/types';
 import { emphasise, type Words } from '$lib/emphasis';
 import { formatMoney } from '$lib/board/money';
-import { m } from '$lib/i18n';
+import { getLocale, m } from '$lib/i18n';
 import { modeLabel, type PipelineMode } from '$lib/pipelines';
 import { roleLabel } from '$lib/roles';
 
@@ -45,7 +45,7 @@ export const auditKinds: AuditKind[] = [
 			'stage.deleted'
 		]
 	},
-	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed', 'deal.value_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] },
+	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed', 'deal.value_changed', 'deal.close_date_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] },
 	{
 		id: 'workspace',
 		label: m.settings_audit_kind_workspace,
@@ -173,6 +173,13 @@ export function describeEvent(event: AuditEvent): Words[] {
 				from: moneyText(detail.from),
 				to: moneyText(detail.to)
 			});
+		case 'deal.close_date_changed':
+			return emphasise(m.settings_audit_deal_close_date_changed, {
+				actor,
+				target: target ?? m.settings_audit_some_deal(),
+				from: dayText(detail.from),
+				to: dayText(detail.to)
+			});
 		case 'deal.closed':
 			return detail.to === 'lost'
 				? emphasise(m.settings_audit_deal_lost, { actor, target: target ?? m.settings_audit_some_deal(), reason: text(detail.reason) ?? m.settings_audit_no_reason() })
@@ -193,6 +200,11 @@ function moneyText(value: unknown): string {
 	const [minor, currency] = typeof value === 'string' ? value.split(' ') : [];
 	const amount = Number(minor);
 	return currency && Number.isFinite(amount) ? formatMoney(amount, currency) : '—';
+}
+
+/** A calendar day as recorded ("2030-05-31"), in the reader's date format; a dash for none. */
+function dayText(value: unknown): string {
+	return typeof value === 'string' && value ? new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`)) : '—';
 }
 
 function dealMovedWords(actor: string, target: string, detail: Record<string, unknown>, pipeline: string | null): Words[] {
