@@ -22,6 +22,7 @@ import tasksRouter from './api/tasks/tasks.index.js';
 import auditRouter from './api/audit/audit.index.js';
 import { partyRouter } from './api/parties/party.index.js';
 import directoryRouter from './api/parties/directory.index.js';
+import namesRouter from './api/parties/names.index.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
@@ -83,6 +84,7 @@ function createApi() {
 		.route('/api', partyRouter('contacts'))
 		.route('/api', partyRouter('companies'))
 		.route('/api', directoryRouter)
+		.route('/api', namesRouter)
 		.route('/api', auditRouter);
 }
 

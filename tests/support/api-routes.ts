@@ -216,6 +216,11 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/contacts/duplicates`, json: { name: 'Planted contact', phones: ['+7 999 000-11-22'] } })
 	},
+	'POST /api/workspaces/{workspaceId}/parties/names': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/parties/names`, json: { contactIds: [t.contactId], companyIds: [] } })
+	},
 	'GET /api/contacts/{id}': { scope: 'party', write: false, request: (t) => ({ path: `/api/contacts/${t.contactId}` }) },
 	'PATCH /api/contacts/{id}': {
 		scope: 'party',

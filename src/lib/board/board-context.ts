@@ -3,6 +3,7 @@ import type { BoardConnection } from './board-connection.svelte';
 import type { BoardStore } from './board-store.svelte';
 import type { BoardDrag, StageDrag } from './drag.svelte';
 import type { Deal, Task } from '$lib/model';
+import type { PartyNameCache } from '$lib/parties/party-names.svelte';
 
 /** What every part of one open board shares. */
 export interface BoardContext {
@@ -11,6 +12,9 @@ export interface BoardContext {
 	drag: BoardDrag;
 	stageDrag: StageDrag;
 	meId: string;
+	workspaceId: string;
+	/** The names of the contacts and companies on the cards. */
+	parties: PartyNameCache;
 	/** The deal page a card opens. */
 	dealHref: (dealId: string) => string;
 	/** A pointerdown on a column header: managers drag the stage to a new place. */

@@ -147,6 +147,18 @@ export class BoardStore {
 		return this.#tasks.get(taskId)?.dealId;
 	}
 
+	/** The contacts and companies the deals are linked to, for the names on the cards. */
+	linkedParties(): { contactIds: Set<string>; companyIds: Set<string> } {
+		void this.version;
+		const contactIds = new Set<string>();
+		const companyIds = new Set<string>();
+		for (const deal of this.#deals.values()) {
+			if (deal.contactId) contactIds.add(deal.contactId);
+			if (deal.companyId) companyIds.add(deal.companyId);
+		}
+		return { contactIds, companyIds };
+	}
+
 	/** The currency used by most deals of the board, for new deals. */
 	mostUsedCurrency(): string | null {
 		void this.version;

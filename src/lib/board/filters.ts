@@ -4,23 +4,29 @@ import type { Deal } from '$lib/model';
 export interface BoardFilter {
 	mine: boolean;
 	ownerId: string;
+	/** The deals of this company: their own, or their contact's. */
+	companyId: string;
 	text: string;
 }
 
-export const noFilter: BoardFilter = { mine: false, ownerId: '', text: '' };
+export const noFilter: BoardFilter = { mine: false, ownerId: '', companyId: '', text: '' };
 
 export function isFiltering(filter: BoardFilter): boolean {
-	return filter.mine || filter.ownerId !== '' || filter.text.trim() !== '';
+	return filter.mine || filter.ownerId !== '' || filter.companyId !== '' || filter.text.trim() !== '';
 }
 
-/** The deals of a column that pass the filter; the same array when nothing filters. */
-export function filterDeals(deals: Deal[], filter: BoardFilter, meId: string): Deal[] {
+/**
+ * The deals of a column that pass the filter; the same array when nothing filters.
+ * `companyOf` names a deal's company, which may come from its contact.
+ */
+export function filterDeals(deals: Deal[], filter: BoardFilter, meId: string, companyOf: (deal: Deal) => string | undefined = (deal) => deal.companyId): Deal[] {
 	if (!isFiltering(filter)) return deals;
 	const text = filter.text.trim().toLocaleLowerCase();
 	return deals.filter(
 		(deal) =>
 			(!filter.mine || deal.ownerId === meId) &&
 			(filter.ownerId === '' || deal.ownerId === filter.ownerId) &&
+			(filter.companyId === '' || companyOf(deal) === filter.companyId) &&
 			(text === '' || deal.title.toLocaleLowerCase().includes(text))
 	);
 }

@@ -41,7 +41,11 @@ export async function fetchDeal(dealId: string): Promise<DealPage> {
 	}
 }
 
-export function updateDeal(dealId: string, json: { title?: string; valueMinor?: number; currency?: string; ownerId?: string }) {
+/** `contactId`/`companyId` null unlink them; linking needs the server (it checks the records), so there is no offline path. */
+export function updateDeal(
+	dealId: string,
+	json: { title?: string; valueMinor?: number; currency?: string; ownerId?: string; contactId?: string | null; companyId?: string | null }
+) {
 	return call(deals.$patch({ param: { dealId }, json }));
 }
 

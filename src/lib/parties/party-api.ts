@@ -113,3 +113,10 @@ export async function unlinkParties(workspaceId: string, linkId: string): Promis
 export function partyPath(workspaceId: string, kind: PartyKind, id: string): string {
 	return kind === 'contact' ? `/w/${workspaceId}/contacts/${id}` : `/w/${workspaceId}/contacts/companies/${id}`;
 }
+
+export type PartyNames = InferResponseType<(typeof api.api.workspaces)[':workspaceId']['parties']['names']['$post'], 200>;
+
+/** The names of contacts and companies by id (up to 500 of each); records of other workspaces or in the trash are left out. */
+export function fetchPartyNames(workspaceId: string, ids: { contactIds?: string[]; companyIds?: string[] }): Promise<PartyNames> {
+	return call(api.api.workspaces[':workspaceId'].parties.names.$post({ param: { workspaceId }, json: ids }));
+}
