@@ -15,6 +15,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 	let owner: BoardUser;
 	let pipelineId: string;
 	let dealId: string;
+	let contactId: string;
 
 	beforeAll(async () => {
 		browser = await launchBrowser();
@@ -26,6 +27,13 @@ describeWithBrowser('accessibility of the main pages', () => {
 		// Sample deals bring overdue tasks, idle cards and several currencies.
 		const sample = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/sample-data`, { data: { count: 8, pipelineId } });
 		expect(sample.status()).toBe(201);
+		const company = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/companies`, { data: { name: 'Stroymontazh', taxId: '7707083893', status: 'customer' } });
+		const companyId = ((await company.json()) as { company: { id: string } }).company.id;
+		const contact = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/contacts`, {
+			data: { name: 'Anna Petrova', phones: ['+7 912 345-67-89'], emails: ['anna@stroymontazh.ru'], companyId, status: 'customer', tags: ['vip'] }
+		});
+		contactId = ((await contact.json()) as { contact: { id: string } }).contact.id;
+		await owner.context.request.post(`/api/contacts/${contactId}/interactions`, { data: { kind: 'call', text: 'Wants a proposal by Friday' } });
 	});
 
 	afterAll(async () => {
@@ -42,6 +50,9 @@ describeWithBrowser('accessibility of the main pages', () => {
 	const pages: Array<{ name: string; path: () => string; ready: (page: Page) => Promise<unknown> }> = [
 		{ name: 'deals list', path: () => `/w/${owner.workspaceId}/deals`, ready: (page) => page.getByText('Globex: annual licence').first().waitFor() },
 		{ name: 'deal page', path: () => `/w/${owner.workspaceId}/deals/${dealId}`, ready: (page) => page.getByRole('heading', { name: 'Globex: annual licence' }).waitFor() },
+		{ name: 'contacts list', path: () => `/w/${owner.workspaceId}/contacts`, ready: (page) => page.getByTestId('party-row').first().waitFor() },
+		{ name: 'contact card', path: () => `/w/${owner.workspaceId}/contacts/${contactId}`, ready: (page) => page.getByTestId('party-timeline').waitFor() },
+		{ name: 'companies list', path: () => `/w/${owner.workspaceId}/contacts/companies`, ready: (page) => page.getByTestId('party-row').first().waitFor() },
 		{ name: 'my tasks', path: () => `/w/${owner.workspaceId}/tasks`, ready: (page) => page.getByText('Call back').first().waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() }

@@ -33,13 +33,20 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 		const pipeline = await firstPipeline(owner);
 		const dealId = await createDeal(owner, pipeline, 'Globex: a deal with a rather long title for a phone screen', 'New lead');
 		await createDeal(owner, pipeline, 'Initech: pilot', 'Qualified');
+		const contactAnswer = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/contacts`, {
+			data: { name: 'Anna Petrova-Vodkina, procurement', phones: ['+7 912 345-67-89'], emails: ['anna.petrova-vodkina@stroymontazh-holding.ru'], tags: ['vip'] }
+		});
+		const contactId = ((await contactAnswer.json()) as { contact: { id: string } }).contact.id;
+		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/companies`, { data: { name: 'Stroymontazh Holding', taxId: '7707083893' } });
 		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
 		const w = `/w/${owner.workspaceId}`;
 		const pages: Array<[string, string, () => Promise<unknown>]> = [
 			['board', `${w}/board/${pipeline.id}`, () => page.locator('[data-connection="live"]').waitFor()],
 			['deals', `${w}/deals`, () => page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor()],
 			['deal', `${w}/deals/${dealId}`, () => page.getByRole('heading', { name: /Globex/, level: 1 }).waitFor()],
-			['contacts', `${w}/contacts`, () => page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor()],
+			['contacts', `${w}/contacts`, () => page.getByTestId('party-card').first().waitFor()],
+			['companies', `${w}/contacts/companies`, () => page.getByTestId('party-card').first().waitFor()],
+			['contact', `${w}/contacts/${contactId}`, () => page.getByTestId('party-timeline').waitFor()],
 			['tasks', `${w}/tasks`, () => page.getByRole('heading', { name: 'My tasks', level: 1 }).waitFor()],
 			['reports', `${w}/reports`, () => page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()],
 			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
