@@ -188,6 +188,12 @@ describeEachDatabase('contacts and companies', (database) => {
 		expect((await search('8 (912) 345')).contacts.map((c: { id: string }) => c.id)).toEqual([anna.id]);
 		expect((await search('7736207543')).companies.map((c: { id: string }) => c.id)).toEqual([company.id]);
 		expect((await search('stroymont')).companies[0]).toMatchObject({ id: company.id, taxId: '7736207543' });
+		// A Hungarian adószám typed whole is found by the tax number it is stored under.
+		const pannon = (await api('POST', `${ws}/companies`, { name: 'Pannon Kft.', taxId: '12345676-2-42' })).body.company;
+		expect((await search('12345676-2-42')).companies.map((c: { id: string }) => c.id)).toEqual([pannon.id]);
+		// Every word must match: a first name and a surname with a typo find her, not every Anna.
+		await api('POST', `${ws}/contacts`, { name: 'Анна Смирнова', phones: ['+7 903 000-00-01'] });
+		expect((await search('анна петрва')).contacts.map((c: { id: string }) => c.id)).toEqual([anna.id]);
 		await expect.poll(async () => (await search('warehose')).deals.map((d: { title: string }) => d.title)).toEqual(['Warehouse roof']);
 		expect((await api('GET', `${ws}/search`)).status).toBe(422);
 	});
