@@ -56,7 +56,12 @@ export async function findDuplicates(
 		matches.push(sql`(${table.nameKey} % ${keys.nameKey} and similarity(${table.nameKey}, ${keys.nameKey}) >= ${nameSimilarity})`);
 	}
 	if (matches.length === 0) return [];
-	const rows = await db
+	// `%` picks rows by pg_trgm.similarity_threshold (0.3 unless set): at
+	// 100,000 contacts that is thousands of "Анна …" for similarity() to
+	// throw away. Set to our threshold, the index hands over only the near ones.
+	const rows = await db.transaction(async (tx) => {
+		await tx.execute(sql`set local pg_trgm.similarity_threshold = ${sql.raw(String(nameSimilarity))}`);
+		return tx
 		.select({
 			id: table.id,
 			name: table.name,
@@ -72,6 +77,7 @@ export async function findDuplicates(
 		.from(table)
 		.where(and(eq(table.workspaceId, workspaceId), isNull(table.deletedAt), options.exceptId ? ne(table.id, options.exceptId) : undefined, or(...matches)))
 		.limit(50);
+	});
 	return rows
 		.map((row) => {
 			const matchedOn: MatchReason[] = [];
