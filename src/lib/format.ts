@@ -16,6 +16,13 @@ export function formatDate(iso: string): string {
 	return dateFormat.format(new Date(iso));
 }
 
+const dayFormat = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar day ("2030-05-31", no time zone) as the reader writes dates; a dash for none. */
+export function formatDay(day: unknown): string {
+	return typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? dayFormat.format(new Date(`${day}T00:00:00Z`)) : '—';
+}
+
 /** "3 days ago", "in 6 days", "just now". */
 export function formatRelative(iso: string, now = Date.now()): string {
 	const seconds = (new Date(iso).getTime() - now) / 1000;

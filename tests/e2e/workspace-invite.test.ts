@@ -68,7 +68,7 @@ describeWithBrowser('inviting a teammate into a workspace', () => {
 		// A manager sees the members read-only: no role selects, no invite form.
 		await openSettings(b.page);
 		await expect(memberRow(b.page, bob.email).locator('[data-role]').getAttribute('data-role')).resolves.toBe('manager');
-		await expect(b.page.getByRole('combobox').count()).resolves.toBe(0);
+		await expect(b.page.getByRole('main').getByRole('combobox').count()).resolves.toBe(0);
 		await expect(b.page.getByRole('button', { name: 'Create invite link' }).count()).resolves.toBe(0);
 
 		// A reloads and sees B as a manager, then makes B a rep.

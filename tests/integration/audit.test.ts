@@ -304,7 +304,7 @@ describeEachDatabase('audit log', (database) => {
 		const mixed = await auditOf(owner.client, id, '?action=member.joined,workspace.created');
 		expect(new Set(mixed.map((event) => event.action))).toEqual(new Set(['member.joined', 'workspace.created']));
 
-		expect((await owner.client.get(`/api/workspaces/${id}/audit?action=deal.deleted`)).status).toBe(422);
+		expect((await owner.client.get(`/api/workspaces/${id}/audit?action=deal.exploded`)).status).toBe(422);
 		expect((await owner.client.get(`/api/workspaces/${id}/audit?limit=0`)).status).toBe(422);
 		expect((await owner.client.get(`/api/workspaces/${id}/audit?before=abc`)).status).toBe(422);
 	});

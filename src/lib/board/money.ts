@@ -43,6 +43,13 @@ export function formatMoney(valueMinor: number, currency: string, compact = fals
 	}
 }
 
+/** A value as the history records it ("250000 RUB": minor units and currency), formatted; a dash for none. */
+export function formatRecordedValue(value: unknown): string {
+	const [minor, currency] = typeof value === 'string' ? value.split(' ') : [];
+	const amount = Number(minor);
+	return currency && Number.isFinite(amount) ? formatMoney(amount, currency) : '—';
+}
+
 /** Parses what a person types ("12 400,50", "1200.5") into minor units; null when it is not a number. */
 export function parseMoney(text: string, currency: string): number | null {
 	const cleaned = text.replace(/[\s\u00a0']/g, '').replace(/,(\d{1,2})$/, '.$1').replace(/,/g, '');

@@ -44,9 +44,26 @@ export async function fetchDeal(dealId: string): Promise<DealPage> {
 /** `contactId`/`companyId` null unlink them; linking needs the server (it checks the records), so there is no offline path. */
 export function updateDeal(
 	dealId: string,
-	json: { title?: string; valueMinor?: number; currency?: string; ownerId?: string; contactId?: string | null; companyId?: string | null }
+	json: {
+		title?: string;
+		valueMinor?: number;
+		currency?: string;
+		ownerId?: string;
+		contactId?: string | null;
+		companyId?: string | null;
+		expectedCloseDate?: string | null;
+	}
 ) {
 	return call(deals.$patch({ param: { dealId }, json }));
+}
+
+/** Moves a deal to the trash (admins and its owner); restorable for 30 days. */
+export function deleteDeal(dealId: string) {
+	return call(deals.$delete({ param: { dealId } }));
+}
+
+export function restoreDeal(dealId: string) {
+	return call(deals.restore.$post({ param: { dealId } }));
 }
 
 export async function moveDeal(dealId: string, stageId: string) {

@@ -10,6 +10,8 @@ export type Deal = DealPage['deal'];
 export type DealTask = DealPage['tasks'][number];
 export type StageEvent = DealPage['stageHistory'][number];
 export type Interaction = DealPage['interactions'][number];
+/** A moment of the deal's life besides moves: handed over, value or close date changed, won, lost, reopened, trashed. */
+export type DealEvent = DealPage['history'][number];
 export type InteractionKind = Interaction['kind'];
 export type TaskType = DealTask['type'];
 export type MyTasks = InferResponseType<WorkspaceApi['my-tasks']['$get'], 200>;

@@ -3,8 +3,9 @@ import type { InferResponseType } from 'hono/client';
 import type { api } from '$lib/api/client';
 import type { Role } from '$lib/api/types';
 import { emphasise, type Words } from '$lib/emphasis';
-import { formatMoney } from '$lib/board/money';
-import { getLocale, m } from '$lib/i18n';
+import { formatRecordedValue } from '$lib/board/money';
+import { formatDay } from '$lib/format';
+import { m } from '$lib/i18n';
 import { modeLabel, type PipelineMode } from '$lib/pipelines';
 import { roleLabel } from '$lib/roles';
 
@@ -170,15 +171,15 @@ export function describeEvent(event: AuditEvent): Words[] {
 			return emphasise(m.settings_audit_deal_value_changed, {
 				actor,
 				target: target ?? m.settings_audit_some_deal(),
-				from: moneyText(detail.from),
-				to: moneyText(detail.to)
+				from: formatRecordedValue(detail.from),
+				to: formatRecordedValue(detail.to)
 			});
 		case 'deal.close_date_changed':
 			return emphasise(m.settings_audit_deal_close_date_changed, {
 				actor,
 				target: target ?? m.settings_audit_some_deal(),
-				from: dayText(detail.from),
-				to: dayText(detail.to)
+				from: formatDay(detail.from),
+				to: formatDay(detail.to)
 			});
 		case 'deal.closed':
 			return detail.to === 'lost'
@@ -193,18 +194,6 @@ export function describeEvent(event: AuditEvent): Words[] {
 		case 'lost_reasons.changed':
 			return lostReasonsWords(actor, labels(detail.from), labels(detail.to));
 	}
-}
-
-/** A value as the projection records it ("250000 RUB", minor units), in the reader's money format. */
-function moneyText(value: unknown): string {
-	const [minor, currency] = typeof value === 'string' ? value.split(' ') : [];
-	const amount = Number(minor);
-	return currency && Number.isFinite(amount) ? formatMoney(amount, currency) : '—';
-}
-
-/** A calendar day as recorded ("2030-05-31"), in the reader's date format; a dash for none. */
-function dayText(value: unknown): string {
-	return typeof value === 'string' && value ? new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`)) : '—';
 }
 
 function dealMovedWords(actor: string, target: string, detail: Record<string, unknown>, pipeline: string | null): Words[] {
