@@ -177,7 +177,8 @@ export class ImportRunner {
 			if (job.status !== 'queued' && !(resume && job.status === 'running')) return;
 			await this.process(job);
 		} catch (error) {
-			console.error(`import ${id} failed`, error);
+			// The database's own words, not the whole statement of a batch.
+			console.error(`import ${id} failed:`, (error as { cause?: Error }).cause?.message ?? (error as Error).message);
 			await finishImport(db, id, now(), renderAll(t(m.import_failed_batch))).catch(() => undefined);
 		}
 	}
