@@ -187,6 +187,8 @@ export const exportDealsRoute = createRoute({
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc')
 		})
+			// The whole list: a page's limit or offset is a mistake to report, not to ignore.
+			.strict()
 	},
 	responses: { 200: csvResponse('Every matching deal'), 401: errors[401], 404: errors[404], 422: errors[422] }
 });
