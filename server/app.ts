@@ -55,7 +55,7 @@ export interface AppOptions {
 	compaction?: CompactionPolicy;
 	/** With other nodes: how often each room reads the update log for updates pub/sub lost (2 s). */
 	catchUpMs?: number;
-	/** Rows per batch of a CSV import (250). */
+	/** Rows per batch of a CSV import (250 on PostgreSQL, 50 on PGlite). */
 	importBatchRows?: number;
 }
 
@@ -118,7 +118,11 @@ export function createVoronka(options: AppOptions) {
 		limits
 	});
 	const connections = new Connections(options.fanout);
-	const imports = new ImportRunner({ db, rooms, now, batchRows: options.importBatchRows });
+	// PGlite is one connection: while a batch's transaction is open every other
+	// request waits for it, so its batches are kept short (about a tenth of a
+	// second) with a breath between them for requests of several queries.
+	const pglite = options.database.kind === 'pglite';
+	const imports = new ImportRunner({ db, rooms, now, batchRows: options.importBatchRows ?? (pglite ? 50 : 250), pauseMs: pglite ? 10 : 0 });
 	connections.startRechecks(recheckConnection(db, now), options.config.SYNC_RECHECK_SECONDS * 1000);
 	const deps: AppDeps = {
 		db,

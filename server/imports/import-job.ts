@@ -24,6 +24,7 @@ import { decodeCsv, readCsv, sniffDelimiter, type CsvRow } from './csv-read.js';
 import { mapRow, type ContactRecord, type CompanyRecord, type DealRecord } from './import-mapping.js';
 import { companyInput, contactInput, findOwner, joinReasons, checkContactPoints, stageKey } from './import-rows.js';
 import { ImportParties } from './import-parties.js';
+import type { PartyInput } from '../contacts/party.js';
 import { nextWorkingDayAt10 } from './first-task.js';
 import {
 	claimImport,
@@ -91,6 +92,12 @@ export interface ImportRunnerOptions {
 	now: () => Date;
 	/** Rows per batch (and per transaction). */
 	batchRows?: number;
+	/**
+	 * A pause between batches, in ms (0: only the event loop's turn). A
+	 * request makes several queries one after another; on PGlite each would
+	 * otherwise wait behind the next batch's transaction.
+	 */
+	pauseMs?: number;
 	/** How often queued imports of other nodes' requests are looked for. */
 	pollMs?: number;
 }
@@ -215,7 +222,8 @@ export class ImportRunner {
 			progress = next;
 			context.resumed = false;
 			// Requests that came in during the batch are answered before the next one starts.
-			await new Promise((resolve) => setImmediate(resolve));
+			const pauseMs = this.options.pauseMs ?? 0;
+			await new Promise((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
 		}
 		await finishImport(db, job.id, now());
 	}
@@ -243,32 +251,36 @@ export class ImportRunner {
 		const progress: Progress = { ...before, errors: [...before.errors] };
 		const kind: PartyKind = context.entity === 'contacts' ? 'contact' : 'company';
 		const delimiter = context.options.delimiter === 'auto' ? undefined : context.options.delimiter;
+		// Rows are read and checked first, outside the transaction: it holds the database only for the lookups and writes.
+		const rows: Array<{ input: PartyInput; company?: string }> = [];
+		for (const item of batch) {
+			progress.processed += 1;
+			if ('problem' in item) {
+				addError(progress, item.line, item.problem);
+				continue;
+			}
+			const mapped = mapRow(item.row, context.options.mapping, context.entity as 'contacts' | 'companies', { delimiter });
+			if (!mapped.ok) {
+				addError(progress, item.line, mapped.reason);
+				continue;
+			}
+			const input = kind === 'contact' ? contactInput(mapped.record as ContactRecord, context.members) : companyInput(mapped.record as CompanyRecord, context.members);
+			if (!input.ok) {
+				addError(progress, item.line, input.reason);
+				continue;
+			}
+			rows.push({ input: { ownerId: context.userId, ...input.value }, company: kind === 'contact' ? (mapped.record as ContactRecord).company : undefined });
+		}
 		try {
 			await db.transaction(async (tx) => {
-				for (const item of batch) {
-					progress.processed += 1;
-					if ('problem' in item) {
-						addError(progress, item.line, item.problem);
-						continue;
-					}
-					const mapped = mapRow(item.row, context.options.mapping, context.entity as 'contacts' | 'companies', { delimiter });
-					if (!mapped.ok) {
-						addError(progress, item.line, mapped.reason);
-						continue;
-					}
-					const input =
-						kind === 'contact' ? contactInput(mapped.record as ContactRecord, context.members) : companyInput(mapped.record as CompanyRecord, context.members);
-					if (!input.ok) {
-						addError(progress, item.line, input.reason);
-						continue;
-					}
-					const company = kind === 'contact' ? (mapped.record as ContactRecord).company : undefined;
+				if (context.options.duplicates !== 'create') await context.parties.lookUp(tx, kind, rows.map((row) => row.input));
+				for (const { input, company } of rows) {
 					if (company) {
 						// The company is linked when the workspace has it, and made when not; never changed.
-						const found = await context.parties.resolve(tx, 'company', { name: company, ownerId: input.value.ownerId ?? context.userId }, { choice: 'skip' }, at);
-						input.value.companyId = found.id;
+						const found = await context.parties.resolve(tx, 'company', { name: company, ownerId: input.ownerId ?? context.userId }, { choice: 'skip' }, at);
+						input.companyId = found.id;
 					}
-					const result = await context.parties.resolve(tx, kind, { ownerId: context.userId, ...input.value }, { choice: context.options.duplicates }, at);
+					const result = await context.parties.resolve(tx, kind, input, { choice: context.options.duplicates }, at);
 					progress[result.outcome] += 1;
 				}
 				await context.parties.flush(tx, at);

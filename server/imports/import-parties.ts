@@ -5,13 +5,13 @@
  * makes one contact. New records of a batch are inserted together when the
  * batch ends, in its transaction.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { contacts, recordEvents, type PartyKind } from '../db/schema.js';
+import { companies, contacts, recordEvents, type PartyKind } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
 import { findDuplicates } from '../contacts/duplicates.js';
 import { normaliseEmail, normalisePhone } from '../contacts/normalise.js';
-import { defaultPhoneCountry, derivePartyKeys, partyTable, toPartyValues, type PartyInput } from '../contacts/party.js';
+import { defaultPhoneCountry, derivePartyKeys, partyTable, textArray, toPartyValues, type PartyInput } from '../contacts/party.js';
 import { getParty, toPartyInput, updateParty } from '../contacts/party-store.js';
 import type { DuplicateChoice } from './import-store.js';
 
@@ -26,6 +26,12 @@ interface FileParty {
 
 export type PartyOutcome = { outcome: 'created' | 'updated' | 'skipped'; id: string };
 
+/** A record of the workspace as the batch's lookup found it: its id and the keys it matched on. */
+interface StoredParty {
+	id: string;
+	keys: string[];
+}
+
 /**
  * Keys a record is matched on. A phone, an email or a tax id says who
  * someone is; a name alone only when the row has none of those, because two
@@ -38,7 +44,7 @@ function keysOf(kind: PartyKind, input: PartyInput) {
 	return { ...keys, strong };
 }
 
-function memoryKeys(kind: PartyKind, keys: ReturnType<typeof keysOf>): string[] {
+function memoryKeys(kind: PartyKind, keys: Pick<ReturnType<typeof keysOf>, 'phoneKeys' | 'emailKeys' | 'taxKey' | 'nameKey'>): string[] {
 	return [
 		...keys.phoneKeys.map((key) => `${kind}:p:${key}`),
 		...keys.emailKeys.map((key) => `${kind}:e:${key}`),
@@ -87,6 +93,13 @@ export interface ResolveOptions {
 export class ImportParties {
 	private readonly byKey = new Map<string, FileParty>();
 	private batch: FileParty[] = [];
+	/**
+	 * The batch's stored matches, looked up once for all its rows (a query a
+	 * row made the import slow and, on PGlite, held the database from every
+	 * other request): the keys asked for, and the records having them.
+	 */
+	private looked = new Set<string>();
+	private stored = new Map<string, StoredParty[]>();
 
 	constructor(
 		private readonly workspaceId: string,
@@ -110,7 +123,8 @@ export class ImportParties {
 				else await this.updateStored(db, kind, known.id, input, at);
 				return { outcome: 'updated', id: known.id };
 			}
-			const [candidate] = await findDuplicates(db, this.workspaceId, kind, { ...keys, nameKey: keys.strong ? '' : keys.nameKey }, { limit: 1 });
+			const looked = this.findLooked(kind, keys);
+			const candidate = looked === undefined ? (await findDuplicates(db, this.workspaceId, kind, { ...keys, nameKey: keys.strong ? '' : keys.nameKey }, { limit: 1 }))[0] : looked;
 			if (candidate) {
 				if (options.choice === 'update') await this.updateStored(db, kind, candidate.id, input, at);
 				return { outcome: options.choice === 'update' ? 'updated' : 'skipped', id: candidate.id };
@@ -120,6 +134,61 @@ export class ImportParties {
 		this.remember(party);
 		this.batch.push(party);
 		return { outcome: 'created', id: party.id };
+	}
+
+	/**
+	 * Finds, in one query, the workspace's records that share a phone, an
+	 * email or a tax id with any of the inputs; `resolve` then answers those
+	 * rows from memory. Rows known only by name still ask the database (a
+	 * similar name needs the trigram index). Good for the current batch only.
+	 */
+	async lookUp(db: Database, kind: PartyKind, inputs: PartyInput[]): Promise<void> {
+		this.looked = new Set();
+		this.stored = new Map();
+		const phoneKeys = new Set<string>();
+		const emailKeys = new Set<string>();
+		const taxKeys = new Set<string>();
+		for (const input of inputs) {
+			const keys = keysOf(kind, input);
+			for (const key of keys.phoneKeys) phoneKeys.add(key);
+			for (const key of keys.emailKeys) emailKeys.add(key);
+			if (kind === 'company' && keys.taxKey) taxKeys.add(keys.taxKey);
+		}
+		const table = partyTable(kind);
+		const matches: SQL[] = [];
+		if (phoneKeys.size > 0) matches.push(sql`${table.phoneKeys} && ${textArray([...phoneKeys])}`);
+		if (emailKeys.size > 0) matches.push(sql`${table.emailKeys} && ${textArray([...emailKeys])}`);
+		if (taxKeys.size > 0) matches.push(inArray(companies.taxKey, [...taxKeys]));
+		if (matches.length === 0) return;
+		const rows = await db
+			.select({ id: table.id, phoneKeys: table.phoneKeys, emailKeys: table.emailKeys, taxKey: kind === 'company' ? companies.taxKey : sql<null>`null` })
+			.from(table)
+			.where(and(eq(table.workspaceId, this.workspaceId), isNull(table.deletedAt), or(...matches)));
+		for (const row of rows) {
+			const party: StoredParty = { id: row.id, keys: memoryKeys(kind, { phoneKeys: row.phoneKeys, emailKeys: row.emailKeys, taxKey: row.taxKey, nameKey: '' }) };
+			for (const key of party.keys) this.stored.set(key, [...(this.stored.get(key) ?? []), party]);
+		}
+		for (const key of phoneKeys) this.looked.add(`${kind}:p:${key}`);
+		for (const key of emailKeys) this.looked.add(`${kind}:e:${key}`);
+		for (const key of taxKeys) this.looked.add(`${kind}:t:${key}`);
+	}
+
+	/**
+	 * The looked-up record sharing most kinds of key (phone, email, tax id)
+	 * with the row, as findDuplicates ranks them; `undefined` when the lookup
+	 * did not cover the row's keys and the database must be asked.
+	 */
+	private findLooked(kind: PartyKind, keys: ReturnType<typeof keysOf>): { id: string } | null | undefined {
+		if (!keys.strong) return undefined;
+		const wanted = memoryKeys(kind, { ...keys, nameKey: '' });
+		if (!wanted.every((key) => this.looked.has(key))) return undefined;
+		const kinds = new Map<string, Set<string>>();
+		for (const key of wanted) {
+			for (const party of this.stored.get(key) ?? []) kinds.set(party.id, (kinds.get(party.id) ?? new Set()).add(key.split(':')[1]!));
+		}
+		let best: { id: string; score: number } | null = null;
+		for (const [id, matched] of kinds) if (!best || matched.size > best.score) best = { id, score: matched.size };
+		return best ? { id: best.id } : null;
 	}
 
 	/** Whether a record with the id exists (an interrupted run of the same import made it). */
@@ -194,6 +263,9 @@ export class ImportParties {
 		const scope = { workspaceId: this.workspaceId, kind };
 		const row = await getParty(db, scope, id);
 		if (!row) return;
-		await updateParty(db, scope, id, mergePartyInput(toPartyInput(row), input), at);
+		const merged = mergePartyInput(toPartyInput(row), input);
+		await updateParty(db, scope, id, merged, at);
+		// Later rows find it by the keys it has now, not only those it was looked up by.
+		this.remember({ id, kind, input: merged, pending: false });
 	}
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { findViolations } from './support/axe';
@@ -5,6 +7,7 @@ import { createDeal, firstPipeline, openBoard, signUpOwner, type BoardUser } fro
 import { describeWithBrowser, launchBrowser, newUser } from './support/browser';
 
 const baseUrl = inject('baseUrl');
+const amoFile = fileURLToPath(new URL('../fixtures/import/amo-contacts-1251.csv', import.meta.url));
 
 /**
  * axe-core finds no WCAG 2.2 A/AA violation on the main pages, in the light
@@ -15,6 +18,8 @@ describeWithBrowser('accessibility of the main pages', () => {
 	let owner: BoardUser;
 	let pipelineId: string;
 	let dealId: string;
+	/** A dry run of the amoCRM file: its report lists errors. */
+	let dryRunId: string;
 
 	beforeAll(async () => {
 		browser = await launchBrowser();
@@ -26,6 +31,19 @@ describeWithBrowser('accessibility of the main pages', () => {
 		// Sample deals bring overdue tasks, idle cards and several currencies.
 		const sample = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/sample-data`, { data: { count: 8, pipelineId } });
 		expect(sample.status()).toBe(201);
+		const dryRun = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/imports`, {
+			multipart: {
+				file: { name: 'amo.csv', mimeType: 'text/csv', buffer: readFileSync(amoFile) },
+				entity: 'contacts',
+				encoding: 'auto',
+				delimiter: 'auto',
+				mapping: JSON.stringify({ Имя: 'firstName', Фамилия: 'lastName', 'Мобильный телефон': 'phone', Email: 'email' }),
+				duplicates: 'skip',
+				dryRun: 'true'
+			}
+		});
+		expect(dryRun.status()).toBe(202);
+		dryRunId = ((await dryRun.json()) as { id: string }).id;
 	});
 
 	afterAll(async () => {
@@ -44,7 +62,20 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'deal page', path: () => `/w/${owner.workspaceId}/deals/${dealId}`, ready: (page) => page.getByRole('heading', { name: 'Globex: annual licence' }).waitFor() },
 		{ name: 'my tasks', path: () => `/w/${owner.workspaceId}/tasks`, ready: (page) => page.getByText('Call back').first().waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
-		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() }
+		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
+		{
+			name: 'import page with a file’s columns and preview',
+			path: () => `/w/${owner.workspaceId}/contacts/import`,
+			ready: async (page) => {
+				await page.locator('input[type="file"]').setInputFiles(amoFile);
+				await page.locator('table.preview').waitFor();
+			}
+		},
+		{
+			name: 'import report',
+			path: () => `/w/${owner.workspaceId}/contacts/import?import=${dryRunId}`,
+			ready: (page) => page.locator('table.errors').waitFor()
+		}
 	];
 
 	for (const colorScheme of ['light', 'dark'] as const) {
