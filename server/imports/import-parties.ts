@@ -143,8 +143,7 @@ export class ImportParties {
 	 * similar name needs the trigram index). Good for the current batch only.
 	 */
 	async lookUp(db: Database, kind: PartyKind, inputs: PartyInput[]): Promise<void> {
-		this.looked = new Set();
-		this.stored = new Map();
+		this.forgetLookUp();
 		const phoneKeys = new Set<string>();
 		const emailKeys = new Set<string>();
 		const taxKeys = new Set<string>();
@@ -191,6 +190,12 @@ export class ImportParties {
 		return best ? { id: best.id } : null;
 	}
 
+	/** The lookup answers for its batch only: the next one may meet records written since. */
+	private forgetLookUp(): void {
+		this.looked = new Set();
+		this.stored = new Map();
+	}
+
 	/** Whether a record with the id exists (an interrupted run of the same import made it). */
 	async exists(db: Database, kind: PartyKind, id: string): Promise<boolean> {
 		if (this.batch.some((party) => party.id === id)) return true;
@@ -203,6 +208,7 @@ export class ImportParties {
 	async flush(db: Database, at: Date): Promise<void> {
 		const batch = this.batch;
 		this.batch = [];
+		this.forgetLookUp();
 		for (const party of batch) party.pending = false;
 		for (const kind of ['company', 'contact'] as const) {
 			const rows = batch.filter((party) => party.kind === kind);
@@ -237,6 +243,7 @@ export class ImportParties {
 
 	/** Forgets the batch's records after its transaction was rolled back (a real run that failed). */
 	discardBatch(): void {
+		this.forgetLookUp();
 		for (const party of this.batch) {
 			for (const [key, value] of this.byKey) if (value.id === party.id) this.byKey.delete(key);
 		}
