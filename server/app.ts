@@ -23,6 +23,8 @@ import auditRouter from './api/audit/audit.index.js';
 import { partyRouter } from './api/parties/party.index.js';
 import directoryRouter from './api/parties/directory.index.js';
 import namesRouter from './api/parties/names.index.js';
+import importsRouter from './api/imports/imports.index.js';
+import { ImportRunner } from './imports/import-job.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
@@ -54,12 +56,19 @@ export interface AppOptions {
 	compaction?: CompactionPolicy;
 	/** With other nodes: how often each room reads the update log for updates pub/sub lost (2 s). */
 	catchUpMs?: number;
+	/** Rows per batch of a CSV import (250 on PostgreSQL, 50 on PGlite). */
+	importBatchRows?: number;
 }
 
 export const maxBodyBytes = 256 * 1024;
 /** A batch of up to 5,000 deals (POST /api/pipelines/:id/deals/batch) is the one larger body. */
 export const maxBatchBodyBytes = 8 * 1024 * 1024;
 const batchPath = /^\/api\/pipelines\/[^/]+\/deals\/batch$/;
+/** A CSV file to import (or preview) may be up to 50 MB, sent as multipart/form-data. */
+export const maxImportFileBytes = 50 * 1024 * 1024;
+// The form's own fields and boundaries around the file.
+const maxImportBodyBytes = maxImportFileBytes + 64 * 1024;
+const importPath = /^\/api\/workspaces\/[^/]+\/imports(?:\/preview)?$/;
 
 function limitBody(maxSize: number) {
 	return bodyLimit({
@@ -85,6 +94,7 @@ function createApi() {
 		.route('/api', partyRouter('companies'))
 		.route('/api', directoryRouter)
 		.route('/api', namesRouter)
+		.route('/api', importsRouter)
 		.route('/api', auditRouter);
 }
 
@@ -110,6 +120,11 @@ export function createVoronka(options: AppOptions) {
 		limits
 	});
 	const connections = new Connections(options.fanout);
+	// PGlite is one connection: while a batch's transaction is open every other
+	// request waits for it, so its batches are kept short (about a tenth of a
+	// second) with a breath between them for requests of several queries.
+	const pglite = options.database.kind === 'pglite';
+	const imports = new ImportRunner({ db, rooms, now, batchRows: options.importBatchRows ?? (pglite ? 50 : 250), pauseMs: pglite ? 10 : 0 });
 	connections.startRechecks(recheckConnection(db, now), options.config.SYNC_RECHECK_SECONDS * 1000);
 	const deps: AppDeps = {
 		db,
@@ -120,7 +135,8 @@ export function createVoronka(options: AppOptions) {
 		health,
 		// A phone that vanished without closing shows as present for at most two beats.
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
-		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits)
+		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits),
+		imports
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
@@ -141,8 +157,20 @@ export function createVoronka(options: AppOptions) {
 		return c.json(problems.length > 0 ? { status: 'degraded', problems } : { status: 'ok' });
 	});
 
-	const bodyLimits = { usual: limitBody(maxBodyBytes), batch: limitBody(maxBatchBodyBytes) };
-	app.use('/api/*', (c, next) => (batchPath.test(c.req.path) ? bodyLimits.batch : bodyLimits.usual)(c, next));
+	const bodyLimits = {
+		usual: limitBody(maxBodyBytes),
+		batch: limitBody(maxBatchBodyBytes),
+		import: bodyLimit({
+			maxSize: maxImportBodyBytes,
+			onError: () => {
+				throw new ApiError(413, 'payload_too_large', t(m.import_file_too_large, { size: maxImportFileBytes / 1024 / 1024 }));
+			}
+		})
+	};
+	app.use('/api/*', (c, next) => {
+		const limit = batchPath.test(c.req.path) ? bodyLimits.batch : c.req.method === 'POST' && importPath.test(c.req.path) ? bodyLimits.import : bodyLimits.usual;
+		return limit(c, next);
+	});
 	app.use('/api/*', checkOrigin);
 	app.use('/api/*', resolveAuth);
 	app.route('/', createApi());
@@ -152,7 +180,9 @@ export function createVoronka(options: AppOptions) {
 
 	if (options.buildDir) mountStaticApp(app, options.buildDir);
 	app.notFound(handleNotFound);
-	return { app, injectWebSocket, rooms, connections, sockets: wss };
+	// Imports left running by a stopped server go on; new ones start as they are queued.
+	imports.start();
+	return { app, injectWebSocket, rooms, connections, sockets: wss, imports };
 }
 
 export function createApp(options: AppOptions) {

@@ -486,7 +486,8 @@ export const imports = pgTable(
 		created: integer('created').notNull().default(0),
 		updated: integer('updated').notNull().default(0),
 		skipped: integer('skipped').notNull().default(0),
-		errors: jsonb('errors').$type<{ line: number; reason: string }[]>().notNull().default(sql`'[]'::jsonb`),
+		// Each reason in every language the app speaks, so the report is read in the reader's.
+		errors: jsonb('errors').$type<{ line: number; reason: Record<Locale, string> }[]>().notNull().default(sql`'[]'::jsonb`),
 		createdAt: createdAt(),
 		finishedAt: timestamp('finished_at', { withTimezone: true })
 	},

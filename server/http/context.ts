@@ -6,6 +6,7 @@ import type { Health } from '../health.js';
 import type { Connections } from '../sync/connections.js';
 import type { RoomManager } from '../sync/rooms.js';
 import type { SyncConnection } from '../sync/socket.js';
+import type { ImportRunner } from '../imports/import-job.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
 	health: Health;
 	syncHeartbeatMs: number;
 	now: () => Date;
+	/** This node's CSV imports, run in the background. */
+	imports: ImportRunner;
 }
 
 export interface Auth {

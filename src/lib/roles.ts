@@ -59,6 +59,11 @@ export function canManagePipelines(role: Role): boolean {
 	return rank[role] >= rank.manager;
 }
 
+/** Managers and above import contacts, companies and deals from CSV (as the server's import routes require). */
+export function canImport(role: Role): boolean {
+	return rank[role] >= rank.manager;
+}
+
 /** Reps and above create and change deals; viewers only read. */
 export function canWorkDeals(role: Role): boolean {
 	return rank[role] >= rank.rep;

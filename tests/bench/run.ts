@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const scenarioDir = join(root, 'tests', 'bench', 'scenarios');
 const docPath = join(root, 'docs', 'BENCHMARKS.md');
 // Cheap and telling first; the browser last (it needs the app built).
-const preferredOrder = ['fanout', 'one-board', 'nodes', 'connections', 'api', 'cold-load', 'browser'];
+const preferredOrder = ['fanout', 'one-board', 'nodes', 'connections', 'api', 'import', 'cold-load', 'browser'];
 
 const { values, positionals } = parseArgs({
 	options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, note: { type: 'string' } },

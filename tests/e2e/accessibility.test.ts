@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { findViolations } from './support/axe';
@@ -5,6 +7,7 @@ import { createDeal, firstPipeline, openBoard, signUpOwner, type BoardUser } fro
 import { describeWithBrowser, launchBrowser, newUser } from './support/browser';
 
 const baseUrl = inject('baseUrl');
+const amoFile = fileURLToPath(new URL('../fixtures/import/amo-contacts-1251.csv', import.meta.url));
 
 /**
  * axe-core finds no WCAG 2.2 A/AA violation on the main pages, in the light
@@ -16,6 +19,8 @@ describeWithBrowser('accessibility of the main pages', () => {
 	let pipelineId: string;
 	let dealId: string;
 	let contactId: string;
+	/** A dry run of the amoCRM file: its report lists errors. */
+	let dryRunId: string;
 
 	beforeAll(async () => {
 		browser = await launchBrowser();
@@ -34,6 +39,19 @@ describeWithBrowser('accessibility of the main pages', () => {
 		});
 		contactId = ((await contact.json()) as { contact: { id: string } }).contact.id;
 		await owner.context.request.post(`/api/contacts/${contactId}/interactions`, { data: { kind: 'call', text: 'Wants a proposal by Friday' } });
+		const dryRun = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/imports`, {
+			multipart: {
+				file: { name: 'amo.csv', mimeType: 'text/csv', buffer: readFileSync(amoFile) },
+				entity: 'contacts',
+				encoding: 'auto',
+				delimiter: 'auto',
+				mapping: JSON.stringify({ Имя: 'firstName', Фамилия: 'lastName', 'Мобильный телефон': 'phone', Email: 'email' }),
+				duplicates: 'skip',
+				dryRun: 'true'
+			}
+		});
+		expect(dryRun.status()).toBe(202);
+		dryRunId = ((await dryRun.json()) as { id: string }).id;
 	});
 
 	afterAll(async () => {
@@ -55,7 +73,20 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'companies list', path: () => `/w/${owner.workspaceId}/contacts/companies`, ready: (page) => page.getByTestId('party-row').first().waitFor() },
 		{ name: 'my tasks', path: () => `/w/${owner.workspaceId}/tasks`, ready: (page) => page.getByText('Call back').first().waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
-		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() }
+		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
+		{
+			name: 'import page with a file’s columns and preview',
+			path: () => `/w/${owner.workspaceId}/contacts/import`,
+			ready: async (page) => {
+				await page.locator('input[type="file"]').setInputFiles(amoFile);
+				await page.locator('table.preview').waitFor();
+			}
+		},
+		{
+			name: 'import report',
+			path: () => `/w/${owner.workspaceId}/contacts/import?import=${dryRunId}`,
+			ready: (page) => page.locator('table.errors').waitFor()
+		}
 	];
 
 	for (const colorScheme of ['light', 'dark'] as const) {

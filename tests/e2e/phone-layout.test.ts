@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { createDeal, firstPipeline, signUpOwner } from './support/board';
 import { describeWithBrowser, launchBrowser, newPhone } from './support/browser';
 import { horizontalOverflow, smallTouchTargets, type LayoutProblem } from './support/touch-targets';
@@ -62,6 +63,21 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			await page.waitForTimeout(400);
 			problems.push(...(await problemsOf(page, name)));
 		}
+		// The import page in its longest states: a file's columns and preview, then a report with errors.
+		await page.goto(`${w}/contacts/import`);
+		await page.getByRole('heading', { name: 'Import from CSV', level: 1 }).waitFor();
+		problems.push(...(await problemsOf(page, 'import')));
+		await page.locator('input[type="file"]').setInputFiles(fileURLToPath(new URL('../fixtures/import/amo-contacts-1251.csv', import.meta.url)));
+		await page.locator('table.preview').waitFor();
+		for (const section of ['Columns', 'Duplicates']) {
+			await page.getByRole('heading', { name: section }).scrollIntoViewIfNeeded();
+			problems.push(...(await problemsOf(page, `import ${section.toLowerCase()}`)));
+		}
+		await page.getByRole('button', { name: 'Check (dry run)' }).click();
+		await page.getByRole('heading', { name: 'Check finished: nothing was written' }).waitFor({ timeout: 20_000 });
+		problems.push(...(await problemsOf(page, 'import report')));
+		await page.getByRole('button', { name: 'Import with these settings' }).scrollIntoViewIfNeeded();
+		problems.push(...(await problemsOf(page, 'import report actions')));
 		await context.close();
 
 		const visitor = await newPhone(browser, baseUrl, phone);

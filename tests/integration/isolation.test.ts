@@ -51,8 +51,8 @@ describeEachDatabase('workspace isolation', (database) => {
 		await server?.close();
 	});
 
-	async function send(route: string, request: { path: string; json?: unknown }, caller: Member) {
-		return api(methodOf(route), request.path, caller.token, request.json);
+	async function send(route: string, request: { path: string; json?: unknown; form?: Record<string, string> }, caller: Member) {
+		return api(methodOf(route), request.path, caller.token, request.json, request.form);
 	}
 
 	it('has a case for every route of the OpenAPI document, and only for those', async () => {

@@ -12,6 +12,8 @@ export type RouteScope = 'workspace' | 'pipeline' | 'deal' | 'task' | 'party' | 
 export interface RouteRequest {
 	path: string;
 	json?: unknown;
+	/** A multipart form instead of JSON; its `file` is sent as a CSV file. */
+	form?: Record<string, string>;
 }
 
 export interface RouteCase {
@@ -31,7 +33,43 @@ const later = '2030-02-01T09:00:00Z';
  * Tests enumerate the document and fail on a route missing here, so a new
  * route cannot escape the isolation matrix and the fuzzer.
  */
+const importForm = { file: 'Name;Phone\nPlanted import;+7 912 000-00-02\n', entity: 'contacts', mapping: JSON.stringify({ Name: 'name', Phone: 'phone' }), dryRun: 'true' };
+
 export const routeTable: Record<string, RouteCase> = {
+	'POST /api/workspaces/{workspaceId}/imports/preview': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/imports/preview`, form: { file: importForm.file, entity: 'contacts' } })
+	},
+	'POST /api/workspaces/{workspaceId}/imports': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/imports`, form: importForm })
+	},
+	'GET /api/workspaces/{workspaceId}/imports': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/imports` })
+	},
+	'GET /api/imports/{importId}': { scope: 'workspace', write: false, minRole: 'manager', request: (t) => ({ path: `/api/imports/${t.importId}` }) },
+	'GET /api/workspaces/{workspaceId}/contacts/export': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/contacts/export?q=secret&sort=name&order=asc` })
+	},
+	'GET /api/workspaces/{workspaceId}/companies/export': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/companies/export?status=potential` })
+	},
+	'GET /api/pipelines/{pipelineId}/deals/export': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/deals/export?status=open&sort=title` })
+	},
 	'POST /api/auth/signup': {
 		scope: 'public',
 		write: true,

@@ -22,23 +22,34 @@ export async function startTestServer(
 	});
 }
 
-/** JSON over real HTTP, authenticated with an API token. */
+/**
+ * JSON over real HTTP, authenticated with an API token; `form` sends a
+ * multipart form instead (its `file` field as a CSV file). Answers that are
+ * not JSON (a CSV export) come back as their text.
+ */
 export async function callApi<T = any>(
 	baseUrl: string,
 	method: string,
 	path: string,
-	options: { token?: string; json?: unknown } = {}
+	options: { token?: string; json?: unknown; form?: Record<string, string> } = {}
 ): Promise<{ status: number; body: T }> {
 	const headers: Record<string, string> = {};
 	if (options.token) headers.authorization = `Bearer ${options.token}`;
-	if (options.json !== undefined) headers['content-type'] = 'application/json';
-	const response = await fetch(baseUrl + path, {
-		method,
-		headers,
-		body: options.json === undefined ? undefined : JSON.stringify(options.json)
-	});
+	let body: string | FormData | undefined;
+	if (options.form) {
+		body = new FormData();
+		for (const [name, value] of Object.entries(options.form)) {
+			if (name === 'file') body.append(name, new Blob([value], { type: 'text/csv' }), 'import.csv');
+			else body.append(name, value);
+		}
+	} else if (options.json !== undefined) {
+		headers['content-type'] = 'application/json';
+		body = JSON.stringify(options.json);
+	}
+	const response = await fetch(baseUrl + path, { method, headers, body });
 	const text = await response.text();
-	return { status: response.status, body: text ? JSON.parse(text) : null };
+	const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? true;
+	return { status: response.status, body: text ? (isJson ? JSON.parse(text) : text) : null };
 }
 
 export interface TestMember {

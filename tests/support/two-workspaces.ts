@@ -31,12 +31,14 @@ export interface WorkspaceFixture {
 	companyId: string;
 	otherCompanyId: string;
 	linkId: string;
+	/** A finished dry-run import of contacts, started by the manager. */
+	importId: string;
 }
 
-export type Api = (method: string, path: string, token: string, json?: unknown) => Promise<{ status: number; body: any }>;
+export type Api = (method: string, path: string, token: string, json?: unknown, form?: Record<string, string>) => Promise<{ status: number; body: any }>;
 
 export function apiOver(baseUrl: string): Api {
-	return (method, path, token, json) => callApi(baseUrl, method, path, { token, json });
+	return (method, path, token, json, form) => callApi(baseUrl, method, path, { token, json, form });
 }
 
 async function expectStatus<T = any>(response: Promise<{ status: number; body: T }>, status: number, what: string): Promise<T> {
@@ -102,6 +104,17 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		'link'
 	);
 	await expectStatus(api('POST', `/api/contacts/${contact.id}/interactions`, rep.token, { kind: 'note', text: `${label} secret contact note` }), 201, 'contact note');
+	const started = await expectStatus(
+		api('POST', `/api/workspaces/${w}/imports`, members.manager.token, undefined, {
+			file: `Name;Phone\n${label} imported;+7 912 000-00-01\n`,
+			entity: 'contacts',
+			mapping: JSON.stringify({ Name: 'name', Phone: 'phone' }),
+			dryRun: 'true'
+		}),
+		202,
+		'import'
+	);
+	await eventually(async () => (await api('GET', `/api/imports/${started.id}`, owner.token)).body?.status === 'done', `${label}: the dry run ends`);
 	await eventually(async () => {
 		const page = await api('GET', `/api/deals/${dealId}`, owner.token);
 		const lostPage = await api('GET', `/api/deals/${lost.deal.id}`, owner.token);
@@ -123,7 +136,8 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		otherContactId: otherContact.id,
 		companyId: company.id,
 		otherCompanyId: otherCompany.id,
-		linkId: link.link.id
+		linkId: link.link.id,
+		importId: started.id
 	};
 }
 
@@ -143,6 +157,7 @@ export async function readWorkspace(api: Api, fixture: WorkspaceFixture): Promis
 		`/api/workspaces/${w}/pipelines/archived`,
 		`/api/workspaces/${w}/lost-reasons`,
 		`/api/workspaces/${w}/my-tasks`,
+		`/api/workspaces/${w}/imports`,
 		`/api/pipelines/${fixture.pipelineId}`,
 		`/api/pipelines/${fixture.pipelineId}/members`,
 		`/api/pipelines/${fixture.pipelineId}/deals?limit=5000`,
