@@ -82,11 +82,3 @@ export async function repointPartyDeals(
 		.returning({ id: dealsProjection.id });
 	return live.length + archived.length;
 }
-
-/** Which of these deal ids belong to the workspace's deals (for a party's timeline). */
-export function partyDealIds(db: Database, workspaceId: string, kind: PartyKind, id: string) {
-	return db
-		.select({ id: dealsProjection.id, pipelineId: dealsProjection.pipelineId, title: dealsProjection.title })
-		.from(dealsProjection)
-		.where(and(eq(dealsProjection.workspaceId, workspaceId), eq(dealColumnOf(kind), id)));
-}

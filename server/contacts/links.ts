@@ -48,11 +48,6 @@ export async function createPartyLink(db: Database, workspaceId: string, input: 
 	return { row: row!, toName: to.name };
 }
 
-export async function findPartyLink(db: Database, linkId: string) {
-	const [row] = await db.select().from(partyLinks).where(eq(partyLinks.id, linkId));
-	return row ?? null;
-}
-
 export async function deletePartyLink(db: Database, workspaceId: string, linkId: string): Promise<boolean> {
 	const rows = await db
 		.delete(partyLinks)

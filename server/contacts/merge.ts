@@ -1,4 +1,4 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { contacts, interactions, partyLinks, recordEvents, type PartyStatus } from '../db/schema.js';
 import { cleanList, partyTable, type PartyInput, type PartyRow } from './party.js';
@@ -75,9 +75,4 @@ export async function mergeParties(tx: Database, scope: PartyScope, keep: PartyR
 		emails: other.emails
 	});
 	return merged!;
-}
-
-/** The condition "this link touches the record", for listing a record's links. */
-export function linkTouches(workspaceId: string, id: string) {
-	return and(eq(partyLinks.workspaceId, workspaceId), or(eq(partyLinks.fromId, id), eq(partyLinks.toId, id)));
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, s
 import type { Database } from '../db/client.js';
 import { companies, contacts, interactions, partyLinks, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
+import { escapeLike } from '../db/like.js';
 import { partyTable, textArray, toPartyValues, type PartyInput, type PartyRow } from './party.js';
 
 /** Where a contact or company is looked up: always within one workspace. */
@@ -190,9 +191,6 @@ export function companyNameOf(scope: PartyScope): SQL<string | null> {
 	return sql<string | null>`(select c.name from companies c where c.id = ${contacts.companyId} and c.workspace_id = ${scope.workspaceId})`;
 }
 
-export function escapeLike(text: string): string {
-	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
 
 /** One page of a list, sorted, with the total for the pager. Contacts carry their company's name. */
 export async function listParties(

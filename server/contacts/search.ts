@@ -2,7 +2,8 @@ import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type C
 import type { Database } from '../db/client.js';
 import { companies, dealsProjection, pipelines, stagesProjection, type PartyKind } from '../db/schema.js';
 import { partyTable } from './party.js';
-import { companyNameOf, escapeLike } from './party-store.js';
+import { companyNameOf } from './party-store.js';
+import { escapeLike } from '../db/like.js';
 import { normaliseName, normaliseTaxId, phoneSearchDigits } from './normalise.js';
 
 /** What a query is looked for as: its words, and when it looks like a number, its digits and tax id. */

@@ -7,7 +7,8 @@
 import { and, asc, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, contacts, dealsProjection, stagesProjection, users, type PartyKind } from '../db/schema.js';
-import { listAllParties, escapeLike, type PartyFilter, type PartySort } from '../contacts/party-store.js';
+import { listAllParties, type PartyFilter, type PartySort } from '../contacts/party-store.js';
+import { escapeLike } from '../db/like.js';
 import type { DealFilters } from '../pipelines/deal-query.js';
 import type { CsvColumn } from './csv-write.js';
 import type { Locale } from '../i18n/locale.js';

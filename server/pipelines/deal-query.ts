@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { dealsProjection, stagesProjection } from '../db/schema.js';
+import { escapeLike } from '../db/like.js';
 
 export interface DealFilters {
 	stageId?: string;
@@ -48,10 +49,6 @@ export interface DealListItem {
 	archivedAt: string | null;
 	deletedAt: string | null;
 	nextTask: { id: string; title: string; type: string; dueAt: string } | null;
-}
-
-function escapeLike(text: string): string {
-	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /** The pipeline a list reads, and its workspace: rows are matched on both. */
