@@ -23,7 +23,7 @@ import { addMember, callApi, connectBoard, eventually, signUpOwner, type BoardCl
 
 // CRASH_SEED replays a run's choices; CRASH_KILLS changes how many kills each database kind takes.
 const seed = Number(process.env.CRASH_SEED ?? 20261130);
-const kills = Number(process.env.CRASH_KILLS ?? 20);
+const kills = Number(process.env.CRASH_KILLS ?? 12);
 const dealCount = 12;
 /** Moves each member makes while the server is down: merged when they reconnect. */
 const offlineSteps = 5;
