@@ -321,6 +321,25 @@ describeEachDatabase('API fuzzing', (database) => {
 		});
 	}
 
+	it('refuses a JSON body carrying a key no route knows, naming the key, and writes nothing', async () => {
+		const document = await api('GET', '/api/openapi.json', w.members.owner.token);
+		let checked = 0;
+		for (const route of routesOfDocument(document.body)) {
+			const caller = w.members[routeTable[route]!.minRole ?? 'owner'];
+			const { path, json } = routeTable[route]!.request(w, caller);
+			if (json === null || typeof json !== 'object' || Array.isArray(json)) continue;
+			const before = await fingerprint(database().db);
+			const body = JSON.stringify({ ...json, stowaway: 'outside the schema' });
+			const answer = await send(server.url, { method: methodOf(route), path, body, credentials: 'member', why: 'unknown key' }, caller.token);
+			expectRefusal(answer, `${route} with an unknown key`);
+			expect(answer.status, route).toBe(422);
+			expect(JSON.parse(answer.text).error.message, route).toContain('stowaway');
+			expect(await fingerprint(database().db), `${route}: a refused request wrote`).toEqual(before);
+			checked += 1;
+		}
+		expect(checked).toBeGreaterThan(25);
+	});
+
 	it('regression: two passwords that differ only in a lone surrogate were one password', async () => {
 		const signup = await send(
 			server.url,

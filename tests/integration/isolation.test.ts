@@ -151,10 +151,13 @@ describeEachDatabase('workspace isolation', (database) => {
 		// Filtering A's deals by B's stage or owner finds nothing, and says nothing of B.
 		const filtered = await api('GET', `/api/pipelines/${a.pipelineId}/deals?stage=${b.stageIds[1]}&owner=${b.members.rep.userId}`, owner.token);
 		expect(filtered.body).toEqual({ deals: [], total: 0 });
-		// Fields a body has no business setting are ignored, never written.
-		const mass = await api('PATCH', `/api/deals/${a.dealId}`, owner.token, { title: 'A open deal', pipelineId: b.pipelineId, workspaceId: b.workspaceId, id: b.dealId });
-		expect(mass.status).toBe(200);
-		expect(mass.body.deal).toMatchObject({ id: a.dealId, pipelineId: a.pipelineId });
+		// Fields a body has no business setting are refused by name, and nothing is written.
+		const mass = await api('PATCH', `/api/deals/${a.dealId}`, owner.token, { title: 'Renamed by mass assignment', pipelineId: b.pipelineId, workspaceId: b.workspaceId, id: b.dealId });
+		expect(mass.status).toBe(422);
+		expect(mass.body.error.message).toMatch(/pipelineId.*workspaceId.*id|Unrecognized keys/);
+		const deal = await api('GET', `/api/deals/${a.dealId}`, owner.token);
+		expect(deal.body.deal).toMatchObject({ id: a.dealId, pipelineId: a.pipelineId });
+		expect(deal.body.deal.title).not.toBe('Renamed by mass assignment');
 		expect(await readWorkspace(api, b)).toEqual(before);
 	});
 

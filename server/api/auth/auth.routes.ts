@@ -14,6 +14,7 @@ export const signupBody = z
 		workspaceName: workspaceNameField.optional(),
 		inviteToken: plainText().min(1).max(100).optional()
 	})
+	.strict()
 	.refine((body) => (body.workspaceName === undefined) !== (body.inviteToken === undefined), {
 		message: schemaMessage(m.error_signup_workspace_or_invite),
 		path: ['workspaceName']
@@ -41,7 +42,7 @@ export const login = createRoute({
 	path: '/login',
 	tags,
 	summary: 'Log in with email and password',
-	request: { body: jsonBody(z.object({ email: emailField, password: passwordField }).openapi('LoginBody')) },
+	request: { body: jsonBody(z.object({ email: emailField, password: passwordField }).strict().openapi('LoginBody')) },
 	responses: {
 		200: jsonResponse(z.object({ user: userSchema }), 'Logged in; the session cookie is set'),
 		400: errors[400],
@@ -80,7 +81,7 @@ export const usePasswordResetRoute = createRoute({
 	path: '/password-reset/{token}',
 	tags,
 	summary: 'Set a new password with a one-time reset link; ends every session of the user',
-	request: { params: resetParams, body: jsonBody(z.object({ password: passwordField }).openapi('PasswordResetBody')) },
+	request: { params: resetParams, body: jsonBody(z.object({ password: passwordField }).strict().openapi('PasswordResetBody')) },
 	responses: {
 		204: { description: 'The password is set; log in with it' },
 		400: errors[400],

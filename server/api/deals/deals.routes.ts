@@ -18,6 +18,7 @@ export const newTaskBody = z
 		dueAt: isoTime,
 		assigneeId: idParam.optional()
 	})
+	.strict()
 	.openapi('NewTask');
 
 const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
@@ -113,6 +114,7 @@ export const updateDealRoute = createRoute({
 					expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).nullable().optional().openapi({ description: 'YYYY-MM-DD; null clears it' }),
 					companyId: idParam.nullable().optional().openapi({ description: 'A company of the workspace; null unlinks it' })
 				})
+				.strict()
 				.openapi('UpdateDealBody')
 		)
 	},
@@ -124,7 +126,7 @@ export const moveDealRoute = createRoute({
 	path: '/deals/{dealId}/move',
 	tags: ['Deals'],
 	summary: 'Move a deal to a stage (strict pipelines: only the next, with its required fields)',
-	request: { params, body: jsonBody(z.object({ stageId: idParam, rank: plainText().min(1).max(64).optional() })) },
+	request: { params, body: jsonBody(z.object({ stageId: idParam, rank: plainText().min(1).max(64).optional() }).strict()) },
 	responses: { 200: jsonResponse(z.object({ deal: dealJson }), 'Moved'), ...changeResponses }
 });
 
@@ -147,6 +149,7 @@ export const closeDealRoute = createRoute({
 						.optional()
 						.openapi({ description: 'Tasks of the deal to mark done in the same step' })
 				})
+				.strict()
 				.refine((body) => body.outcome === 'won' || body.reason !== undefined, {
 					message: schemaMessage(m.error_lost_reason_needed),
 					path: ['reason']
@@ -162,7 +165,7 @@ export const reopenDealRoute = createRoute({
 	path: '/deals/{dealId}/reopen',
 	tags: ['Deals'],
 	summary: 'Reopen a closed deal with its next task',
-	request: { params, body: jsonBody(z.object({ task: newTaskBody })) },
+	request: { params, body: jsonBody(z.object({ task: newTaskBody }).strict()) },
 	responses: { 200: jsonResponse(z.object({ deal: dealJson, task: taskJson }), 'Reopened'), ...changeResponses }
 });
 
@@ -196,7 +199,7 @@ export const addInteractionRoute = createRoute({
 							'Idempotency key chosen by the client (e.g. for an entry queued offline): sending the same key again returns the entry already logged instead of logging it twice',
 						example: 'k3j5h2m4n6p7q2r3s4t5u6v7w2'
 					})
-			})
+			}).strict()
 		)
 	},
 	responses: {

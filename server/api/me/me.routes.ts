@@ -26,6 +26,7 @@ export const updateMe = createRoute({
 		body: jsonBody(
 			z
 				.object({ name: personNameField.optional(), locale: localeField.optional() })
+				.strict()
 				.refine((body) => body.name !== undefined || body.locale !== undefined, { message: schemaMessage(m.error_name_or_locale) })
 		)
 	},
@@ -42,7 +43,7 @@ export const changePassword = createRoute({
 	path: '/password',
 	tags,
 	summary: 'Change the password; every other session is logged out',
-	request: { body: jsonBody(z.object({ currentPassword: passwordField, newPassword: passwordField })) },
+	request: { body: jsonBody(z.object({ currentPassword: passwordField, newPassword: passwordField }).strict()) },
 	responses: {
 		204: { description: 'Changed' },
 		400: errors[400],

@@ -47,7 +47,7 @@ export const createLinkRoute = createRoute({
 				toKind: z.enum(partyKinds),
 				toId: idParam,
 				relation: plainText().trim().min(1, schemaMessage(m.error_relation_empty)).max(200, schemaMessage(m.error_at_most_characters, { count: 200 }))
-			})
+			}).strict()
 		)
 	},
 	responses: { 201: jsonResponse(z.object({ link: partyLinkJson }), 'Linked'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] }

@@ -51,10 +51,10 @@ const companyFields = createInsertSchema(companies, {
 
 const force = z.boolean().optional().openapi({ description: 'Create (or save) even when duplicate candidates were found' });
 
-export const contactBody = contactFields.extend({ force }).openapi('NewContact');
-export const companyBody = companyFields.extend({ force }).openapi('NewCompany');
-export const contactPatch = contactFields.partial().extend({ force }).openapi('ContactChanges');
-export const companyPatch = companyFields.partial().extend({ force }).openapi('CompanyChanges');
+export const contactBody = contactFields.extend({ force }).strict().openapi('NewContact');
+export const companyBody = companyFields.extend({ force }).strict().openapi('NewCompany');
+export const contactPatch = contactFields.partial().extend({ force }).strict().openapi('ContactChanges');
+export const companyPatch = companyFields.partial().extend({ force }).strict().openapi('CompanyChanges');
 
 const partyJsonFields = {
 	id: z.string(),
@@ -197,7 +197,7 @@ export function partyRoutes<P extends 'contacts' | 'companies'>(plural: P) {
 			summary: `The ${plural} a new or edited ${one} would duplicate, without saving anything`,
 			request: {
 				params: workspaceParams,
-				body: jsonBody(patch.extend({ exceptId: idParam.optional().openapi({ description: `The ${one} being edited` }) }))
+				body: jsonBody(patch.extend({ exceptId: idParam.optional().openapi({ description: `The ${one} being edited` }) }).strict())
 			},
 			responses: { 200: jsonResponse(z.object({ candidates: z.array(candidateJson) }), 'Candidates'), 401: errors[401], 404: errors[404], 422: errors[422] }
 		}),
@@ -252,7 +252,7 @@ export function partyRoutes<P extends 'contacts' | 'companies'>(plural: P) {
 			path: `/${plural}/{id}/merge` as `/${P}/{id}/merge`,
 			tags: [tag],
 			summary: `Merge another ${one} into this one, keeping every deal, task, interaction, phone, email and link of both`,
-			request: { params, body: jsonBody(z.object({ otherId: idParam })) },
+			request: { params, body: jsonBody(z.object({ otherId: idParam }).strict()) },
 			responses: { 200: jsonResponse(recordSchema, 'Merged'), ...changeErrors }
 		}),
 		timeline: createRoute({
@@ -287,7 +287,7 @@ export function partyRoutes<P extends 'contacts' | 'companies'>(plural: P) {
 						kind: z.enum(interactionKinds),
 						text: plainText().trim().min(1, schemaMessage(m.error_note_empty)).max(10_000),
 						at: z.iso.datetime({ offset: true }).optional()
-					})
+					}).strict()
 				)
 			},
 			responses: { 201: jsonResponse(z.object({ id: z.string() }), 'Logged'), ...changeErrors }

@@ -64,6 +64,7 @@ export const createPipelineRoute = createRoute({
 					mode: z.enum(pipelineModes).default('free'),
 					stages: z.array(stageInput).min(1).max(30).optional()
 				})
+				.strict()
 				.openapi('CreatePipelineBody')
 		)
 	},
@@ -97,8 +98,9 @@ export const createDealBody = z
 			type: z.enum(taskTypes),
 			title: plainText().trim().min(1).max(200),
 			dueAt: z.iso.datetime({ offset: true })
-		})
+		}).strict()
 	})
+	.strict()
 	.openapi('CreateDealBody');
 
 export const createDealRoute = createRoute({
@@ -132,7 +134,7 @@ export const createDealsBatchRoute = createRoute({
 		'The deals are on every open board and in the deal list when the answer arrives. The request body may be up to 8 MiB.',
 	request: {
 		params: z.object({ pipelineId: idParam }),
-		body: jsonBody(z.object({ deals: z.array(createDealBody).min(1).max(maxDealsPerBatch) }).openapi('CreateDealsBatchBody'))
+		body: jsonBody(z.object({ deals: z.array(createDealBody).min(1).max(maxDealsPerBatch) }).strict().openapi('CreateDealsBatchBody'))
 	},
 	responses: {
 		201: jsonResponse(
@@ -213,7 +215,7 @@ export const sampleDataRoute = createRoute({
 			z.object({
 				pipelineId: idParam.optional(),
 				count: z.number().int().min(1).max(5000).default(40)
-			})
+			}).strict()
 		)
 	},
 	responses: {
@@ -239,10 +241,12 @@ export const bulkUpdateDealsRoute = createRoute({
 					dealIds: z.array(idParam).min(1).max(500),
 					changes: z
 						.object({ ownerId: idParam.optional(), stageId: idParam.optional() })
+						.strict()
 						.refine((changes) => changes.ownerId !== undefined || changes.stageId !== undefined, {
 							message: schemaMessage(m.error_owner_or_stage)
 						})
 				})
+				.strict()
 				.openapi('BulkUpdateDealsBody')
 		)
 	},

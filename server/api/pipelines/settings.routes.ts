@@ -53,6 +53,7 @@ export const updatePipelineRoute = createRoute({
 					access: z.enum(pipelineAccess).optional(),
 					archived: z.boolean().optional()
 				})
+				.strict()
 				.openapi('UpdatePipelineBody')
 		)
 	},
@@ -85,7 +86,7 @@ export const setPipelineMembersRoute = createRoute({
 	path: '/pipelines/{pipelineId}/members',
 	tags: ['Pipelines'],
 	summary: 'Set who belongs to the pipeline (manager); used when its access is "members"',
-	request: { params, body: jsonBody(z.object({ userIds: z.array(idParam).max(1000) })) },
+	request: { params, body: jsonBody(z.object({ userIds: z.array(idParam).max(1000) }).strict()) },
 	responses: {
 		200: jsonResponse(pipelineMembersJson, 'Updated'),
 		400: errors[400],

@@ -26,6 +26,7 @@ export const updateTaskRoute = createRoute({
 					done: z.boolean().optional(),
 					next: newTaskBody.optional()
 				})
+				.strict()
 				.refine((body) => body.next === undefined || body.done === true, {
 					message: schemaMessage(m.error_next_task_needs_done),
 					path: ['next']
@@ -99,7 +100,7 @@ export const replaceLostReasonsRoute = createRoute({
 					.array(plainText().trim().min(1).max(100))
 					.max(50)
 					.refine((labels) => new Set(labels.map((l) => l.toLowerCase())).size === labels.length, 'Each reason only once.')
-			})
+			}).strict()
 		)
 	},
 	responses: {

@@ -17,7 +17,7 @@ export const createToken = createRoute({
 	path: '/',
 	tags,
 	summary: 'Create an API token; the secret is shown only in this answer',
-	request: { body: jsonBody(z.object({ name: tokenNameField })) },
+	request: { body: jsonBody(z.object({ name: tokenNameField }).strict()) },
 	responses: {
 		201: jsonResponse(
 			z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }),

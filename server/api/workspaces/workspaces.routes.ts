@@ -21,7 +21,7 @@ export const createWorkspaceRoute = createRoute({
 	path: '/',
 	tags: ['Workspaces'],
 	summary: 'Create a workspace owned by the caller',
-	request: { body: jsonBody(z.object({ name: workspaceNameField })) },
+	request: { body: jsonBody(z.object({ name: workspaceNameField }).strict()) },
 	responses: {
 		201: jsonResponse(z.object({ workspace: workspaceSchema }), 'Created'),
 		400: errors[400],
@@ -54,7 +54,7 @@ export const renameWorkspaceRoute = createRoute({
 			z.object({
 				name: workspaceNameField.optional(),
 				closedDealDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days a closed deal stays on the live boards' })
-			})
+			}).strict()
 		)
 	},
 	responses: {
@@ -81,7 +81,7 @@ export const changeMemberRoute = createRoute({
 	path: '/{workspaceId}/members/{userId}',
 	tags: ['Members'],
 	summary: 'Change a member’s role (admin; only owners make owners)',
-	request: { params: memberParams, body: jsonBody(z.object({ role: roleField })) },
+	request: { params: memberParams, body: jsonBody(z.object({ role: roleField }).strict()) },
 	responses: {
 		200: jsonResponse(z.object({ member: memberSchema }), 'Changed'),
 		400: errors[400],
@@ -140,6 +140,7 @@ export const createInviteBody = z
 		// null: anyone with the link may join until it expires.
 		maxUses: z.number().int().min(1).max(1000).nullable().default(1)
 	})
+	.strict()
 	.openapi('CreateInviteBody');
 
 export const createInviteRoute = createRoute({
