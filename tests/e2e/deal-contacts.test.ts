@@ -76,8 +76,23 @@ describeWithBrowser('deals linked to contacts and companies', () => {
 		await page.getByRole('combobox', { name: 'Company' }).selectOption({ label: 'Vega Logistics' });
 		await expect.poll(() => page.locator('[data-deal-id]').count()).toBe(1);
 		await card(page, dealId).waitFor();
+		// The filter is in the address: a reload shows the same cards.
+		await expect.poll(() => new URL(page.url()).searchParams.get('company')).toBe(vega.id);
+		await page.reload();
+		await card(page, dealId).waitFor();
+		await expect.poll(() => page.locator('[data-deal-id]').count()).toBe(1);
+		await expect.poll(() => page.getByRole('combobox', { name: 'Company' }).inputValue()).toBe(vega.id);
 		await page.getByRole('combobox', { name: 'Company' }).selectOption({ label: 'All companies' });
 		await card(page, other).waitFor();
+		await expect.poll(() => new URL(page.url()).searchParams.has('company')).toBe(false);
+
+		// The deals list's drawer names the contact and the company, linking to their pages.
+		await page.goto(`${baseUrl}/w/${owner.workspaceId}/deals`);
+		await page.locator('main').getByRole('button', { name: 'Tower crane rental' }).first().click();
+		const drawer = page.getByTestId('deal-drawer');
+		await drawer.getByRole('link', { name: 'Anna Petrova' }).waitFor();
+		await drawer.getByRole('link', { name: 'Vega Logistics' }).click();
+		await page.waitForURL(`**/contacts/companies/${vega.id}`);
 		await owner.context.close();
 	});
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterDeals, isFiltering, noFilter } from '../../src/lib/board/filters';
+import { filterDeals, isFiltering, noFilter, readFilter, writeFilter } from '../../src/lib/board/filters';
 import type { Deal } from '../../src/lib/model';
 
 function deal(id: string, fields: Partial<Deal>): Deal {
@@ -27,5 +27,22 @@ describe('the board filter by company', () => {
 		expect(filterDeals(deals, noFilter, 'u1', companyOf)).toBe(deals);
 		// Without a resolver only the deal's own company counts.
 		expect(filterDeals(deals, { ...noFilter, companyId: 'stroy' }, 'u1').map((d) => d.id)).toEqual(['own']);
+	});
+});
+
+describe('the board filter in the address', () => {
+	it('survives a round trip, leaving other parameters alone', () => {
+		const filter = { mine: true, ownerId: 'u2', companyId: 'stroy', text: 'pumps' };
+		const params = new URLSearchParams('deal=d1');
+		writeFilter(params, filter);
+		expect(params.get('deal')).toBe('d1');
+		expect(readFilter(params)).toEqual(filter);
+	});
+
+	it('drops what is off, so an unfiltered board has a clean address', () => {
+		const params = new URLSearchParams('mine=1&owner=u2&company=stroy&q=pumps');
+		writeFilter(params, { ...noFilter, text: '   ' });
+		expect(params.toString()).toBe('');
+		expect(readFilter(params)).toEqual(noFilter);
 	});
 });

@@ -30,3 +30,30 @@ export function filterDeals(deals: Deal[], filter: BoardFilter, meId: string, co
 			(text === '' || deal.title.toLocaleLowerCase().includes(text))
 	);
 }
+
+/** The filter's names in the address, so a filtered board can be reloaded, bookmarked and shared. */
+const filterParams = { mine: 'mine', ownerId: 'owner', companyId: 'company', text: 'q' } as const;
+
+/** The filter an address asks for; anything it does not name is off. */
+export function readFilter(params: URLSearchParams): BoardFilter {
+	return {
+		mine: params.get(filterParams.mine) === '1',
+		ownerId: params.get(filterParams.ownerId) ?? '',
+		companyId: params.get(filterParams.companyId) ?? '',
+		text: params.get(filterParams.text) ?? ''
+	};
+}
+
+/** Writes the filter into `params`, leaving the address's other parameters alone. */
+export function writeFilter(params: URLSearchParams, filter: BoardFilter): void {
+	const values: Record<keyof BoardFilter, string> = {
+		mine: filter.mine ? '1' : '',
+		ownerId: filter.ownerId,
+		companyId: filter.companyId,
+		text: filter.text.trim()
+	};
+	for (const key of Object.keys(filterParams) as Array<keyof BoardFilter>) {
+		if (values[key]) params.set(filterParams[key], values[key]);
+		else params.delete(filterParams[key]);
+	}
+}
