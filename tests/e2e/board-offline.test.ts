@@ -113,7 +113,12 @@ describeWithBrowser('working on the board offline', () => {
 		const rep = await addMember(browser, baseUrl, owner, 'rep', 'Ron Rep');
 		const pipeline = await firstPipeline(owner);
 		const globex = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
+		const contact = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/contacts`, { data: { name: 'Anna Petrova' } });
+		const { contact: anna } = (await contact.json()) as { contact: { id: string } };
+		expect((await owner.context.request.patch(`/api/deals/${globex}`, { data: { contactId: anna.id } })).status()).toBe(200);
 		await openBoard(rep, pipeline.id);
+		const named = () => rep.page.locator(`[data-deal-id="${globex}"]`).getByText('Anna Petrova').waitFor();
+		await named();
 
 		// Offline, the rep moves the card; it is only in this browser's IndexedDB.
 		await rep.context.setOffline(true);
@@ -128,10 +133,13 @@ describeWithBrowser('working on the board offline', () => {
 		await rep.context.routeWebSocket(/\/sync\//, (socket) => {
 			if (serverReachable) socket.connectToServer();
 		});
+		// Nor does it get the names of contacts: the card names Anna from the device.
+		await rep.context.route('**/parties/names', (route) => (serverReachable ? route.continue() : route.abort()));
 		await rep.context.setOffline(false);
 		rep.page = await rep.context.newPage();
 		await rep.page.goto(`/w/${rep.workspaceId}/board/${pipeline.id}`);
 		await waitForColumn(rep.page, globex, 'Qualified');
+		await named();
 		const onServer = async () =>
 			((await (await owner.context.request.get(`/api/deals/${globex}`)).json()) as { deal: { stageId: string } }).deal.stageId;
 		const before = await onServer();

@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import { fetchPartyNames } from './party-api';
+import { getRecord, putRecord } from '$lib/offline/device-store';
 
 export interface ContactName {
 	name: string;
@@ -12,6 +13,13 @@ export interface ContactName {
 const batchSize = 500;
 /** After a failed request (offline), how long before the same ids are asked again. */
 const retryMs = 30_000;
+/** The most names kept on the device per workspace: a board's worth, not the whole address book. */
+const savedLimit = 5_000;
+
+interface SavedNames {
+	contacts: Array<[string, ContactName]>;
+	companies: Array<[string, { name: string }]>;
+}
 
 /**
  * The names of the contacts and companies a board or a list shows, asked
@@ -25,9 +33,16 @@ export class PartyNameCache {
 	#asking = new Set<string>();
 	#failedAt = 0;
 	#workspaceId: string;
+	#userId: string | null;
 
-	constructor(workspaceId: string) {
+	/**
+	 * With `userId`, the names are also kept on the device (as the boards are),
+	 * so a board opened offline still names its cards' contacts and companies.
+	 */
+	constructor(workspaceId: string, userId: string | null = null) {
 		this.#workspaceId = workspaceId;
+		this.#userId = userId;
+		if (userId) void this.#restore(userId);
 	}
 
 	/** Asks for the names not known yet; cheap to call after every change of a board. */
@@ -76,10 +91,31 @@ export class PartyNameCache {
 			for (const id of companyIds) this.companies.set(id, names.companies[id] ?? null);
 			// The companies of the contacts come along: no second request for them.
 			for (const [id, company] of Object.entries(names.companies)) this.companies.set(id, company);
+			this.#save();
 		} catch {
 			this.#failedAt = Date.now();
 		} finally {
 			for (const id of [...contactIds, ...companyIds]) this.#asking.delete(id);
 		}
+	}
+
+	get #savedKey(): string {
+		return `party-names:${this.#workspaceId}`;
+	}
+
+	/** Fills in what the device kept; names the server sent since win. */
+	async #restore(userId: string): Promise<void> {
+		const saved = await getRecord<SavedNames>('saved', this.#savedKey, userId).catch(() => null);
+		if (!saved) return;
+		for (const [id, entry] of saved.contacts) if (!this.contacts.has(id)) this.contacts.set(id, entry);
+		for (const [id, entry] of saved.companies) if (!this.companies.has(id)) this.companies.set(id, entry);
+	}
+
+	/** Right after each answer: a page closed a moment later (going offline) must not lose it. */
+	#save(): void {
+		const userId = this.#userId;
+		if (!userId) return;
+		const known = <T>(map: Map<string, T | null>) => [...map].filter((entry): entry is [string, T] => entry[1] !== null).slice(-savedLimit);
+		void putRecord<SavedNames>('saved', this.#savedKey, userId, { contacts: known(this.contacts), companies: known(this.companies) }).catch(() => undefined);
 	}
 }
