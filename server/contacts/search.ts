@@ -82,7 +82,11 @@ function exactMatch(column: SQL | Column, terms: SearchTerms): SQL {
 }
 
 function nearMatch(column: SQL | Column, nameColumn: SQL | Column, terms: SearchTerms, normalise: (word: string) => string): SQL {
-	return and(...terms.words.map((word) => or(contains(column, word), sql`${normalise(word)} <% ${nameColumn}`)))!;
+	// The planner takes one word's index condition and filters by the rest,
+	// and it sees them all alike, so it takes the first: the longest word
+	// (a surname, rarely a common first name like "Наталья") goes first.
+	const words = [...terms.words].sort((a, b) => b.length - a.length);
+	return and(...words.map((word) => or(contains(column, word), sql`${normalise(word)} <% ${nameColumn}`)))!;
 }
 
 /** The record holds the typed phone, e-mail or tax id as one of its keys. */
@@ -210,12 +214,17 @@ export async function searchWorkspace(db: Database, workspaceId: string, query: 
 	if (foundAny(exact) || terms.digits || terms.words.some((word) => /[@\d]/.test(word))) return exact;
 	// pg_trgm's default word similarity (0.6) misses a name with one letter
 	// dropped ("Петрва"); 0.4 finds it, and the closest still come first.
-	// SET LOCAL keeps the setting to this transaction's connection.
-	return db.transaction(async (tx) => {
-		await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.4`);
-		const contactsNear = await searchParties(tx, workspaceId, 'contact', terms, 'near', limit);
-		const companiesNear = await searchParties(tx, workspaceId, 'company', terms, 'near', limit);
-		const deals = await searchDeals(tx, workspaceId, terms, visible, 'near', limit);
-		return { contacts: contactsNear, companies: companiesNear, deals };
-	});
+	// SET LOCAL keeps the setting to each transaction's connection; on
+	// PostgreSQL the three run on three pooled connections at once.
+	const near = <T>(search: (tx: Database) => Promise<T>) =>
+		db.transaction(async (tx) => {
+			await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.4`);
+			return search(tx);
+		});
+	const [contactsNear, companiesNear, deals] = await Promise.all([
+		near((tx) => searchParties(tx, workspaceId, 'contact', terms, 'near', limit)),
+		near((tx) => searchParties(tx, workspaceId, 'company', terms, 'near', limit)),
+		near((tx) => searchDeals(tx, workspaceId, terms, visible, 'near', limit))
+	]);
+	return { contacts: contactsNear, companies: companiesNear, deals };
 }
