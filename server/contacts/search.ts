@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, dealsProjection, pipelines, stagesProjection, type PartyKind } from '../db/schema.js';
 import { companyNameOf } from './party-store.js';
