@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { roleField } from './column-fields.js';
 import { createSchemaFactory } from 'drizzle-zod';
-import { apiTokens, roles, users, workspaces } from '../db/schema.js';
+import { apiTokens, users, workspaces } from '../db/schema.js';
 import { isStorableText, storableTextMessage } from '../../src/lib/model/validate.js';
 import { locales } from '../i18n/locale.js';
 import { schemaMessage } from '../../src/lib/schema-text.js';
@@ -36,7 +37,7 @@ export const workspaceNameField = workspaceInsert.shape.name;
 export const tokenNameField = apiTokenInsert.shape.name;
 // Strength is checked after parsing, so the message can say what is wrong.
 export const passwordField = plainText().min(1, schemaMessage(m.error_password_empty)).max(200, schemaMessage(m.error_at_most_characters, { count: 200 }));
-export const roleField = z.enum(roles).openapi({ example: 'rep' });
+export { roleField };
 export const idParam = plainText().min(1).max(64);
 
 /** A language of the app; null follows the browser's. */

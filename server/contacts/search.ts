@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, dealsProjection, pipelines, stagesProjection, type PartyKind } from '../db/schema.js';
-import { partyTable } from './party.js';
 import { companyNameOf } from './party-store.js';
 import { escapeLike } from '../db/like.js';
-import { normaliseName, normaliseTaxId, phoneSearchDigits } from './normalise.js';
+import { normaliseEmail, normaliseName, normalisePhone, normaliseTaxId, phoneSearchDigits } from './normalise.js';
+import { defaultPhoneCountry, partyTable, textArray } from './party.js';
 
 /** What a query is looked for as: its words, and when it looks like a number, its digits and tax id. */
 export interface SearchTerms {
@@ -15,6 +15,8 @@ export interface SearchTerms {
 	digits: string | null;
 	/** A tax id typed with its separators ("12345678-2-42"): the key it is stored under. */
 	taxKey: string | null;
+	/** A whole phone, e-mail or tax id, as the key it is stored under: looked up in the key indexes first. */
+	keys: { phone: string | null; email: string | null; tax: string | null };
 }
 
 /**
@@ -30,7 +32,12 @@ export function searchTerms(query: string): SearchTerms {
 		text,
 		words: text.split(' ').filter((word) => word.length > 0),
 		digits: digits.length >= 3 ? digits : null,
-		taxKey: taxKey && taxKey !== digits ? taxKey : null
+		taxKey: taxKey && taxKey !== digits ? taxKey : null,
+		keys: {
+			phone: looksLikePhone ? normalisePhone(text, defaultPhoneCountry) : null,
+			email: text.includes('@') ? normaliseEmail(text) : null,
+			tax: looksLikePhone ? normaliseTaxId(text) : null
+		}
 	};
 }
 
@@ -45,30 +52,53 @@ function phoneFragment(digits: string): string {
 	return digits;
 }
 
+/** The column (lower-cased when stored) contains the needle (lower-cased by searchTerms): a trigram index answers it. */
 function contains(column: SQL | Column, needle: string): SQL {
-	return ilike(column, `%${escapeLike(needle)}%`);
+	return sql`${column} like ${`%${escapeLike(needle)}%`}`;
 }
 
 /**
- * Search runs in two steps, both answered from the trigram indexes. First
- * the exact step: every word is part of the searchable string (name, e-mails,
- * phone digits, tax id). A query that finds enough there is done; the rank
- * is cheap (a name word starting with the query comes first), because
- * computing a similarity for each of the thousands of "Петров…" that "петр"
- * finds costs more than the 50 ms the whole answer has. Only when it finds
- * too few does the near-miss step run: each word is part of the string or
- * close to a word of the name (`<%`, pg_trgm's word similarity: "Петрва"
- * finds "Петрова"), closest first. The near-miss step looks at the short
- * name only; against the whole string (e-mail domains, digits) a word like
- * "gmail" resembles half the table.
+ * Search answers in up to three steps, each from an index, and stops at the
+ * first that finds something, so most queries cost one short query per group:
+ *
+ * 1. A whole phone, e-mail or tax id is looked up by the key it is stored
+ *    under (GIN on the key arrays, btree on the tax key): a point lookup.
+ * 2. The exact step: every word is part of the searchable string (name,
+ *    e-mails, phone digits, tax id), `LIKE '%word%'` answered by the trigram
+ *    index. The rank is cheap (a name word starting with the query comes
+ *    first): computing a similarity for each of the thousands of "Петров…"
+ *    that "петр" finds costs more than the 50 ms the whole answer has.
+ * 3. Only when no group found anything exactly, the near-miss step: each word
+ *    is part of the string or close to a word of the name (`<%`, pg_trgm's
+ *    word similarity: "Петрва" finds "Петрова"), closest first. It looks at
+ *    the short name only; against the whole string (e-mail domains, digits)
+ *    a word like "gmail" resembles half the table. A typo is a fallback, not
+ *    a second search on every keystroke: "Gibs" shows the Gibsons, not also
+ *    every Gibbs.
  */
 function exactMatch(column: SQL | Column, terms: SearchTerms): SQL {
-	if (terms.digits) return or(contains(column, terms.digits), terms.taxKey ? contains(column, terms.taxKey) : undefined)!;
+	if (terms.digits) return or(contains(column, terms.digits), terms.taxKey ? ilike(column, `%${escapeLike(terms.taxKey)}%`) : undefined)!;
 	return and(...terms.words.map((word) => contains(column, word)))!;
 }
 
 function nearMatch(column: SQL | Column, nameColumn: SQL | Column, terms: SearchTerms, normalise: (word: string) => string): SQL {
-	return and(...terms.words.map((word) => or(contains(column, word), sql`${normalise(word)} <% ${nameColumn}`)))!;
+	// The planner takes one word's index condition and filters by the rest,
+	// and it sees them all alike, so it takes the first: the longest word
+	// (a surname, rarely a common first name like "Наталья") goes first.
+	const words = [...terms.words].sort((a, b) => b.length - a.length);
+	return and(...words.map((word) => or(contains(column, word), sql`${normalise(word)} <% ${nameColumn}`)))!;
+}
+
+/** The record holds the typed phone, e-mail or tax id as one of its keys. */
+function keyMatch(kind: PartyKind, terms: SearchTerms): SQL | null {
+	const table = partyTable(kind);
+	const { phone, email, tax } = terms.keys;
+	const matches = [
+		phone ? sql`${table.phoneKeys} @> ${textArray([phone])}` : undefined,
+		email ? sql`${table.emailKeys} @> ${textArray([email])}` : undefined,
+		tax && kind === 'company' ? eq(companies.taxKey, tax) : undefined
+	].filter((match) => match !== undefined);
+	return matches.length > 0 ? or(...matches)! : null;
 }
 
 /** True when a word of the name starts with the query's first word: "петр" ranks "Анна Петрова" above "Ипетров". */
@@ -78,12 +108,15 @@ function startsAWord(nameColumn: SQL | Column, word: string): SQL<boolean> {
 
 /**
  * At most this many matches are ranked. A common fragment ("петр", "gmail")
- * matches thousands of rows; ranking them all costs more than the answer's
- * 50 ms, and nobody reads past the first few: the query gets typed further.
+ * matches thousands of rows; fetching and ranking them all costs more than
+ * the answer's 50 ms (each is a page read), and nobody reads past the first
+ * few: the query gets typed further.
  */
-const candidateLimit = 200;
+const candidateLimit = 100;
 
-async function searchParties(db: Database, workspaceId: string, kind: PartyKind, terms: SearchTerms, limit: number) {
+type Step = 'key' | 'exact' | 'near';
+
+async function searchParties(db: Database, workspaceId: string, kind: PartyKind, terms: SearchTerms, step: Step, limit: number) {
 	const table = partyTable(kind);
 	const columns = {
 		id: table.id,
@@ -94,88 +127,104 @@ async function searchParties(db: Database, workspaceId: string, kind: PartyKind,
 		taxId: kind === 'company' ? companies.taxId : sql<null>`null`,
 		companyName: companyNameOf({ workspaceId, kind })
 	};
-	const candidates = (match: SQL) =>
-		inArray(
-			table.id,
-			db
-				.select({ id: table.id })
-				.from(table)
-				.where(and(eq(table.workspaceId, workspaceId), isNull(table.deletedAt), match))
-				.limit(candidateLimit)
-		);
-	const firstWord = normaliseName(terms.words[0] ?? '');
-	const exact = await db
-		.select(columns)
-		.from(table)
-		.where(candidates(exactMatch(table.searchText, terms)))
-		.orderBy(desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
-		.limit(limit);
+	const live = and(eq(table.workspaceId, workspaceId), isNull(table.deletedAt));
+	// The candidates are picked without an order, so the database stops at
+	// the first ones the index hands over; only they are ranked. (Ordered by
+	// name in one query, the planner walks the workspace's name index and
+	// tests every row: 400 ms for an e-mail that one contact has.)
+	const candidates = (match: SQL) => inArray(table.id, db.select({ id: table.id }).from(table).where(and(live, match)).limit(candidateLimit));
+	if (step === 'key') {
+		const match = keyMatch(kind, terms);
+		if (!match) return [];
+		return db.select(columns).from(table).where(candidates(match)).orderBy(asc(table.nameKey)).limit(limit);
+	}
+	if (step === 'exact') {
+		const firstWord = normaliseName(terms.words[0] ?? '');
+		return db
+			.select(columns)
+			.from(table)
+			.where(candidates(exactMatch(table.searchText, terms)))
+			.orderBy(desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
+			.limit(limit);
+	}
 	// Near misses are for names: an e-mail or a number is typed exactly or not at all.
-	if (exact.length >= limit || terms.digits || terms.words.some((word) => /[@\d]/.test(word))) return exact;
-	const nameText = normaliseName(terms.text);
-	const near = await db
+	if (terms.digits || terms.words.some((word) => /[@\d]/.test(word))) return [];
+	return db
 		.select(columns)
 		.from(table)
-		.where(and(candidates(nearMatch(table.searchText, table.nameKey, terms, normaliseName)), exact.length > 0 ? notInArray(table.id, exact.map((row) => row.id)) : undefined))
-		.orderBy(desc(sql`word_similarity(${nameText}, ${table.nameKey})`), asc(table.nameKey))
-		.limit(limit - exact.length);
-	return [...exact, ...near];
+		.where(candidates(nearMatch(table.searchText, table.nameKey, terms, normaliseName)))
+		.orderBy(desc(sql`word_similarity(${normaliseName(terms.text)}, ${table.nameKey})`), asc(table.nameKey))
+		.limit(limit);
 }
 
-async function searchDeals(db: Database, workspaceId: string, terms: SearchTerms, visible: SQL | undefined, limit: number) {
+async function searchDeals(db: Database, workspaceId: string, terms: SearchTerms, visible: SQL | undefined, step: Step, limit: number) {
+	// A deal has no phone, e-mail or tax id of its own: those find its contact or company.
+	if (step === 'key' || terms.digits || terms.keys.email) return [];
 	const title = sql`lower(${dealsProjection.title})`;
-	const query = (where: SQL, order: SQL[], count: number) =>
-		db
-			.select({
-				id: dealsProjection.id,
-				title: dealsProjection.title,
-				pipelineId: dealsProjection.pipelineId,
-				status: dealsProjection.status,
-				stageName: stagesProjection.name,
-				valueMinor: dealsProjection.valueMinor,
-				currency: dealsProjection.currency
-			})
-			.from(dealsProjection)
-			.leftJoin(stagesProjection, and(eq(stagesProjection.pipelineId, dealsProjection.pipelineId), eq(stagesProjection.id, dealsProjection.stageId)))
-			.where(
-				and(
-					eq(dealsProjection.workspaceId, workspaceId),
-					isNull(dealsProjection.deletedAt),
-					inArray(dealsProjection.pipelineId, db.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.workspaceId, workspaceId), visible))),
-					where
-				)
-			)
-			.orderBy(...order)
-			.limit(count);
 	const words = { ...terms, digits: null, taxKey: null };
-	const exact = await query(exactMatch(title, words), [desc(startsAWord(title, terms.words[0] ?? '')), asc(dealsProjection.title)], limit);
-	if (exact.length >= limit) return exact;
-	const near = await query(
-		and(nearMatch(title, title, words, (word) => word), exact.length > 0 ? notInArray(dealsProjection.id, exact.map((deal) => deal.id)) : undefined)!,
-		[desc(sql`word_similarity(${terms.text}, ${title})`), asc(dealsProjection.title)],
-		limit - exact.length
-	);
-	return [...exact, ...near];
+	const [where, order] =
+		step === 'exact'
+			? [exactMatch(title, words), desc(startsAWord(title, terms.words[0] ?? ''))]
+			: [nearMatch(title, title, words, (word) => word), desc(sql`word_similarity(${terms.text}, ${title})`)];
+	return db
+		.select({
+			id: dealsProjection.id,
+			title: dealsProjection.title,
+			pipelineId: dealsProjection.pipelineId,
+			status: dealsProjection.status,
+			stageName: stagesProjection.name,
+			valueMinor: dealsProjection.valueMinor,
+			currency: dealsProjection.currency
+		})
+		.from(dealsProjection)
+		.leftJoin(stagesProjection, and(eq(stagesProjection.pipelineId, dealsProjection.pipelineId), eq(stagesProjection.id, dealsProjection.stageId)))
+		.where(
+			and(
+				eq(dealsProjection.workspaceId, workspaceId),
+				isNull(dealsProjection.deletedAt),
+				inArray(dealsProjection.pipelineId, db.select({ id: pipelines.id }).from(pipelines).where(and(eq(pipelines.workspaceId, workspaceId), visible))),
+				where
+			)
+		)
+		.orderBy(order, asc(dealsProjection.title))
+		.limit(limit);
 }
+
+async function searchStep(db: Database, workspaceId: string, terms: SearchTerms, visible: SQL | undefined, step: Step, limit: number) {
+	// On PostgreSQL the three go out on three pooled connections at once; PGlite takes them in turn.
+	const [foundContacts, foundCompanies, deals] = await Promise.all([
+		searchParties(db, workspaceId, 'contact', terms, step, limit),
+		searchParties(db, workspaceId, 'company', terms, step, limit),
+		searchDeals(db, workspaceId, terms, visible, step, limit)
+	]);
+	return { contacts: foundContacts, companies: foundCompanies, deals };
+}
+
+const foundAny = (found: { contacts: unknown[]; companies: unknown[]; deals: unknown[] }) => found.contacts.length + found.companies.length + found.deals.length > 0;
 
 /** Contacts, companies and deals (in the pipelines the caller may see) that match a query. */
 export async function searchWorkspace(db: Database, workspaceId: string, query: string, visible: SQL | undefined, limit = 8) {
 	const terms = searchTerms(query);
 	if (terms.text.length < 2) return { contacts: [], companies: [], deals: [] };
+	if (terms.keys.phone || terms.keys.email || terms.keys.tax) {
+		const byKey = await searchStep(db, workspaceId, terms, visible, 'key', limit);
+		if (foundAny(byKey)) return byKey;
+	}
+	const exact = await searchStep(db, workspaceId, terms, visible, 'exact', limit);
+	if (foundAny(exact) || terms.digits || terms.words.some((word) => /[@\d]/.test(word))) return exact;
 	// pg_trgm's default word similarity (0.6) misses a name with one letter
 	// dropped ("Петрва"); 0.4 finds it, and the closest still come first.
-	// SET LOCAL keeps the setting to this transaction's connection.
-	return db.transaction(async (tx) => {
-		await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.4`);
-		// The candidates' LIMIT makes the planner walk the workspace's rows in
-		// an index, or all of them, testing each until enough match: seconds
-		// over 100,000 contacts when few do. The trigram indexes' bitmaps find
-		// them directly, so this transaction plans with bitmap scans only.
-		await tx.execute(sql`set local enable_seqscan = off`);
-		await tx.execute(sql`set local enable_indexscan = off`);
-		const foundContacts = await searchParties(tx, workspaceId, 'contact', terms, limit);
-		const foundCompanies = await searchParties(tx, workspaceId, 'company', terms, limit);
-		const deals = terms.digits ? [] : await searchDeals(tx, workspaceId, terms, visible, limit);
-		return { contacts: foundContacts, companies: foundCompanies, deals };
-	});
+	// SET LOCAL keeps the setting to each transaction's connection; on
+	// PostgreSQL the three run on three pooled connections at once.
+	const near = <T>(search: (tx: Database) => Promise<T>) =>
+		db.transaction(async (tx) => {
+			await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.4`);
+			return search(tx);
+		});
+	const [contactsNear, companiesNear, deals] = await Promise.all([
+		near((tx) => searchParties(tx, workspaceId, 'contact', terms, 'near', limit)),
+		near((tx) => searchParties(tx, workspaceId, 'company', terms, 'near', limit)),
+		near((tx) => searchDeals(tx, workspaceId, terms, visible, 'near', limit))
+	]);
+	return { contacts: contactsNear, companies: companiesNear, deals };
 }

@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/locale.js';
+import { dealSources, dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../src/lib/model/schema.js';
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
@@ -152,8 +153,18 @@ export const passwordResets = pgTable(
 
 // ---- Pipelines and their live board documents ----
 
-export const pipelineModes = ['strict', 'free', 'list'] as const;
+export { pipelineModes };
 export const pipelineAccess = ['workspace', 'members'] as const;
+
+// Every closed list of values is a PostgreSQL enum built from the same
+// constant the model and the API use: the database refuses a value the code
+// does not know, and drizzle-zod derives the API's validators from the column.
+export const pipelineMode = pgEnum('pipeline_mode', pipelineModes);
+export const pipelineAccessEnum = pgEnum('pipeline_access', pipelineAccess);
+export const stageKind = pgEnum('stage_kind', stageKinds);
+export const dealStatus = pgEnum('deal_status', dealStatuses);
+export const dealSource = pgEnum('deal_source', dealSources);
+export const taskType = pgEnum('task_type', taskTypes);
 
 export const pipelines = pgTable(
 	'pipelines',
@@ -163,10 +174,10 @@ export const pipelines = pgTable(
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
 		name: text('name').notNull(),
-		mode: text('mode', { enum: pipelineModes }).notNull().default('free'),
+		mode: pipelineMode('mode').notNull().default('free'),
 		// 'workspace': every member of the workspace; 'members': only those listed
 		// in pipeline_members (owners and admins always).
-		access: text('access', { enum: pipelineAccess }).notNull().default('workspace'),
+		access: pipelineAccessEnum('access').notNull().default('workspace'),
 		position: integer('position').notNull().default(0),
 		archivedAt: timestamp('archived_at', { withTimezone: true }),
 		createdAt: createdAt()
@@ -221,7 +232,7 @@ export const stagesProjection = pgTable(
 			.references(() => pipelines.id, { onDelete: 'cascade' }),
 		id: text('id').notNull(),
 		name: text('name').notNull(),
-		kind: text('kind').notNull(),
+		kind: stageKind('kind').notNull(),
 		probability: integer('probability').notNull(),
 		rank: text('rank').notNull(),
 		rotDays: integer('rot_days'),
@@ -246,8 +257,8 @@ export const dealsProjection = pgTable(
 		ownerId: text('owner_id').notNull(),
 		contactId: text('contact_id'),
 		companyId: text('company_id'),
-		source: text('source').notNull(),
-		status: text('status').notNull(),
+		source: dealSource('source').notNull(),
+		status: dealStatus('status').notNull(),
 		lostReason: text('lost_reason'),
 		lostNote: text('lost_note'),
 		expectedCloseDate: date('expected_close_date', { mode: 'string' }),
@@ -279,7 +290,7 @@ export const tasksProjection = pgTable(
 			.notNull()
 			.references(() => pipelines.id, { onDelete: 'cascade' }),
 		dealId: text('deal_id').notNull(),
-		type: text('type').notNull(),
+		type: taskType('type').notNull(),
 		title: text('title').notNull(),
 		dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
 		assigneeId: text('assignee_id').notNull(),
@@ -334,6 +345,7 @@ export const lostReasons = pgTable(
 );
 
 export const interactionKinds = ['call', 'meeting', 'email', 'note'] as const;
+export const interactionKind = pgEnum('interaction_kind', interactionKinds);
 
 /** The timeline of a deal: calls, meetings, emails and notes, with who and when. */
 export const interactions = pgTable(
@@ -348,7 +360,7 @@ export const interactions = pgTable(
 		dealId: text('deal_id'),
 		contactId: text('contact_id'),
 		companyId: text('company_id'),
-		kind: text('kind', { enum: interactionKinds }).notNull(),
+		kind: interactionKind('kind').notNull(),
 		text: text('text').notNull(),
 		at: timestamp('at', { withTimezone: true }).notNull(),
 		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
@@ -368,6 +380,7 @@ export type PartyStatus = (typeof partyStatuses)[number];
 export const partyStatus = pgEnum('party_status', partyStatuses);
 export const partyKinds = ['contact', 'company'] as const;
 export type PartyKind = (typeof partyKinds)[number];
+export const partyKind = pgEnum('party_kind', partyKinds);
 
 /**
  * The columns contacts and companies share. Phones, emails and the tax id
@@ -446,9 +459,9 @@ export const partyLinks = pgTable(
 		workspaceId: text('workspace_id')
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
-		fromKind: text('from_kind', { enum: partyKinds }).notNull(),
+		fromKind: partyKind('from_kind').notNull(),
 		fromId: text('from_id').notNull(),
-		toKind: text('to_kind', { enum: partyKinds }).notNull(),
+		toKind: partyKind('to_kind').notNull(),
 		toId: text('to_id').notNull(),
 		relation: text('relation').notNull(),
 		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -461,6 +474,8 @@ export const importEntities = ['contacts', 'companies', 'deals'] as const;
 export type ImportEntity = (typeof importEntities)[number];
 export const importStatuses = ['queued', 'running', 'done', 'failed'] as const;
 export type ImportStatus = (typeof importStatuses)[number];
+export const importEntity = pgEnum('import_entity', importEntities);
+export const importStatus = pgEnum('import_status', importStatuses);
 
 /**
  * A CSV import: the file and the choices made for it, and how far it got.
@@ -475,8 +490,8 @@ export const imports = pgTable(
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
 		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
-		entity: text('entity', { enum: importEntities }).notNull(),
-		status: text('status', { enum: importStatuses }).notNull(),
+		entity: importEntity('entity').notNull(),
+		status: importStatus('status').notNull(),
 		dryRun: boolean('dry_run').notNull(),
 		options: jsonb('options').$type<Record<string, unknown>>().notNull(),
 		fileName: text('file_name'),
@@ -496,6 +511,7 @@ export const imports = pgTable(
 
 export const recordEventActions = ['created', 'merged', 'deleted', 'restored'] as const;
 export type RecordEventAction = (typeof recordEventActions)[number];
+export const recordEventAction = pgEnum('record_event_action', recordEventActions);
 
 /** What happened to a contact or company itself, for its timeline (a merge names the record merged in). */
 export const recordEvents = pgTable(
@@ -505,9 +521,9 @@ export const recordEvents = pgTable(
 		workspaceId: text('workspace_id')
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
-		subjectKind: text('subject_kind', { enum: partyKinds }).notNull(),
+		subjectKind: partyKind('subject_kind').notNull(),
 		subjectId: text('subject_id').notNull(),
-		action: text('action', { enum: recordEventActions }).notNull(),
+		action: recordEventAction('action').notNull(),
 		detail: jsonb('detail').$type<Record<string, unknown>>(),
 		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
@@ -562,6 +578,10 @@ export type AuditActorKind = (typeof auditActorKinds)[number];
 export const auditTargetTypes = ['user', 'workspace', 'invite', 'api-token', 'pipeline', 'stage', 'deal'] as const;
 export type AuditTargetType = (typeof auditTargetTypes)[number];
 
+export const auditAction = pgEnum('audit_action', auditActions);
+export const auditActorKind = pgEnum('audit_actor_kind', auditActorKinds);
+export const auditTargetType = pgEnum('audit_target_type', auditTargetTypes);
+
 /**
  * One row per event per workspace. Events about a user rather than a
  * workspace (logins, API tokens, passwords) are written once into each
@@ -581,11 +601,11 @@ export const auditEvents = pgTable(
 			.notNull()
 			.references(() => workspaces.id, { onDelete: 'cascade' }),
 		actorId: text('actor_id'),
-		actorKind: text('actor_kind', { enum: auditActorKinds }).notNull(),
+		actorKind: auditActorKind('actor_kind').notNull(),
 		// The API token the actor used, when they used one.
 		actorTokenId: text('actor_token_id'),
-		action: text('action', { enum: auditActions }).notNull(),
-		targetType: text('target_type', { enum: auditTargetTypes }).notNull(),
+		action: auditAction('action').notNull(),
+		targetType: auditTargetType('target_type').notNull(),
 		targetId: text('target_id').notNull(),
 		targetLabel: text('target_label'),
 		detail: jsonb('detail').$type<Record<string, unknown>>(),

@@ -15,7 +15,7 @@ function toBoardTask(row: TaskRow): Task {
 	return {
 		id: row.id,
 		dealId: row.dealId,
-		type: row.type as Task['type'],
+		type: row.type,
 		title: row.title,
 		dueAt: row.dueAt.toISOString(),
 		assigneeId: row.assigneeId,

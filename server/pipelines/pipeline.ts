@@ -23,9 +23,9 @@ export interface PipelineSummary {
 	stages: StageSummary[];
 }
 
-function toStageSummary(stage: { id: string; name: string; kind: string; probability: number; rank: string; rotDays: number | null; color: string | null }): StageSummary {
+function toStageSummary(stage: { id: string; name: string; kind: Stage['kind']; probability: number; rank: string; rotDays: number | null; color: string | null }): StageSummary {
 	const { id, name, kind, probability, rank, rotDays, color } = stage;
-	return { id, name, kind: kind as Stage['kind'], probability, rank, rotDays, color };
+	return { id, name, kind, probability, rank, rotDays, color };
 }
 
 /**
@@ -219,5 +219,5 @@ export async function listPipelineStages(db: Database, pipelineId: string) {
 		.from(stagesProjection)
 		.where(eq(stagesProjection.pipelineId, pipelineId))
 		.orderBy(asc(stagesProjection.rank), asc(stagesProjection.id));
-	return rows.map(({ pipelineId: _pipelineId, ...stage }) => ({ ...stage, kind: stage.kind as Stage['kind'] }));
+	return rows.map(({ pipelineId: _pipelineId, ...stage }) => stage);
 }

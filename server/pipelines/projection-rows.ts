@@ -86,7 +86,7 @@ export async function upsertDeals(
 			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.expected_close_date, r.created_at, r.updated_at, r.closed_at,
 			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
 		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
-			rank text, owner_id text, contact_id text, company_id text, source text, status text, lost_reason text, lost_note text,
+			rank text, owner_id text, contact_id text, company_id text, source deal_source, status deal_status, lost_reason text, lost_note text,
 			expected_close_date date, created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
 		on conflict (id) do update set
 			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, stage_id = excluded.stage_id,
@@ -135,7 +135,7 @@ export async function upsertTasks(db: Database, pipelineId: string, tasks: Task[
 	await db.execute(sql`
 		insert into tasks (id, pipeline_id, deal_id, type, title, due_at, assignee_id, done, done_at, auto)
 		select r.id, ${pipelineId}, r.deal_id, r.type, r.title, r.due_at, r.assignee_id, r.done, r.done_at, r.auto
-		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, deal_id text, type text, title text, due_at timestamptz,
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, deal_id text, type task_type, title text, due_at timestamptz,
 			assignee_id text, done boolean, done_at timestamptz, auto boolean)
 		on conflict (id) do update set
 			deal_id = excluded.deal_id, type = excluded.type, title = excluded.title, due_at = excluded.due_at,

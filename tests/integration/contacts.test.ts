@@ -195,6 +195,12 @@ describeEachDatabase('contacts and companies', (database) => {
 		await api('POST', `${ws}/contacts`, { name: 'Анна Смирнова', phones: ['+7 903 000-00-01'] });
 		expect((await search('анна петрва')).contacts.map((c: { id: string }) => c.id)).toEqual([anna.id]);
 		await expect.poll(async () => (await search('warehose')).deals.map((d: { title: string }) => d.title)).toEqual(['Warehouse roof']);
+		// Near misses are a fallback: once a record has the word exactly, the typo-like ones are not offered beside it.
+		const warehose = (await api('POST', `${ws}/contacts`, { name: 'Ivan Warehose' })).body.contact;
+		expect(await search('warehose')).toMatchObject({ contacts: [{ id: warehose.id }], companies: [], deals: [] });
+		// A whole e-mail is looked up by its key: Gmail ignores dots and plus tags, and so does search.
+		const olga = (await api('POST', `${ws}/contacts`, { name: 'Olga Kim', emails: ['Olga.Kim@gmail.com'] })).body.contact;
+		expect((await search('olgakim+crm@gmail.com')).contacts.map((c: { id: string }) => c.id)).toEqual([olga.id]);
 		expect((await api('GET', `${ws}/search`)).status).toBe(422);
 	});
 });

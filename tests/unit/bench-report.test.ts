@@ -71,6 +71,36 @@ describe('docs/BENCHMARKS.md', () => {
 		expect(partial).not.toContain('| old nodes |');
 	});
 
+	it('keeps every hand-written line when one scenario runs alone, and adds a scenario not yet in the file', () => {
+		const full = renderBenchmarks({
+			previous: history,
+			machine,
+			outcomes: [outcome('fanout', 'pglite', 'fan'), outcome('search', 'postgres', 'old search')],
+			totalSeconds: 60,
+			partial: false
+		});
+		const edited = full
+			.replace('## Results (', 'A sentence someone wrote.\n\n## Results (')
+			.replace('\n## History', '\n## Not yet run\nHand-written figures.\n\n## History');
+		const partial = renderBenchmarks({ previous: edited, machine: { ...machine, commit: 'fff0000' }, outcomes: [outcome('search', 'postgres', 'new search'), outcome('import', 'pglite', 'imported')], totalSeconds: 10, partial: true, note: 'Loaded machine.' });
+		expect(partial).toContain('A sentence someone wrote.');
+		expect(partial).toContain('## Not yet run\nHand-written figures.');
+		expect(partial).toContain('| fan |');
+		expect(partial).toContain('| new search |');
+		expect(partial).not.toContain('| old search |');
+		expect(partial).toContain('_Loaded machine._');
+		// The new scenario goes after the last one, before the hand-written section.
+		expect(partial.indexOf('| imported |')).toBeGreaterThan(partial.indexOf('| new search |'));
+		expect(partial.indexOf('| imported |')).toBeLessThan(partial.indexOf('## Not yet run'));
+		// Only the sections changed: the rest is the file as it was.
+		expect(partial.replace(/<!-- scenario:search:postgres -->[\s\S]*?<!-- \/scenario -->/, '').replace(/\n\n<!-- scenario:import:pglite -->[\s\S]*?<!-- \/scenario -->/, '')).toBe(
+			edited.replace(/<!-- scenario:search:postgres -->[\s\S]*?<!-- \/scenario -->/, '')
+		);
+		// A full run keeps the hand-written section too.
+		const again = renderBenchmarks({ previous: partial, machine, outcomes: [outcome('fanout', 'pglite', 'fan 2')], totalSeconds: 60, partial: false });
+		expect(again).toContain('## Not yet run\nHand-written figures.');
+	});
+
 	it('reports a failed scenario instead of figures', () => {
 		const failed: Outcome = { name: 'fanout', db: 'postgres', seconds: 1, result: null, failure: 'exited with 1' };
 		expect(renderBenchmarks({ previous: history, machine, outcomes: [failed], totalSeconds: 1, partial: false })).toContain('**Failed**: exited with 1');

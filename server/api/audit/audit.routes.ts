@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { auditActions, auditActorKinds, auditTargetTypes } from '../../audit/audit-log.js';
+import { auditActionField, auditActorKindField, auditTargetTypeField } from '../column-fields.js';
 import { errors } from '../responses.js';
 import { idParam, jsonResponse } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
@@ -9,14 +9,14 @@ const auditEventSchema = z
 	.object({
 		id: z.string().openapi({ description: 'Increases with every event; the cursor for the next page' }),
 		at: z.string(),
-		action: z.enum(auditActions),
+		action: auditActionField,
 		actor: z.object({
 			id: z.string().nullable(),
 			name: z.string().nullable().openapi({ description: 'The actor’s name now; null for the system or a deleted account' }),
-			kind: z.enum(auditActorKinds),
+			kind: auditActorKindField,
 			tokenId: z.string().nullable()
 		}),
-		target: z.object({ type: z.enum(auditTargetTypes), id: z.string(), label: z.string().nullable() }),
+		target: z.object({ type: auditTargetTypeField, id: z.string(), label: z.string().nullable() }),
 		detail: z.record(z.string(), z.unknown()).nullable(),
 		address: z.string().nullable()
 	})
@@ -27,7 +27,7 @@ const actionList = z
 	.string()
 	.max(2000)
 	.transform((value) => value.split(',').filter(Boolean))
-	.pipe(z.array(z.enum(auditActions)).min(1, schemaMessage(m.error_audit_action_needed)))
+	.pipe(z.array(auditActionField).min(1, schemaMessage(m.error_audit_action_needed)))
 	.openapi({ type: 'string', description: 'Only these actions, comma-separated', example: 'member.role_changed,member.removed' });
 
 export const listAuditEventsRoute = createRoute({

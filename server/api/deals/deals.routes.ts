@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { dealStatusField, interactionKindField, taskTypeField } from '../column-fields.js';
 import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
-import { dealStatuses, taskTypes } from '../../../src/lib/model/schema.js';
-import { interactionKinds } from '../../db/schema.js';
 import { dealHistoryActions } from '../../deals/deal-lookup.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
@@ -13,7 +12,7 @@ const isoTime = z.iso.datetime({ offset: true });
 
 export const newTaskBody = z
 	.object({
-		type: z.enum(taskTypes),
+		type: taskTypeField,
 		title: plainText().trim().min(1, schemaMessage(m.error_task_title_empty)).max(200),
 		dueAt: isoTime,
 		assigneeId: idParam.optional()
@@ -34,7 +33,7 @@ const dealJson = z
 		contactId: z.string().nullable(),
 		companyId: z.string().nullable(),
 		source: z.string(),
-		status: z.enum(dealStatuses),
+		status: dealStatusField,
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
 		expectedCloseDate: z.string().nullable().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
@@ -63,7 +62,7 @@ const dealPage = z.object({
 		})
 	),
 	interactions: z.array(
-		z.object({ id: z.string(), kind: z.enum(interactionKinds), text: z.string(), at: z.string(), userId: z.string().nullable(), userName: z.string().nullable() })
+		z.object({ id: z.string(), kind: interactionKindField, text: z.string(), at: z.string(), userId: z.string().nullable(), userName: z.string().nullable() })
 	),
 	history: z
 		.array(
@@ -187,7 +186,7 @@ export const addInteractionRoute = createRoute({
 		params,
 		body: jsonBody(
 			z.object({
-				kind: z.enum(interactionKinds),
+				kind: interactionKindField,
 				text: plainText().trim().min(1, schemaMessage(m.error_note_empty)).max(10_000),
 				at: isoTime.optional(),
 				clientId: z

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { importEntities, importStatuses, partyStatuses } from '../../db/schema.js';
-import { dealStatuses } from '../../../src/lib/model/schema.js';
+import { dealStatusField, importEntityField, importStatusField, partyStatusField } from '../column-fields.js';
 import { partySorts } from '../../contacts/party-store.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { csvEncodings } from '../../imports/csv-read.js';
@@ -31,7 +30,7 @@ function multipart<T extends z.ZodType>(schema: T) {
 const importForm = z
 	.object({
 		file: fileField,
-		entity: z.enum(importEntities),
+		entity: importEntityField,
 		encoding: encodingField,
 		delimiter: delimiterField,
 		mapping: plainText()
@@ -45,15 +44,15 @@ const importForm = z
 	})
 	.openapi('ImportForm');
 
-const previewForm = z.object({ file: fileField, encoding: encodingField, delimiter: delimiterField, entity: z.enum(importEntities).default('contacts') }).openapi('ImportPreviewForm');
+const previewForm = z.object({ file: fileField, encoding: encodingField, delimiter: delimiterField, entity: importEntityField.default('contacts') }).openapi('ImportPreviewForm');
 
 const issueJson = z.object({ line: z.number().int(), reason: z.string() });
 
 export const importJson = z
 	.object({
 		id: z.string(),
-		entity: z.enum(importEntities),
-		status: z.enum(importStatuses),
+		entity: importEntityField,
+		status: importStatusField,
 		dryRun: z.boolean(),
 		fileName: z.string().nullable(),
 		total: z.number().int(),
@@ -151,7 +150,7 @@ const csvResponse = (description: string) => ({
 const partyExportQuery = z
 	.object({
 		q: plainText().max(200).optional(),
-		status: z.enum(partyStatuses).optional(),
+		status: partyStatusField.optional(),
 		owner: idParam.optional(),
 		segment: plainText().max(100).optional(),
 		tag: plainText().max(50).optional(),
@@ -182,7 +181,7 @@ export const exportDealsRoute = createRoute({
 		query: z.object({
 			stage: idParam.optional(),
 			owner: idParam.optional(),
-			status: z.enum(dealStatuses).optional(),
+			status: dealStatusField.optional(),
 			q: plainText().trim().max(200).optional(),
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc')

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { partyKinds, partyStatuses } from '../../db/schema.js';
+import { partyKindField, partyStatusField } from '../column-fields.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { partyLinkJson } from './party.routes.js';
@@ -18,9 +18,9 @@ export const searchRoute = createRoute({
 		200: jsonResponse(
 			z.object({
 				contacts: z.array(
-					z.object({ id: z.string(), name: z.string(), companyName: z.string().nullable(), phones: z.array(z.string()), emails: z.array(z.string()), status: z.enum(partyStatuses) })
+					z.object({ id: z.string(), name: z.string(), companyName: z.string().nullable(), phones: z.array(z.string()), emails: z.array(z.string()), status: partyStatusField })
 				),
-				companies: z.array(z.object({ id: z.string(), name: z.string(), taxId: z.string().nullable(), phones: z.array(z.string()), emails: z.array(z.string()), status: z.enum(partyStatuses) })),
+				companies: z.array(z.object({ id: z.string(), name: z.string(), taxId: z.string().nullable(), phones: z.array(z.string()), emails: z.array(z.string()), status: partyStatusField })),
 				deals: z.array(
 					z.object({ id: z.string(), title: z.string(), pipelineId: z.string(), status: z.string(), stageName: z.string().nullable(), valueMinor: z.number(), currency: z.string() })
 				)
@@ -42,9 +42,9 @@ export const createLinkRoute = createRoute({
 		params: workspaceParams,
 		body: jsonBody(
 			z.object({
-				fromKind: z.enum(partyKinds),
+				fromKind: partyKindField,
 				fromId: idParam,
-				toKind: z.enum(partyKinds),
+				toKind: partyKindField,
 				toId: idParam,
 				relation: plainText().trim().min(1, schemaMessage(m.error_relation_empty)).max(200, schemaMessage(m.error_at_most_characters, { count: 200 }))
 			}).strict()

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { interactionKindField, partyStatusField } from '../column-fields.js';
 import { createSchemaFactory } from 'drizzle-zod';
-import { companies, contacts, interactionKinds, partyStatuses } from '../../db/schema.js';
+import { companies, contacts } from '../../db/schema.js';
 import { partySorts } from '../../contacts/party-store.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
@@ -64,7 +65,7 @@ const partyJsonFields = {
 	address: z.string().nullable(),
 	website: z.string().nullable(),
 	segment: z.string().nullable(),
-	status: z.enum(partyStatuses),
+	status: partyStatusField,
 	ownerId: z.string().nullable(),
 	tags: z.array(z.string()),
 	note: z.string().nullable(),
@@ -115,7 +116,7 @@ const dealRef = z.object({ id: z.string(), title: z.string(), pipelineId: z.stri
 const entryBase = { id: z.string(), at: z.string(), userId: z.string().nullable(), userName: z.string().nullable() };
 export const timelineEntryJson = z
 	.discriminatedUnion('type', [
-		z.object({ ...entryBase, type: z.literal('interaction'), kind: z.enum(interactionKinds), text: z.string(), deal: dealRef.nullable() }),
+		z.object({ ...entryBase, type: z.literal('interaction'), kind: interactionKindField, text: z.string(), deal: dealRef.nullable() }),
 		z.object({ ...entryBase, type: z.literal('deal'), deal: dealRef }),
 		z.object({ ...entryBase, type: z.literal('stage'), deal: dealRef, fromStage: z.string().nullable(), toStage: z.string().nullable() }),
 		z.object({ ...entryBase, type: z.literal('task'), deal: dealRef, taskType: z.string(), title: z.string() }),
@@ -128,7 +129,7 @@ const candidateJson = z
 		id: z.string(),
 		name: z.string(),
 		matchedOn: z.array(z.enum(['phone', 'email', 'taxId', 'name'])),
-		status: z.enum(partyStatuses),
+		status: partyStatusField,
 		phones: z.array(z.string()),
 		emails: z.array(z.string()),
 		companyName: z.string().nullable()
@@ -141,7 +142,7 @@ const changeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404
 
 const listQuery = z.object({
 	q: plainText().max(200).optional(),
-	status: z.enum(partyStatuses).optional(),
+	status: partyStatusField.optional(),
 	owner: idParam.optional(),
 	segment: plainText().max(100).optional(),
 	tag: plainText().max(50).optional(),
@@ -284,7 +285,7 @@ export function partyRoutes<P extends 'contacts' | 'companies'>(plural: P) {
 				params,
 				body: jsonBody(
 					z.object({
-						kind: z.enum(interactionKinds),
+						kind: interactionKindField,
 						text: plainText().trim().min(1, schemaMessage(m.error_note_empty)).max(10_000),
 						at: z.iso.datetime({ offset: true }).optional()
 					}).strict()

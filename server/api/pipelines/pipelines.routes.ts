@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { dealStatusField, pipelineAccessField, pipelineModeField, stageKindField, taskTypeField } from '../column-fields.js';
 import { dealSchema as boardDealSchema, stageSchema as boardStageSchema, taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
-import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src/lib/model/schema.js';
-import { pipelineAccess } from '../../db/schema.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
@@ -12,7 +11,7 @@ const stageSummary = z
 	.object({
 		id: z.string(),
 		name: z.string(),
-		kind: z.enum(stageKinds),
+		kind: stageKindField,
 		probability: z.number(),
 		rank: z.string(),
 		rotDays: z.number().nullable(),
@@ -23,8 +22,8 @@ const pipelineSummary = z
 	.object({
 		id: z.string(),
 		name: z.string(),
-		mode: z.enum(pipelineModes),
-		access: z.enum(pipelineAccess),
+		mode: pipelineModeField,
+		access: pipelineAccessField,
 		archived: z.boolean(),
 		stages: z.array(stageSummary)
 	})
@@ -61,7 +60,7 @@ export const createPipelineRoute = createRoute({
 			z
 				.object({
 					name: plainText().trim().min(1).max(100),
-					mode: z.enum(pipelineModes).default('free'),
+					mode: pipelineModeField.default('free'),
 					stages: z.array(stageInput).min(1).max(30).optional()
 				})
 				.strict()
@@ -95,7 +94,7 @@ export const createDealBody = z
 		companyId: idParam.optional(),
 		expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).optional().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
 		firstTask: z.object({
-			type: z.enum(taskTypes),
+			type: taskTypeField,
 			title: plainText().trim().min(1).max(200),
 			dueAt: z.iso.datetime({ offset: true })
 		}).strict()
@@ -162,7 +161,7 @@ const dealRowJson = z
 		contactId: z.string().nullable(),
 		companyId: z.string().nullable(),
 		source: z.string(),
-		status: z.enum(dealStatuses),
+		status: dealStatusField,
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
 		expectedCloseDate: z.string().nullable(),
@@ -186,7 +185,7 @@ export const listDealsRoute = createRoute({
 		query: z.object({
 			stage: idParam.optional(),
 			owner: idParam.optional(),
-			status: z.enum(dealStatuses).optional(),
+			status: dealStatusField.optional(),
 			q: plainText().trim().max(200).optional(),
 			trash: z.enum(['true', 'false']).optional().openapi({ description: 'The deals in the trash instead of the others' }),
 			sort: z.enum(dealSorts).default('board'),

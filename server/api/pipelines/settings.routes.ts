@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { pipelineModes, stageKinds } from '../../../src/lib/model/schema.js';
-import { pipelineAccess } from '../../db/schema.js';
+import { pipelineAccessField, pipelineModeField, stageKindField } from '../column-fields.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
 
@@ -11,15 +10,15 @@ const pipelineDetail = z
 		id: z.string(),
 		workspaceId: z.string(),
 		name: z.string(),
-		mode: z.enum(pipelineModes),
-		access: z.enum(pipelineAccess),
+		mode: pipelineModeField,
+		access: pipelineAccessField,
 		archived: z.boolean(),
 		role: roleField,
 		stages: z.array(
 			z.object({
 				id: z.string(),
 				name: z.string(),
-				kind: z.enum(stageKinds),
+				kind: stageKindField,
 				probability: z.number(),
 				rank: z.string(),
 				rotDays: z.number().nullable(),
@@ -49,8 +48,8 @@ export const updatePipelineRoute = createRoute({
 			z
 				.object({
 					name: plainText().trim().min(1).max(100).optional(),
-					mode: z.enum(pipelineModes).optional(),
-					access: z.enum(pipelineAccess).optional(),
+					mode: pipelineModeField.optional(),
+					access: pipelineAccessField.optional(),
 					archived: z.boolean().optional()
 				})
 				.strict()
@@ -68,7 +67,7 @@ export const updatePipelineRoute = createRoute({
 });
 
 const pipelineMembersJson = z.object({
-	access: z.enum(pipelineAccess),
+	access: pipelineAccessField,
 	members: z.array(z.object({ userId: z.string(), name: z.string(), role: roleField, listed: z.boolean() }))
 });
 

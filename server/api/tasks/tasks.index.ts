@@ -1,5 +1,4 @@
 import { readTask, setTaskDone, updateTask } from '../../../src/lib/model/index.js';
-import type { TaskType } from '../../../src/lib/model/schema.js';
 import { generateId } from '../../auth/tokens.js';
 import { findTaskPipeline } from '../../deals/deal-lookup.js';
 import { listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
@@ -51,7 +50,7 @@ const router = createRouter()
 		]);
 		const toJson = (row: (typeof open)[number]) => ({
 			id: row.id,
-			type: row.type as TaskType,
+			type: row.type,
 			title: row.title,
 			dueAt: row.dueAt.toISOString(),
 			doneAt: row.doneAt?.toISOString() ?? null,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { taskTypeField } from '../column-fields.js';
 import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
-import { taskTypes } from '../../../src/lib/model/schema.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { newTaskBody } from '../deals/deals.routes.js';
@@ -19,7 +19,7 @@ export const updateTaskRoute = createRoute({
 		body: jsonBody(
 			z
 				.object({
-					type: z.enum(taskTypes).optional(),
+					type: taskTypeField.optional(),
 					title: plainText().trim().min(1).max(200).optional(),
 					dueAt: z.iso.datetime({ offset: true }).optional(),
 					assigneeId: idParam.optional(),
@@ -47,7 +47,7 @@ export const updateTaskRoute = createRoute({
 
 const myTask = z.object({
 	id: z.string(),
-	type: z.enum(taskTypes),
+	type: taskTypeField,
 	title: z.string(),
 	dueAt: z.string(),
 	doneAt: z.string().nullable(),

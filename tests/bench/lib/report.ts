@@ -1,6 +1,7 @@
-// docs/BENCHMARKS.md, rewritten by `npm run bench`: the method, the tables
-// of this run (each scenario between markers, so running one scenario
-// replaces only its section) and the History section kept from before.
+// docs/BENCHMARKS.md, written by `npm run bench`: the method, the tables
+// of this run (each scenario between markers) and the History section kept
+// from before. Running some scenarios (`npm run bench -- search`) replaces
+// only their sections and leaves the rest of the file as it was.
 import type { MachineInfo } from './machine.js';
 import { formatMachine } from './machine.js';
 import { formatTable, type ScenarioResult } from './table.js';
@@ -55,22 +56,14 @@ function marker(name: string, db: string): string {
 	return `<!-- scenario:${name}:${db} -->`;
 }
 
-/** The scenario sections of an earlier file, by "name:db". */
-function previousSections(previous: string): Map<string, string> {
-	const sections = new Map<string, string>();
-	const pattern = /<!-- scenario:([\w-]+):(\w+) -->\n([\s\S]*?)<!-- \/scenario -->/g;
-	for (const match of previous.matchAll(pattern)) sections.set(`${match[1]}:${match[2]}`, match[0]);
-	return sections;
-}
-
-function renderOutcome(outcome: Outcome): string {
+function renderOutcome(outcome: Outcome, note?: string): string {
 	const lines = [marker(outcome.name, outcome.db)];
 	if (!outcome.result) {
 		lines.push(`### ${outcome.name} on ${outcome.db}`, '', `**Failed**: ${outcome.failure}. No figures this run.`, '');
 	} else if (outcome.result.tables.length === 0) {
 		lines.push(`### ${outcome.result.title}`, '', outcome.result.method, '');
 	} else {
-		lines.push(`### ${outcome.result.title}`, '', outcome.result.method, '');
+		lines.push(`### ${outcome.result.title}`, '', ...(note ? [`_${note}_`, ''] : []), outcome.result.method, '');
 		for (const table of outcome.result.tables) lines.push(formatTable(table), '');
 		lines.push(`_${outcome.seconds.toFixed(0)} s for this scenario._`, '');
 	}
@@ -89,15 +82,49 @@ function summarisePreviousRun(previous: string): string | null {
 	return match ? `- ${match[1]}: an earlier \`npm run bench\`; its tables are in this file's git history.` : null;
 }
 
+/**
+ * The sections people wrote by hand between the results and the History
+ * ("## Not yet run…"): a full run keeps them, since no scenario writes them.
+ */
+function handWrittenSections(previous: string): string | null {
+	const history = previous.indexOf('\n## History');
+	const lastScenario = previous.lastIndexOf('<!-- /scenario -->');
+	if (lastScenario < 0) return null;
+	const between = previous.slice(lastScenario + '<!-- /scenario -->'.length, history < 0 ? undefined : history).trim();
+	return between.startsWith('## ') ? between : null;
+}
+
+/**
+ * One scenario run alone: its sections are replaced where they stand (or
+ * added after the last scenario), and every other line of the file, written
+ * by hand or by earlier runs, is kept as it was.
+ */
+function replaceSections(previous: string, outcomes: Outcome[], note: string | undefined): string {
+	let text = previous;
+	for (const outcome of outcomes) {
+		const section = renderOutcome(outcome, note);
+		const start = text.indexOf(marker(outcome.name, outcome.db));
+		if (start >= 0) {
+			const end = text.indexOf('<!-- /scenario -->', start);
+			text = text.slice(0, start) + section + text.slice(end + '<!-- /scenario -->'.length);
+			continue;
+		}
+		const lastScenario = text.lastIndexOf('<!-- /scenario -->');
+		const history = text.indexOf('\n## History');
+		const at = lastScenario >= 0 ? lastScenario + '<!-- /scenario -->'.length : history >= 0 ? history : text.length;
+		text = `${text.slice(0, at)}\n\n${section}${text.slice(at)}`;
+	}
+	return text;
+}
+
 export function renderBenchmarks(input: { previous: string; machine: MachineInfo; outcomes: Outcome[]; totalSeconds: number; partial: boolean; note?: string }): string {
 	const { previous, machine, outcomes } = input;
-	const ran = new Set(outcomes.map((outcome) => `${outcome.name}:${outcome.db}`));
-	const sections = outcomes.map(renderOutcome);
-	// One scenario run alone: the others keep their last figures.
-	if (input.partial) for (const [key, section] of previousSections(previous)) if (!ran.has(key)) sections.push(section);
+	if (input.partial && previous.includes('<!-- scenario:')) return replaceSections(previous, outcomes, input.note);
+	const sections = outcomes.map((outcome) => renderOutcome(outcome));
 	let history = extractHistory(previous);
 	const earlier = input.partial ? null : summarisePreviousRun(previous);
 	if (earlier) history = history.replace(/^## History\n+/, `## History\n\n${earlier}\n`);
+	const handWritten = handWrittenSections(previous);
 	const stamp = `${machine.date.slice(0, 10)}, commit ${machine.commit}`;
 	return [
 		'# Benchmarks',
@@ -113,10 +140,11 @@ export function renderBenchmarks(input: { previous: string; machine: MachineInfo
 		`<!-- results: ${stamp} -->`,
 		'',
 		`- Machine: ${formatMachine(machine)}.`,
-		`- The whole run took ${(input.totalSeconds / 60).toFixed(1)} min${input.partial ? ' (only the scenarios named; the other sections are from the run before)' : ''}.`,
+		`- The whole run took ${(input.totalSeconds / 60).toFixed(1)} min${input.partial ? ' (only the scenarios named)' : ''}.`,
 		...(input.note ? ['', input.note] : []),
 		'',
 		...sections.flatMap((section) => [section, '']),
+		...(handWritten ? [handWritten, ''] : []),
 		history
 	].join('\n');
 }
