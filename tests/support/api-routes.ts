@@ -389,6 +389,11 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/my-tasks` })
 	},
+	'GET /api/workspaces/{workspaceId}/panel': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/panel` })
+	},
 	'GET /api/workspaces/{workspaceId}/lost-reasons': {
 		scope: 'workspace',
 		write: false,
