@@ -61,7 +61,7 @@ const sampleWords: Record<Locale, SampleWords> = {
 const unitsPerEuro: Record<string, number> = { RUB: 100 };
 
 /** A small deterministic generator (mulberry32): the same seed gives the same board. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;
