@@ -154,6 +154,43 @@ describeEachDatabase('the control panel and the workspace’s live channel', (da
 		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/panel?rep=me`)).status).toBe(422);
 	});
 
+	it('lists the team’s tasks for a manager by rep, pipeline, due window and type, and reassigns several at once through the boards', async () => {
+		const { owner, manager, ivan, rita, api, deals, secondId } = await setUp();
+		const list = async (query: string, token = manager.token) => {
+			const answer = await api('GET', `/api/workspaces/${owner.workspaceId}/team-tasks${query}`, undefined, token);
+			expect(answer.status).toBe(200);
+			return (answer.body.tasks as Array<{ deal: { title: string } }>).map((task) => task.deal.title);
+		};
+		expect(await list('')).toEqual(['Rita overdue', 'Ivan overdue 1', 'Ivan overdue 2', 'Rita today', 'Ivan later']);
+		expect(await list('', owner.token)).toHaveLength(6);
+		expect(await list(`?rep=${ivan.userId}`)).toEqual(['Ivan overdue 1', 'Ivan overdue 2', 'Ivan later']);
+		expect(await list('?due=overdue')).toEqual(['Rita overdue', 'Ivan overdue 1', 'Ivan overdue 2']);
+		expect(await list('?due=today')).toEqual(['Rita today']);
+		expect(await list('?due=week')).toEqual(['Ivan later']);
+		expect(await list('?due=later')).toEqual([]);
+		expect(await list('?type=meeting')).toEqual([]);
+		expect(await list(`?pipelineId=${secondId}`)).toEqual([]);
+		expect(await list(`?pipelineId=${secondId}`, owner.token)).toEqual(['Rita renewal overdue']);
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/team-tasks?order=desc&limit=2`, undefined, manager.token)).body).toMatchObject({ total: 5 });
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/team-tasks`, undefined, ivan.token)).status).toBe(403);
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/team-tasks?due=soon`, undefined, manager.token)).status).toBe(422);
+
+		const reassign = (json: unknown, token = manager.token) => api('POST', `/api/workspaces/${owner.workspaceId}/team-tasks/reassign`, json, token);
+		const moved = await reassign({ taskIds: [deals.d1.task.id, deals.d2.task.id], assigneeId: rita.userId });
+		expect(moved.status).toBe(200);
+		expect(moved.body).toEqual({ reassigned: 2 });
+		expect(await list(`?rep=${rita.userId}&due=overdue`)).toEqual(['Rita overdue', 'Ivan overdue 1', 'Ivan overdue 2']);
+		// Through the board: the deal page reads the same.
+		const page = await api('GET', `/api/deals/${deals.d1.deal.id}`);
+		expect(page.body.tasks[0].assigneeId).toBe(rita.userId);
+		// A task of a pipeline the manager does not see, someone outside the workspace, a rep: refused, nothing changed.
+		expect((await reassign({ taskIds: [deals.d3.task.id, deals.d6.task.id], assigneeId: ivan.userId })).status).toBe(404);
+		expect((await reassign({ taskIds: [deals.d3.task.id], assigneeId: 'nobody' })).status).toBe(422);
+		expect((await reassign({ taskIds: [deals.d3.task.id], assigneeId: ivan.userId }, ivan.token)).status).toBe(403);
+		expect((await reassign({ taskIds: [deals.d3.task.id, deals.d3.task.id], assigneeId: ivan.userId })).status).toBe(422);
+		expect(await list(`?rep=${ivan.userId}`)).toEqual(['Ivan later']);
+	});
+
 	it('tells a stream when a deal moves and when a task falls due, and ends a removed member’s stream at once', async () => {
 		const { url, owner, manager, api, deals, setNow } = await setUp();
 		const managerStream = openEvents(`${url}/api/workspaces/${owner.workspaceId}/events`, manager.token);
