@@ -49,6 +49,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['companies', `${w}/contacts/companies`, () => page.getByTestId('party-card').first().waitFor()],
 			['contact', `${w}/contacts/${contactId}`, () => page.getByTestId('party-timeline').waitFor()],
 			['tasks', `${w}/tasks`, () => page.getByRole('heading', { name: 'My tasks', level: 1 }).waitFor()],
+			['team tasks', `${w}/tasks?view=team`, () => page.getByTestId('team-task').first().waitFor()],
 			['panel', `${w}/panel`, () => page.getByTestId('tile-overdue-value').waitFor()],
 			['wall screen', `${w}/panel?wall=1`, () => page.getByTestId('tile-overdue-value').waitFor()],
 			['reports', `${w}/reports`, () => page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()],
