@@ -1,6 +1,6 @@
 import type { DealSource, Stage, TaskType } from '../../src/lib/model/schema.js';
 import type { Locale } from '../i18n/locale.js';
-import { createRandom, generateSampleDeals } from './sample-deals.js';
+import { createRandom, generateSampleDeals, sampleNextSteps } from './sample-deals.js';
 
 /**
  * A sales team's last 90 days, planned in advance and deterministic with a
@@ -106,10 +106,14 @@ export function planSampleHistory(input: {
 	const words = historyWords[input.locale ?? 'en'];
 	// The deals themselves (title, value, currency): the same generator as the board's samples.
 	const samples = generateSampleDeals({ count: input.count, stages: input.stages, ownerIds: ['x'], now: input.now, seed: input.seed, locale: input.locale, newId: () => '' });
-	const nextSteps = generateSampleDeals({ count: open.length, stages: open.map((s, i) => ({ ...s, kind: i === 0 ? 'open' : 'won' })) as Stage[], ownerIds: ['x'], now: input.now, locale: input.locale, newId: () => '' });
-	const stepFor = (index: number) => nextSteps[Math.min(index, nextSteps.length - 1)]!.task;
-	const start = new Date(input.now.getTime() - historyDays * dayMs);
 	const last = open.length - 1;
+	const nextSteps = sampleNextSteps(input.locale);
+	// The next step fits the stage the deal is in: a call early, the proposal in the middle, terms late.
+	const stepFor = (stageIndex: number) => {
+		const at = Math.round((stageIndex / Math.max(1, last)) * (nextSteps.length - 2)) + (random() < 0.5 ? 0 : 1);
+		return nextSteps[Math.min(nextSteps.length - 1, at)]!;
+	};
+	const start = new Date(input.now.getTime() - historyDays * dayMs);
 
 	return samples.map(({ deal }, i) => {
 		// Created over the whole period, a little more often lately (the team grows).
