@@ -18,6 +18,8 @@ export interface WorkspaceEventsOptions {
 
 /** A due task counts as overdue strictly after its time: wake a moment later. */
 const dueGraceMs = 1000;
+/** How long projection events gather before the next due task is looked up again. */
+const replanAfterMs = 1000;
 
 /**
  * The workspace-level live channel: each node keeps the event streams its
@@ -29,6 +31,8 @@ const dueGraceMs = 1000;
 export class WorkspaceEvents {
 	private readonly listeners = new Map<string, Set<EventListener>>();
 	private readonly dueTimers = new Map<string, NodeJS.Timeout>();
+	/** Projection events gathered before the next due task is looked up again (a busy board projects several times a second). */
+	private readonly replans = new Map<string, NodeJS.Timeout>();
 	private closed = false;
 
 	constructor(private readonly options: WorkspaceEventsOptions) {
@@ -69,8 +73,9 @@ export class WorkspaceEvents {
 
 	close(): void {
 		this.closed = true;
-		for (const timer of this.dueTimers.values()) clearTimeout(timer);
+		for (const timer of [...this.dueTimers.values(), ...this.replans.values()]) clearTimeout(timer);
 		this.dueTimers.clear();
+		this.replans.clear();
 		this.listeners.clear();
 	}
 
@@ -79,7 +84,14 @@ export class WorkspaceEvents {
 		if (!set) return;
 		for (const listener of set) listener.send(event);
 		// A task added, moved or completed may change which one falls due next.
-		if (event.type === 'projection') this.scheduleDue(workspaceId);
+		if (event.type === 'projection' && !this.replans.has(workspaceId)) {
+			const replan = setTimeout(() => {
+				this.replans.delete(workspaceId);
+				if (this.listeners.has(workspaceId)) this.scheduleDue(workspaceId);
+			}, replanAfterMs);
+			replan.unref?.();
+			this.replans.set(workspaceId, replan);
+		}
 	}
 
 	private clearDue(workspaceId: string): void {
