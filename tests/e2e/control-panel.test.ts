@@ -16,7 +16,7 @@ describeWithBrowser('the control panel', () => {
 		await browser?.close();
 	});
 
-	it('updates live, without a reload, when a task falls due or is completed elsewhere; the wall screen shows it without navigation', async () => {
+	it('updates live, without a reload, when a task falls due or is completed elsewhere; the wall screen shows it without navigation; the team’s tasks reassign in bulk', async () => {
 		const { page } = await newUser(browser, baseUrl);
 		const workspaceId = await signUpWithWorkspace(page, account('Petra Panel', uniqueEmail('petra')), `Panel ${Date.now().toString(36)}`);
 		const [pipeline] = (await (await page.request.get(`/api/workspaces/${workspaceId}/pipelines`)).json()) as { id: string }[];
@@ -57,5 +57,29 @@ describeWithBrowser('the control panel', () => {
 		await expect(page.getByRole('navigation', { name: 'Workspace' }).count()).resolves.toBe(0);
 		const size = await page.getByTestId('tile-overdue-value').evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
 		expect(size).toBeGreaterThanOrEqual(48);
+
+		// The team's tasks: sample data brings two sample reps; hand two of Petra's tasks to one of them at once.
+		const sample = await page.request.post(`/api/workspaces/${workspaceId}/sample-data`, { data: { pipelineId: pipeline!.id, count: 12, seed: 4 } });
+		expect(sample.status()).toBe(201);
+		await page.goto(`/w/${workspaceId}/tasks?view=team`);
+		const members = (await (await page.request.get(`/api/workspaces/${workspaceId}/members`)).json()) as { members: { userId: string; name: string }[] };
+		const petra = members.members.find((member) => member.name === 'Petra Panel')!;
+		const maya = members.members.find((member) => member.name === 'Maya Chen')!;
+		await page.getByTestId('filter-rep').selectOption(petra.userId);
+		const total = page.getByTestId('team-total');
+		await expect.poll(async () => page.getByTestId('team-task').filter({ hasNotText: 'Petra Panel' }).count()).toBe(0);
+		const before = Number((await total.textContent())!.match(/\d+/)![0]);
+		expect(before).toBeGreaterThanOrEqual(2);
+		const rows = page.getByTestId('team-task');
+		await rows.nth(0).getByRole('checkbox').check();
+		await rows.nth(1).getByRole('checkbox').check();
+		const bar = page.getByTestId('bulk-bar');
+		await bar.getByText('2 selected').waitFor();
+		await bar.getByTestId('bulk-assignee').selectOption(maya.userId);
+		await bar.getByRole('button', { name: 'Reassign' }).click();
+		await page.getByText('2 tasks now go to Maya Chen.').waitFor();
+		await expect.poll(async () => Number((await total.textContent())!.match(/\d+/)![0])).toBe(before - 2);
+		await page.getByTestId('filter-rep').selectOption(maya.userId);
+		await expect.poll(() => page.getByTestId('team-task-assignee').filter({ hasText: 'Maya Chen' }).count()).toBeGreaterThanOrEqual(2);
 	});
 });
