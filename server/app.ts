@@ -25,6 +25,10 @@ import directoryRouter from './api/parties/directory.index.js';
 import namesRouter from './api/parties/names.index.js';
 import importsRouter from './api/imports/imports.index.js';
 import { ImportRunner } from './imports/import-job.js';
+import panelRouter from './api/panel/panel.index.js';
+import eventsRouter from './api/events/events.index.js';
+import { WorkspaceEvents } from './live/workspace-events.js';
+import { findNextDueAt } from './deals/control-panel.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
@@ -95,6 +99,8 @@ function createApi() {
 		.route('/api', directoryRouter)
 		.route('/api', namesRouter)
 		.route('/api', importsRouter)
+		.route('/api', panelRouter)
+		.route('/api', eventsRouter)
 		.route('/api', auditRouter);
 }
 
@@ -107,6 +113,7 @@ export function createVoronka(options: AppOptions) {
 	const now = options.now ?? (() => new Date());
 	const health = new Health();
 	const limits = syncLimitsOf(options.config);
+	const events = new WorkspaceEvents({ fanout: options.fanout, now, nextDueAt: (workspaceId, after) => findNextDueAt(db, workspaceId, after) });
 	const rooms = new RoomManager({
 		db,
 		now,
@@ -117,7 +124,8 @@ export function createVoronka(options: AppOptions) {
 		projectionDelayMs: options.config.PROJECTION_DELAY_MS,
 		catchUpMs: options.catchUpMs,
 		health,
-		limits
+		limits,
+		onProjected: (workspaceId, pipelineId) => events.publish(workspaceId, { type: 'projection', pipelineId })
 	});
 	const connections = new Connections(options.fanout);
 	// PGlite is one connection: while a batch's transaction is open every other
@@ -136,7 +144,8 @@ export function createVoronka(options: AppOptions) {
 		// A phone that vanished without closing shows as present for at most two beats.
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
 		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits),
-		imports
+		imports,
+		events
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
@@ -182,7 +191,7 @@ export function createVoronka(options: AppOptions) {
 	app.notFound(handleNotFound);
 	// Imports left running by a stopped server go on; new ones start as they are queued.
 	imports.start();
-	return { app, injectWebSocket, rooms, connections, sockets: wss, imports };
+	return { app, injectWebSocket, rooms, connections, sockets: wss, imports, events };
 }
 
 export function createApp(options: AppOptions) {

@@ -23,7 +23,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const throttleRedis = redisUrl && !options.throttle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
 	throttleRedis?.on('error', (error) => console.error('login throttle: redis', error.message));
 	const throttle = options.throttle ?? (throttleRedis ? AuthThrottle.inRedis(throttleRedis, options.limits) : undefined);
-	const { app, injectWebSocket, rooms, connections, sockets, imports } = createVoronka({ ...options, fanout, throttle });
+	const { app, injectWebSocket, rooms, connections, sockets, imports, events } = createVoronka({ ...options, fanout, throttle });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);
@@ -38,6 +38,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 					const closed = new Promise<void>((done) => server.close(() => done()));
 					(server as { closeAllConnections?: () => void }).closeAllConnections?.();
 					connections.stop();
+					events.close();
 					// An import stops between batches; the next start goes on from there.
 					await imports.stop();
 					await rooms.closeAll();

@@ -20,6 +20,8 @@ export interface DealChange {
 	to: string;
 	/** A deal closed as lost: the reason given. */
 	lostReason?: string | null;
+	/** When it happened, when the board says so (a stage entry's time, a close's `closedAt`); else the batch's time. */
+	at?: Date;
 }
 
 /** A deal as the projection reads it, before or after a batch. */
@@ -112,7 +114,7 @@ export async function recordDealChanges(
 					...(named ? { fromName: change.from ? (names.get(change.from) ?? null) : null, toName: names.get(change.to) ?? null } : {}),
 					...(change.field === 'status' && change.to === 'lost' ? { reason: change.lostReason ?? null } : {})
 				},
-				at
+				at: change.at ?? at
 			};
 		})
 	);

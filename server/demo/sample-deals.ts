@@ -57,11 +57,16 @@ const sampleWords: Record<Locale, SampleWords> = {
 		currencies: ['RUB', 'RUB', 'RUB', 'RUB', 'USD', 'EUR']
 	}
 };
+/** The next steps of a deal in the language, in funnel order (call back first, negotiate last). */
+export function sampleNextSteps(locale: Locale = 'en'): ReadonlyArray<{ type: TaskType; title: string }> {
+	return sampleWords[locale].nextSteps;
+}
+
 /** Roubles are worth about a hundredth of a euro: a deal's sum in them is that much larger. */
 const unitsPerEuro: Record<string, number> = { RUB: 100 };
 
 /** A small deterministic generator (mulberry32): the same seed gives the same board. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

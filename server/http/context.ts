@@ -7,6 +7,7 @@ import type { Connections } from '../sync/connections.js';
 import type { RoomManager } from '../sync/rooms.js';
 import type { SyncConnection } from '../sync/socket.js';
 import type { ImportRunner } from '../imports/import-job.js';
+import type { WorkspaceEvents } from '../live/workspace-events.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
 	now: () => Date;
 	/** This node's CSV imports, run in the background. */
 	imports: ImportRunner;
+	/** The workspaces' live channels (server/live/). */
+	events: WorkspaceEvents;
 }
 
 export interface Auth {

@@ -75,14 +75,18 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 		const previousStage = new Map([...previous].map(([id, row]) => [id, row.stageId]));
 		const moves = findStageMoves(deals, previousStage, scope);
 		// Who moved or handed over which deal, in the audit log, with the rows.
-		const ownerChanges = findDealChanges(previous, deals, movedBy).filter((change) => change.field !== 'stage');
+		const closedAt = new Map(deals.flatMap((deal) => (deal.closedAt ? [[deal.id, new Date(deal.closedAt)] as const] : [])));
+		const ownerChanges = findDealChanges(previous, deals, movedBy)
+			.filter((change) => change.field !== 'stage')
+			.map((change) => (change.field === 'status' && change.to !== 'open' && closedAt.has(change.dealId) ? { ...change, at: closedAt.get(change.dealId) } : change));
 		const stageChanges = moves.filter((move) => move.fromStageId !== null).map((move) => ({
 			dealId: move.dealId,
 			dealTitle: move.title,
 			by: move.userId,
 			field: 'stage' as const,
 			from: move.fromStageId,
-			to: move.toStageId
+			to: move.toStageId,
+			at: move.at
 		}));
 		const names = { pipeline: readBoardName(doc), stages: new Map(listStages(doc).map((stage) => [stage.id, stage.name])) };
 		await recordDealChanges(tx, { workspaceId, pipelineId, at: scope.at, changes: [...stageChanges, ...ownerChanges], names });

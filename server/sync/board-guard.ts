@@ -31,6 +31,13 @@ export interface GuardOptions {
  * that merge into "a deal without a task" are repaired instead of refused.
  */
 export class BoardGuard {
+	/**
+	 * The time a server change says it happened (sample history written in the
+	 * past): its stage entries carry it instead of now. Set only for the
+	 * synchronous length of applyServerChange.
+	 */
+	private changeAt: Date | null = null;
+
 	private collecting: ChangeSet | null = null;
 
 	constructor(private readonly options: GuardOptions) {
@@ -68,15 +75,20 @@ export class BoardGuard {
 	}
 
 	/** A change made by the server on behalf of a writer; returns the violations (nothing kept when any). */
-	applyServerChange<T>(writer: Writer, run: (doc: Y.Doc) => T): { result: T; violations: Violation[] } {
+	applyServerChange<T>(writer: Writer, run: (doc: Y.Doc) => T, at?: Date): { result: T; violations: Violation[] } {
 		let result!: T;
 		const origin = { writer };
-		const violations = this.applyChecked(writer, origin, () => {
-			this.options.doc.transact(() => {
-				result = run(this.options.doc);
-			}, origin);
-		});
-		return { result, violations };
+		this.changeAt = at ?? null;
+		try {
+			const violations = this.applyChecked(writer, origin, () => {
+				this.options.doc.transact(() => {
+					result = run(this.options.doc);
+				}, origin);
+			});
+			return { result, violations };
+		} finally {
+			this.changeAt = null;
+		}
 	}
 
 	/**
@@ -172,7 +184,7 @@ export class BoardGuard {
 			index.update(doc, changes);
 			// Remember who changed each deal, and which stage it entered when:
 			// the projection records who moved it, also when batches coalesce.
-			const at = this.options.now();
+			const at = this.changeAt ?? this.options.now();
 			for (const [dealId, change] of changes.deals) {
 				change.by = writer.userId;
 				const stageId = change.created || change.fields.has('stageId') ? deals.get(dealId)?.get('stageId') : undefined;

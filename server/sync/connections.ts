@@ -11,9 +11,11 @@ export interface Credential {
 }
 
 export interface OpenConnection {
-	peer: Peer;
+	/** A board's websocket peer, or a workspace's event stream (server/live/): anything that can be closed. */
+	peer: Pick<Peer, 'close'>;
 	credential: Credential;
-	pipelineId: string;
+	/** The board it syncs; null for a workspace's event stream. */
+	pipelineId: string | null;
 	workspaceId: string;
 	role: string;
 }
@@ -31,7 +33,8 @@ export interface ConnectionMatch {
 export type RecheckFn = (connection: OpenConnection) => Promise<boolean>;
 
 /**
- * Every live board connection of this node with what it was authorised by.
+ * Every live connection of this node (board sockets and workspace event
+ * streams) with what it was authorised by.
  * A right taken away ends at once: logout, a revoked token, a changed or
  * reset password, a removal or a role change close the connections they
  * cover, on every node (the match is published over Redis). A periodic

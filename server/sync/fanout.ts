@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConnectionMatch } from './connections.js';
+import type { WorkspaceEvent } from '../live/workspace-event.js';
 
 /**
  * What one node tells the others when several serve the same Postgres
@@ -15,7 +16,9 @@ export type FanoutMessage =
 	/** A right was taken away: close the matching connections (see connections.ts). */
 	| { kind: 'disconnect'; match: ConnectionMatch; reason: string }
 	/** A workspace's members changed: rooms refresh who may own deals and be assigned tasks. */
-	| { kind: 'members-changed'; workspaceId: string };
+	| { kind: 'members-changed'; workspaceId: string }
+	/** Something the workspace's event streams on every node pass on (server/live/). */
+	| { kind: 'workspace-event'; workspaceId: string; event: WorkspaceEvent };
 
 export interface Fanout {
 	publish(message: FanoutMessage): void;

@@ -363,10 +363,16 @@ export class Room {
 	 * A change made by the server (the REST API, a job) on behalf of a writer.
 	 * Refused changes throw RefusedChange; accepted ones resolve once on disk
 	 * and in the projection.
+	 *
+	 * `at` says when the change happened, for history written after the fact
+	 * (sample data): the stage history records the moves at that time. The
+	 * document's own times (createdAt, doneAt, closedAt) come from the clock
+	 * the caller hands the model's commands; only the update log's times are
+	 * the real ones.
 	 */
-	async change<T>(writer: Writer, run: (doc: Y.Doc) => T): Promise<T> {
+	async change<T>(writer: Writer, run: (doc: Y.Doc) => T, options: { at?: Date } = {}): Promise<T> {
 		if (this.queue.failing) throw new BoardUnavailable(this.docId);
-		const { result, violations } = this.guard.applyServerChange(writer, run);
+		const { result, violations } = this.guard.applyServerChange(writer, run, options.at);
 		if (violations.length > 0) throw new RefusedChange(violations);
 		// An API caller reads its own writes: wait for the projection too.
 		await this.projected();

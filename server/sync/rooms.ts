@@ -26,6 +26,8 @@ export interface RoomManagerOptions {
 	projectionDelayMs?: number;
 	/** With other nodes: how often a room reads the update log for what pub/sub lost. */
 	catchUpMs?: number;
+	/** Called after each projection of a board commits: the workspace's live channel tells its clients. */
+	onProjected?: (workspaceId: string, pipelineId: string) => void;
 }
 
 interface Entry {
@@ -114,7 +116,12 @@ export class RoomManager {
 				idsOnOtherBoards: (ids) => findIdsOnOtherBoards(db, docId, ids),
 				memberIds: () => listMemberIds(db, identity.workspaceId)
 			},
-			project: project ? (board, scope) => projectBoard(db, board, scope) : undefined,
+			project: project
+				? async (board, scope) => {
+						await projectBoard(db, board, scope);
+						this.options.onProjected?.(board.workspaceId, board.pipelineId);
+					}
+				: undefined,
 			projectedUpTo: project ? await readProjectionMark(db, docId) : undefined,
 			projectionDelayMs: this.options.projectionDelayMs,
 			catchUpMs: this.options.catchUpMs,

@@ -8,6 +8,7 @@ import { findAuth } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
 import { assertSameOrigin } from '../http/security.js';
 import { getPipelineAccess } from '../pipelines/pipeline.js';
+import { getWorkspaceOfUser } from '../workspaces/workspace.js';
 import type { Database } from '../db/client.js';
 import type { OpenConnection } from './connections.js';
 import { createSyncHandlers } from './socket.js';
@@ -53,7 +54,8 @@ export function mountSync(app: Hono<AppEnv>, upgradeWebSocket: UpgradeWebSocket<
 
 /**
  * The periodic backstop: a connection stays open only while its session or
- * token is valid and its access to the pipeline, with the same role, holds.
+ * token is valid and its access to the pipeline (or, for a workspace's event
+ * stream, its membership), with the same role, holds.
  */
 export function recheckConnection(db: Database, now: () => Date) {
 	return async (connection: OpenConnection): Promise<boolean> => {
@@ -64,6 +66,10 @@ export function recheckConnection(db: Database, now: () => Date) {
 				? await validateApiTokenById(db, credential.apiTokenId)
 				: false;
 		if (!valid) return false;
+		if (connection.pipelineId === null) {
+			const workspace = await getWorkspaceOfUser(db, connection.workspaceId, credential.userId);
+			return workspace !== null && workspace.role === connection.role;
+		}
 		const access = await getPipelineAccess(db, connection.pipelineId, credential.userId);
 		return access !== null && access.role === connection.role;
 	};

@@ -73,3 +73,8 @@ export function canWorkDeals(role: Role): boolean {
 export function seesEveryPipeline(role: Role): boolean {
 	return rank[role] >= rank.admin;
 }
+
+/** Managers and up see the whole team's work: the team's tasks, the control panel for everyone. */
+export function managesTeam(role: Role): boolean {
+	return rank[role] >= rank.manager;
+}

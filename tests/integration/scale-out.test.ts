@@ -75,6 +75,31 @@ const suite = (database: () => Parameters<typeof startServer>[0]['database']) =>
 		expect(await closed).toBe(4501);
 	});
 
+	it('tells a workspace’s event stream on one node about a move projected on the other, and ends it when the member is removed on the first', async () => {
+		const [one, two] = [await startNode(), await startNode()];
+		const owner = await signUpOwner(one.url);
+		const manager = await addMember(one.url, owner.token, owner.workspaceId, 'manager');
+		const events: string[] = [];
+		let ended = false;
+		const controller = new AbortController();
+		void (async () => {
+			const response = await fetch(`${two.url}/api/workspaces/${owner.workspaceId}/events`, { headers: { authorization: `Bearer ${manager.token}` }, signal: controller.signal });
+			for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) events.push(...[...new TextDecoder().decode(chunk).matchAll(/^event: (.*)$/gm)].map((match) => match[1]!));
+		})()
+			.catch(() => undefined)
+			.finally(() => (ended = true));
+		await eventually(() => events.includes('ready'), 'the stream on node two is open');
+		const made = await callApi(one.url, 'POST', `/api/pipelines/${owner.pipeline.id}/deals`, {
+			token: owner.token,
+			json: { title: 'Projected on node one', valueMinor: 5, currency: 'EUR', firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } }
+		});
+		expect(made.status).toBe(201);
+		await eventually(() => events.includes('projection'), 'node two’s stream hears of node one’s projection');
+		expect((await callApi(one.url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${manager.userId}`, { token: owner.token })).status).toBe(204);
+		await eventually(() => ended, 'node two ends the removed member’s stream');
+		controller.abort();
+	});
+
 	it('counts failed logins across the nodes: five wrong passwords split over two nodes lock the account on both', async () => {
 		const [one, two] = [await startNode(), await startNode()];
 		const email = `${Math.random().toString(36).slice(2)}@example.test`;

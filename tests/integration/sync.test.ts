@@ -358,7 +358,7 @@ describeEachDatabase('live board sync', (database) => {
 		await a.synced();
 		const refused = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: rep.token, json: {} });
 		expect(refused.status).toBe(403);
-		const filled = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 30 } });
+		const filled = await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 30, history: false } });
 		expect(filled.status).toBe(201);
 		expect(filled.body).toEqual({ pipelineId: owner.pipeline.id, created: 30 });
 		await eventually(() => boardMaps(a.doc).deals.size === 30, 'the board shows 30 deals');

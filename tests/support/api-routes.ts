@@ -389,6 +389,23 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/my-tasks` })
 	},
+	'GET /api/workspaces/{workspaceId}/team-tasks': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'manager',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/team-tasks` })
+	},
+	'POST /api/workspaces/{workspaceId}/team-tasks/reassign': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'manager',
+		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/team-tasks/reassign`, json: { taskIds: [t.taskId], assigneeId: caller.userId } })
+	},
+	'GET /api/workspaces/{workspaceId}/panel': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/panel` })
+	},
 	'GET /api/workspaces/{workspaceId}/lost-reasons': {
 		scope: 'workspace',
 		write: false,

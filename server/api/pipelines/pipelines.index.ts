@@ -1,6 +1,8 @@
 import { boardMaps, createDeal, moveDealsToStage, reassignDeal } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
-import { seedSampleDeals } from '../../demo/seed.js';
+import { seedSampleDeals, seedSampleHistory } from '../../demo/seed.js';
+import { addSampleTeam } from '../../demo/sample-team.js';
+import { noteMemberJoined } from '../../http/connections.js';
 import { requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { localeOfCaller, notFound, unprocessable } from '../../http/errors.js';
 import { listDefaultStages } from '../../pipelines/default-stages.js';
@@ -135,19 +137,26 @@ const router = createRouter()
 		const pipelines = await listVisiblePipelines(db, workspace.id, user.id, workspace.role);
 		const pipeline = body.pipelineId ? pipelines.find((p) => p.id === body.pipelineId) : pipelines[0];
 		if (!pipeline) throw notFound(t(m.error_pipeline_not_found));
-		// Deals are spread over the members who work deals, as a real team's would be.
-		const members = await listMembers(db, workspace.id);
-		const ownerIds = members.filter((m) => m.role !== 'viewer').map((m) => m.userId);
-		const created = await seedSampleDeals(rooms, {
-			pipelineId: pipeline.id,
-			ownerIds,
-			count: body.count,
-			writer: { kind: 'member', userId: user.id, role: workspace.role },
-			now: now(),
-			seed: Date.now(),
-			// Sample names and next steps in the language of whoever asked for them.
-			locale: localeOfCaller(c)
-		});
+		const locale = localeOfCaller(c);
+		const seed = body.seed ?? Date.now() % 2_147_483_647;
+		const working = (await listMembers(db, workspace.id)).filter((member) => member.role !== 'viewer');
+		if (!body.history) {
+			const created = await seedSampleDeals(rooms, {
+				pipelineId: pipeline.id,
+				ownerIds: working.map((member) => member.userId),
+				count: body.count,
+				writer: { kind: 'member', userId: user.id, role: workspace.role },
+				now: now(),
+				seed,
+				locale
+			});
+			return c.json({ pipelineId: pipeline.id, created }, 201);
+		}
+		// Deals are spread over the members who work deals, as a real team's would be; a team of one or two gets sample reps.
+		if ((await addSampleTeam(db, { workspaceId: workspace.id, workingMembers: working.length, locale })).length > 0) await noteMemberJoined(c.var.deps, workspace.id);
+		const owners = (await listMembers(db, workspace.id)).filter((member) => member.role !== 'viewer').map((member) => ({ userId: member.userId, role: member.role }));
+		// Sample names and next steps in the language of whoever asked for them.
+		const created = await seedSampleHistory(db, rooms, { workspaceId: workspace.id, pipelineId: pipeline.id, owners, count: body.count, now: now(), seed, locale });
 		return c.json({ pipelineId: pipeline.id, created }, 201);
 	});
 

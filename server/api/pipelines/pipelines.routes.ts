@@ -207,13 +207,23 @@ export const sampleDataRoute = createRoute({
 	method: 'post',
 	path: '/workspaces/{workspaceId}/sample-data',
 	tags: ['Pipelines'],
-	summary: 'Fill a pipeline with realistic sample deals and tasks (manager), to try Voronka out',
+	summary: 'Fill a pipeline with a sales team’s realistic last 90 days of sample deals (manager), to try Voronka out',
+	description:
+		'Deals created over 90 days, moved stage by stage (some skip a stage, some go back), won or lost with a reason, some left idle; ' +
+		'completed and overdue tasks, calls and notes, contacts and companies. Written through the board like real work, each step at its time, ' +
+		'so the stage history and reports hold it. A workspace with fewer than three members who work deals gets sample reps ' +
+		'(emails at sample.voronka.invalid; nobody can sign in as them; remove them in Settings → Members). The same `seed` gives the same history.',
 	request: {
 		params: z.object({ workspaceId: idParam }),
 		body: jsonBody(
 			z.object({
 				pipelineId: idParam.optional(),
-				count: z.number().int().min(1).max(5000).default(40)
+				count: z.number().int().min(1).max(5000).default(80),
+				seed: z.number().int().min(0).max(2_147_483_647).optional(),
+				history: z
+					.boolean()
+					.default(true)
+					.openapi({ description: 'false: only open deals made now, each with a next step, spread over the members (load tests and benchmarks)' })
 			}).strict()
 		)
 	},

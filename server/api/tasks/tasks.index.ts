@@ -2,6 +2,7 @@ import { readTask, setTaskDone, updateTask } from '../../../src/lib/model/index.
 import { generateId } from '../../auth/tokens.js';
 import { findTaskPipeline } from '../../deals/deal-lookup.js';
 import { listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
+import { findTeamTasks, listTeamTasks } from '../../deals/team-tasks.js';
 import { findInProjection, requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
@@ -16,7 +17,60 @@ import { m } from '../../../src/lib/paraglide/messages.js';
 /** How far back "My tasks" offers a completed task for reopening. */
 const recentlyDoneMs = 24 * 60 * 60 * 1000;
 
+const dayMs = 24 * 60 * 60 * 1000;
+
 const router = createRouter()
+	.openapi(routes.teamTasksRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+		const viewer = { workspaceId: workspace.id, userId: requireAuth(c).user.id, role: workspace.role };
+		const query = c.req.valid('query');
+		const now = c.var.deps.now();
+		const dayStart = query.dayStart ? new Date(query.dayStart) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+		const { rows, total } = await listTeamTasks(
+			c.var.deps.db,
+			viewer,
+			{ assigneeId: query.rep, pipelineId: query.pipelineId, type: query.type, due: query.due, now, dayEnd: new Date(dayStart.getTime() + dayMs) },
+			{ limit: query.limit, offset: query.offset, order: query.order }
+		);
+		const tasks = rows.map((row) => ({
+			id: row.id,
+			type: row.type,
+			title: row.title,
+			dueAt: row.dueAt.toISOString(),
+			assigneeId: row.assigneeId,
+			assigneeName: row.assigneeName,
+			auto: row.auto,
+			overdue: row.dueAt.getTime() < now.getTime(),
+			deal: { id: row.dealId, title: row.dealTitle, status: row.dealStatus },
+			pipeline: { id: row.pipelineId, name: row.pipelineName }
+		}));
+		return c.json({ tasks, total }, 200);
+	})
+	.openapi(routes.reassignTasksRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+		const { user } = requireAuth(c);
+		const { taskIds, assigneeId } = c.req.valid('json');
+		await assertMember(c, workspace.id, assigneeId, 'assigneeId');
+		const found = await findTeamTasks(c.var.deps.db, { workspaceId: workspace.id, userId: user.id, role: workspace.role }, taskIds);
+		if (found.length !== taskIds.length) throw notFound(t(m.error_team_task_not_found));
+		const byPipeline = new Map<string, string[]>();
+		for (const task of found) byPipeline.set(task.pipelineId, [...(byPipeline.get(task.pipelineId) ?? []), task.id]);
+		const writer = { kind: 'member', userId: user.id, role: workspace.role } as const;
+		// Each board takes its tasks in one change, under its rules, like a drag on the board would.
+		let reassigned = 0;
+		for (const [pipelineId, ids] of byPipeline) {
+			reassigned += await changeBoard(c, pipelineId, writer, (doc) => {
+				let changed = 0;
+				for (const id of ids) {
+					if (!readTask(doc, id)) continue;
+					updateTask(doc, id, { assigneeId });
+					changed += 1;
+				}
+				return changed;
+			});
+		}
+		return c.json({ reassigned }, 200);
+	})
 	.openapi(routes.updateTaskRoute, async (c) => {
 		const { taskId } = c.req.valid('param');
 		const found = await findInProjection(c, () => findTaskPipeline(c.var.deps.db, taskId));

@@ -6,6 +6,7 @@ import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { newTaskBody } from '../deals/deals.routes.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
+import { dueWindows } from '../../deals/team-tasks.js';
 
 const taskJson = boardTaskSchema.extend({ id: z.string() });
 
@@ -109,6 +110,68 @@ export const replaceLostReasonsRoute = createRoute({
 		401: errors[401],
 		403: errors[403],
 		404: errors[404],
+		422: errors[422]
+	}
+});
+
+const teamTask = myTask.omit({ doneAt: true }).extend({ assigneeName: z.string().nullable() }).openapi('TeamTask');
+
+export const teamTasksRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/team-tasks',
+	tags: ['Tasks'],
+	summary: 'The team’s open tasks (manager): every task of the pipelines the caller may open, filtered by rep, pipeline, due window and type',
+	description:
+		'Due windows: `overdue` (before now), `today` (from now to the end of the caller’s day: `dayStart` + 24 h, UTC midnight when omitted), ' +
+		'`week` (the six days after today), `later`. Sorted by due time, soonest first unless `order=desc`.',
+	request: {
+		params: z.object({ workspaceId: idParam }),
+		query: z
+			.object({
+				rep: idParam.optional().openapi({ description: 'The assignee’s user id' }),
+				pipelineId: idParam.optional(),
+				due: z.enum(dueWindows).optional(),
+				type: taskTypeField.optional(),
+				dayStart: z.iso.datetime({ offset: true }).optional(),
+				sort: z.enum(['dueAt']).default('dueAt'),
+				order: z.enum(['asc', 'desc']).default('asc'),
+				limit: z.coerce.number().int().min(1).max(500).default(100),
+				offset: z.coerce.number().int().min(0).default(0)
+			})
+			.strict()
+	},
+	responses: {
+		200: jsonResponse(z.object({ tasks: z.array(teamTask), total: z.number().int() }).openapi('TeamTasks'), 'A page of tasks and how many match'),
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		422: errors[422]
+	}
+});
+
+export const reassignTasksRoute = createRoute({
+	method: 'post',
+	path: '/workspaces/{workspaceId}/team-tasks/reassign',
+	tags: ['Tasks'],
+	summary: 'Hand several of the team’s open tasks to one member (manager), through each task’s board like any change',
+	request: {
+		params: z.object({ workspaceId: idParam }),
+		body: jsonBody(
+			z
+				.object({
+					taskIds: z.array(idParam).min(1).max(200).refine((ids) => new Set(ids).size === ids.length, schemaMessage(m.error_task_ids_unique)),
+					assigneeId: idParam
+				})
+				.openapi('ReassignTasksBody')
+		)
+	},
+	responses: {
+		200: jsonResponse(z.object({ reassigned: z.number().int() }), 'Reassigned'),
+		400: errors[400],
+		401: errors[401],
+		403: errors[403],
+		404: errors[404],
+		409: errors[409],
 		422: errors[422]
 	}
 });

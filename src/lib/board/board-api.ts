@@ -43,7 +43,7 @@ export function cachedMembers(workspaceId: string): Member[] | null {
 	return readCached<Member[]>(`members.${workspaceId}`);
 }
 
-export async function fillWithSampleData(workspaceId: string, pipelineId: string, count = 40): Promise<number> {
+export async function fillWithSampleData(workspaceId: string, pipelineId: string, count = 80): Promise<number> {
 	const result = await call(
 		api.api.workspaces[':workspaceId']['sample-data'].$post({ param: { workspaceId }, json: { pipelineId, count } })
 	);

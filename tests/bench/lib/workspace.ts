@@ -55,7 +55,7 @@ export async function createBoard(workspace: BenchWorkspace, name: string): Prom
 export async function fillBoard(workspace: BenchWorkspace, boardId: string, count: number): Promise<void> {
 	await callJson(workspace.baseUrl, 'POST', `/api/workspaces/${workspace.workspaceId}/sample-data`, {
 		token: workspace.token,
-		json: { pipelineId: boardId, count }
+		json: { pipelineId: boardId, count, history: false }
 	});
 }
 

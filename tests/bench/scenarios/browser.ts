@@ -237,7 +237,7 @@ async function seedBoard(baseUrl: string, dealCount: number) {
 	for (let left = dealCount; left > 0; left -= 5000) {
 		const seeded = await callApi(baseUrl, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, {
 			token: owner.token,
-			json: { pipelineId: owner.pipeline.id, count: Math.min(5000, left) }
+			json: { pipelineId: owner.pipeline.id, count: Math.min(5000, left), history: false }
 		});
 		if (seeded.status !== 201) throw new Error(`seeding failed: ${JSON.stringify(seeded.body)}`);
 	}

@@ -14,7 +14,7 @@ const database = await openTestDatabase('pglite');
 const server = await startTestServer(database, 600000, undefined, new URL('../../../build', import.meta.url).pathname);
 const owner = await signUpOwner(server.url);
 for (let left = count; left > 0; left -= 5000)
-	await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { pipelineId: owner.pipeline.id, count: Math.min(5000, left) } });
+	await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { pipelineId: owner.pipeline.id, count: Math.min(5000, left), history: false } });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
 const cookie = owner.cookie;

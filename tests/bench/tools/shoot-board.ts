@@ -7,7 +7,7 @@ const [buildDir, prefix] = process.argv.slice(2) as [string, string];
 const database = await openTestDatabase('pglite');
 const server = await startTestServer(database, 600000, undefined, buildDir);
 const owner = await signUpOwner(server.url);
-await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 60 } });
+await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 60, history: false } });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
 	const context = await browser.newContext({ baseURL: server.url, viewport, timezoneId: 'UTC' });

@@ -12,7 +12,7 @@ const out = fileURLToPath(new URL('../../../static/screenshots/', import.meta.ur
 const database = await openTestDatabase('pglite');
 const server = await startTestServer(database, 600000, undefined, buildDir);
 const owner = await signUpOwner(server.url);
-await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 40 } });
+await callApi(server.url, 'POST', `/api/workspaces/${owner.workspaceId}/sample-data`, { token: owner.token, json: { count: 40, history: false } });
 const browser = await chromium.launch({
 	executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
 	args: ['--headless', '--no-sandbox', '--disable-gpu']

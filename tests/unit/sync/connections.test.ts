@@ -3,7 +3,7 @@ import { Connections, type OpenConnection } from '../../../server/sync/connectio
 
 function connection(sessionId: string, pipelineId: string, closed: number[]): OpenConnection {
 	return {
-		peer: { writer: { kind: 'member', userId: 'u1', role: 'rep' }, send: () => {}, close: (code) => closed.push(code) },
+		peer: { close: (code) => closed.push(code) },
 		credential: { userId: 'u1', sessionId, apiTokenId: null },
 		pipelineId,
 		workspaceId: 'w1',

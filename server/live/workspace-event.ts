@@ -1,0 +1,13 @@
+/**
+ * What a workspace's event stream tells its clients (GET /api/workspaces/:id/events).
+ * Events say *that* something changed, never what: a client re-reads what it
+ * shows through the API, which applies the caller's role. So an event can be
+ * sent to every member of the workspace without leaking anything.
+ *
+ * - `projection`: a board's relational projection committed (deals, tasks,
+ *   stage events of `pipelineId` changed).
+ * - `due`: a task reached its due time: overdue counts change without any write.
+ *
+ * New kinds (issue 12's notifications) are added here; clients ignore kinds they do not know.
+ */
+export type WorkspaceEvent = { type: 'projection'; pipelineId: string } | { type: 'due' };
