@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { CustomFieldType } from '../../src/lib/model/fields.js';
 import type { Database } from '../db/client.js';
 import { companies, contacts, interactions, partyLinks, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
@@ -94,6 +95,7 @@ export function toPartyInput(row: PartyRow): PartyInput {
 		ownerId: row.ownerId,
 		tags: row.tags,
 		note: row.note,
+		custom: row.custom,
 		...('taxId' in row ? { taxId: row.taxId } : { companyId: row.companyId, position: row.position, birthday: row.birthday })
 	};
 }
@@ -167,6 +169,24 @@ export interface PartyFilter {
 	companyId?: string;
 	/** The trash instead of the live records. */
 	deleted?: boolean;
+	/** Custom field conditions, all of which must hold. */
+	fields?: FieldCondition[];
+}
+
+/** A list filter on a custom field: equality, "contains" for text, "includes" for a multi-choice. */
+export interface FieldCondition {
+	fieldId: string;
+	type: CustomFieldType;
+	value: string;
+}
+
+/** The SQL of one custom field condition on a `custom` jsonb column (shared by the deals list). */
+export function fieldConditionSql(column: SQL | AnyColumn, condition: FieldCondition): SQL {
+	const { fieldId, type, value } = condition;
+	if (type === 'text' || type === 'link') return sql`(${column} ->> ${fieldId}) ilike ${`%${escapeLike(value.toLowerCase())}%`}`;
+	if (type === 'multi_choice') return sql`(${column} -> ${fieldId}) @> ${JSON.stringify([value])}::jsonb`;
+	if (type === 'money') return sql`(${column} -> ${fieldId} ->> 'amountMinor') = ${value}`;
+	return sql`(${column} ->> ${fieldId}) = ${value}`;
 }
 
 function filterCondition(scope: PartyScope, filter: PartyFilter): SQL | undefined {
@@ -181,7 +201,8 @@ function filterCondition(scope: PartyScope, filter: PartyFilter): SQL | undefine
 		filter.ownerId ? eq(table.ownerId, filter.ownerId) : undefined,
 		filter.segment ? eq(table.segment, filter.segment) : undefined,
 		filter.tag ? sql`${table.tags} && ${textArray([filter.tag])}` : undefined,
-		filter.companyId && scope.kind === 'contact' ? eq(contacts.companyId, filter.companyId) : undefined
+		filter.companyId && scope.kind === 'contact' ? eq(contacts.companyId, filter.companyId) : undefined,
+		...(filter.fields ?? []).map((condition) => fieldConditionSql(table.custom, condition))
 	);
 }
 

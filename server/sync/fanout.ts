@@ -15,7 +15,8 @@ export type FanoutMessage =
 	/** A right was taken away: close the matching connections (see connections.ts). */
 	| { kind: 'disconnect'; match: ConnectionMatch; reason: string }
 	/** A workspace's members changed: rooms refresh who may own deals and be assigned tasks. */
-	| { kind: 'members-changed'; workspaceId: string };
+	| { kind: 'members-changed'; workspaceId: string }
+	| { kind: 'fields-changed'; workspaceId: string };
 
 export interface Fanout {
 	publish(message: FanoutMessage): void;

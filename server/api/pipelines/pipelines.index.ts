@@ -13,6 +13,7 @@ import { assertMember, assertOpenStage, assertParties, changeBoard } from '../bo
 import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
+import { readFieldFilters } from '../../fields/field-values.js';
 import * as routes from './pipelines.routes.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -114,7 +115,9 @@ const router = createRouter()
 		const { pipeline } = await requirePipeline(c, pipelineId);
 		const query = c.req.valid('query');
 		const scope = { workspaceId: pipeline.workspaceId, pipelineId: pipeline.id };
+		const fields = await readFieldFilters(c.var.deps.db, pipeline.workspaceId, 'deal', query.field);
 		const { dealsJson, total } = await listPipelineDeals(c.var.deps.db, scope, {
+			fields,
 			stageId: query.stage,
 			ownerId: query.owner,
 			status: query.status,

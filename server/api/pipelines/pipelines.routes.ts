@@ -4,6 +4,7 @@ import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src
 import { pipelineAccess } from '../../db/schema.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
+import { fieldFilterQuery } from '../parties/party.routes.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -164,6 +165,7 @@ const dealRowJson = z
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
 		expectedCloseDate: z.string().nullable(),
+		custom: z.record(z.string(), z.unknown()).openapi({ description: 'Custom field values by field id' }),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
@@ -187,6 +189,7 @@ export const listDealsRoute = createRoute({
 			status: z.enum(dealStatuses).optional(),
 			q: plainText().trim().max(200).optional(),
 			trash: z.enum(['true', 'false']).optional().openapi({ description: 'The deals in the trash instead of the others' }),
+			field: fieldFilterQuery,
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc'),
 			limit: z.coerce.number().int().min(1).max(5000).default(500),

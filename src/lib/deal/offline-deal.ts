@@ -69,6 +69,7 @@ function toDealJson(deal: model.Deal, pipelineId: string, seen: DealPage | null)
 		lostReason: deal.lostReason ?? null,
 		lostNote: deal.lostNote ?? null,
 		expectedCloseDate: deal.expectedCloseDate ?? null,
+		custom: (deal.fields ?? {}) as Record<string, model.FieldValue>,
 		createdAt: deal.createdAt,
 		updatedAt: deal.updatedAt,
 		closedAt: deal.closedAt ?? null,
