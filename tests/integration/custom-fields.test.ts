@@ -1,0 +1,171 @@
+import { afterEach, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/server.js';
+import { boardMaps, dealFieldKey, listStages } from '../../src/lib/model/index.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { addMember, callApi, connectBoard, eventually, signUpOwner, startTestServer, type BoardClient } from '../support/sync-server.js';
+
+/** Custom fields through the public interfaces: the fields API, records, deals, the live board and lists. */
+describeEachDatabase('custom fields', (database) => {
+	let server: RunningServer | null = null;
+	const clients: BoardClient[] = [];
+	afterEach(async () => {
+		for (const client of clients.splice(0)) client.destroy();
+		await server?.close();
+		server = null;
+	});
+
+	async function setUp() {
+		server ??= await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const api = (method: string, path: string, json?: unknown, token = owner.token) => callApi(server!.url, method, path, { token, json });
+		const ws = `/api/workspaces/${owner.workspaceId}`;
+		const field = async (json: Record<string, unknown>) => {
+			const answer = await api('POST', `${ws}/fields`, json);
+			expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+			return answer.body as { id: string; options: Array<{ id: string; label: string }> };
+		};
+		return { owner, api, ws, field };
+	}
+
+	it('keeps a value of every type on contacts, refuses bad ones naming the field, clears with null and filters lists', async () => {
+		const { owner, api, ws, field } = await setUp();
+		const rep = await addMember(server!.url, owner.token, owner.workspaceId, 'rep');
+		expect((await api('POST', `${ws}/fields`, { entity: 'contact', label: 'Nope', type: 'text' }, rep.token)).status).toBe(403);
+		expect((await api('POST', `${ws}/fields`, { entity: 'contact', label: 'No options', type: 'choice' })).status).toBe(422);
+
+		const text = await field({ entity: 'contact', label: 'Hobby', type: 'text' });
+		const number = await field({ entity: 'contact', label: 'Employees', type: 'number' });
+		const money = await field({ entity: 'contact', label: 'Budget', type: 'money' });
+		const date = await field({ entity: 'contact', label: 'Met on', type: 'date' });
+		const choice = await field({ entity: 'contact', label: 'Industry', type: 'choice', options: [{ label: 'Retail' }, { label: 'Steel' }], pinned: true });
+		const multi = await field({ entity: 'contact', label: 'Channels', type: 'multi_choice', options: [{ label: 'Phone' }, { label: 'Email' }] });
+		const user = await field({ entity: 'contact', label: 'Advisor', type: 'user' });
+		const link = await field({ entity: 'contact', label: 'Profile', type: 'link' });
+		const [retail, steel] = choice.options.map((option) => option.id);
+		const [phone, email] = multi.options.map((option) => option.id);
+
+		const custom = {
+			[text.id]: 'Sailing',
+			[number.id]: 42.5,
+			[money.id]: { amountMinor: 1250000, currency: 'EUR' },
+			[date.id]: '2030-05-31',
+			[choice.id]: retail,
+			[multi.id]: [phone, email],
+			[user.id]: rep.userId,
+			[link.id]: 'https://example.com/anna'
+		};
+		const created = await api('POST', `${ws}/contacts`, { name: 'Anna Field', custom }, rep.token);
+		expect(created.status, JSON.stringify(created.body)).toBe(201);
+		expect(created.body.contact.custom).toEqual(custom);
+		const id = created.body.contact.id as string;
+
+		const bad: Array<[string, unknown, RegExp]> = [
+			[text.id, '   ', /Hobby/],
+			[number.id, 'many', /Employees/],
+			[money.id, { amountMinor: 1.5, currency: 'EUR' }, /Budget/],
+			[date.id, '2030-02-30', /Met on/],
+			[choice.id, 'not-an-option', /Industry/],
+			[multi.id, [phone, phone], /Channels/],
+			[user.id, 'stranger', /Advisor/],
+			[link.id, 'javascript:alert(1)', /Profile/],
+			['no-such-field', 'x', /no-such-field/]
+		];
+		for (const [fieldId, value, label] of bad) {
+			const answer = await api('PATCH', `/api/contacts/${id}`, { custom: { [fieldId]: value } }, rep.token);
+			expect(answer.status, `${fieldId} ${JSON.stringify(value)}`).toBe(422);
+			expect(answer.body.error.issues[0].path).toBe(`custom.${fieldId}`);
+			expect(answer.body.error.issues[0].message).toMatch(label);
+		}
+
+		const cleared = await api('PATCH', `/api/contacts/${id}`, { custom: { [text.id]: null, [choice.id]: steel } }, rep.token);
+		expect(cleared.status).toBe(200);
+		expect(cleared.body.contact.custom[text.id]).toBeUndefined();
+		expect(cleared.body.contact.custom).toMatchObject({ [choice.id]: steel, [number.id]: 42.5 });
+
+		await api('POST', `${ws}/contacts`, { name: 'Boris Other', custom: { [choice.id]: retail, [text.id]: 'Chess' }, force: true });
+		const names = async (query: string) => ((await api('GET', `${ws}/contacts?${query}`)).body.items as Array<{ name: string }>).map((item) => item.name).sort();
+		expect(await names(`field=${encodeURIComponent(`${choice.id}:${steel}`)}`)).toEqual(['Anna Field']);
+		expect(await names(`field=${encodeURIComponent(`${choice.id}:${retail}`)}`)).toEqual(['Boris Other']);
+		expect(await names(`field=${encodeURIComponent(`${multi.id}:${email}`)}`)).toEqual(['Anna Field']);
+		expect(await names(`field=${encodeURIComponent(`${text.id}:ches`)}`)).toEqual(['Boris Other']);
+		expect((await api('GET', `${ws}/contacts?field=${encodeURIComponent('nope:1')}`)).status).toBe(422);
+
+		// Archiving hides the field and refuses new values; the stored ones stay.
+		expect((await api('DELETE', `/api/fields/${number.id}`)).status).toBe(204);
+		expect(((await api('GET', `${ws}/fields?entity=contact`)).body.fields as Array<{ id: string }>).map((f) => f.id)).not.toContain(number.id);
+		expect(((await api('GET', `${ws}/fields?archived=true`)).body.fields as Array<{ id: string; archived: boolean }>).find((f) => f.id === number.id)?.archived).toBe(true);
+		expect((await api('PATCH', `/api/contacts/${id}`, { custom: { [number.id]: 7 } })).status).toBe(422);
+		expect((await api('GET', `/api/contacts/${id}`)).body.record.custom[number.id]).toBe(42.5);
+	});
+
+	it('refuses a field of another workspace, on records and to its admins', async () => {
+		const { api, ws, field } = await setUp();
+		const mine = await field({ entity: 'company', label: 'Tier', type: 'text' });
+		const other = await signUpOwner(server!.url);
+		const theirs = (method: string, path: string, json?: unknown) => callApi(server!.url, method, path, { token: other.token, json });
+		const company = await theirs('POST', `/api/workspaces/${other.workspaceId}/companies`, { name: 'Elsewhere Ltd', custom: { [mine.id]: 'Gold' } });
+		expect(company.status).toBe(422);
+		expect(company.body.error.issues[0].path).toBe(`custom.${mine.id}`);
+		expect((await theirs('PATCH', `/api/fields/${mine.id}`, { label: 'Taken' })).status).toBe(404);
+		expect((await theirs('DELETE', `/api/fields/${mine.id}`)).status).toBe(404);
+		expect((await api('GET', `${ws}/fields`)).body.fields[0].label).toBe('Tier');
+	});
+
+	it('keeps deal values on the board: the API and the board write them, bad ones are refused, a strict stage requires them', async () => {
+		const { owner, api, ws, field } = await setUp();
+		const temperature = await field({ entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true });
+		const hot = temperature.options[0]!.id;
+		const note = await field({ entity: 'deal', label: 'Deal note', type: 'text' });
+		const contactField = await field({ entity: 'contact', label: 'Contact only', type: 'text' });
+		const pipelineId = owner.pipeline.id;
+		const created = await api('POST', `/api/pipelines/${pipelineId}/deals`, {
+			title: 'Field deal',
+			valueMinor: 5000,
+			currency: 'EUR',
+			firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' }
+		});
+		expect(created.status).toBe(201);
+		const dealId = created.body.deal.id as string;
+
+		const patched = await api('PATCH', `/api/deals/${dealId}`, { custom: { [note.id]: 'Wants a demo' } });
+		expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+		expect(patched.body.deal.custom).toEqual({ [note.id]: 'Wants a demo' });
+		const refused = await api('PATCH', `/api/deals/${dealId}`, { custom: { [temperature.id]: 'lukewarm', [contactField.id]: 'x' } });
+		expect(refused.status).toBe(422);
+		expect(refused.body.error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([`custom.${contactField.id}`, `custom.${temperature.id}`].sort());
+
+		// A board client writing a value the field does not take is refused, and the document never keeps it.
+		const board = connectBoard(server!.url, pipelineId, owner.token);
+		clients.push(board);
+		await board.synced();
+		const deal = () => boardMaps(board.doc).deals.get(dealId)!;
+		board.doc.transact(() => deal().set(dealFieldKey(temperature.id), 'lukewarm'));
+		await eventually(() => board.refusals.length > 0, 'the bad value is refused');
+		expect(board.refusals[0]).toMatchObject({ rule: 'schema', id: dealId });
+		expect(board.refusals[0]!.message).toMatch(/Temperature/);
+		await eventually(() => deal().get(dealFieldKey(temperature.id)) === undefined, 'the refused value is reverted');
+		board.doc.transact(() => deal().set(dealFieldKey('made-up'), 'x'));
+		await eventually(() => board.refusals.length > 1, 'an unknown field is refused');
+		await eventually(() => deal().get(dealFieldKey('made-up')) === undefined, 'the unknown field is reverted');
+		expect(((await api('GET', `/api/deals/${dealId}`)).body.deal.custom as Record<string, unknown>)[temperature.id]).toBeUndefined();
+
+		// Strict pipeline: the second stage requires the temperature; a move without it is refused naming it.
+		expect((await api('PATCH', `/api/pipelines/${pipelineId}`, { mode: 'strict' })).status).toBe(200);
+		const [first, second] = listStages(board.doc).filter((stage) => stage.kind === 'open');
+		expect(first!.id).toBe(created.body.deal.stageId);
+		board.doc.transact(() => boardMaps(board.doc).stages.get(second!.id)!.set('required', ['value', `field:${temperature.id}`]));
+		await eventually(async () => {
+			const moved = await api('POST', `/api/deals/${dealId}/move`, { stageId: second!.id });
+			return moved.status === 409 && /Temperature/.test(moved.body.error.message);
+		}, 'the move is refused naming the field');
+
+		board.doc.transact(() => deal().set(dealFieldKey(temperature.id), hot));
+		await eventually(async () => ((await api('GET', `/api/deals/${dealId}`)).body.deal.custom as Record<string, unknown>)[temperature.id] === hot, 'the board value is projected');
+		const moved = await api('POST', `/api/deals/${dealId}/move`, { stageId: second!.id });
+		expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+		const list = await api('GET', `/api/pipelines/${pipelineId}/deals?field=${encodeURIComponent(`${temperature.id}:${hot}`)}`);
+		expect(list.body.deals.map((item: { id: string }) => item.id)).toEqual([dealId]);
+		expect(list.body.deals[0].custom[temperature.id]).toBe(hot);
+		expect((await api('GET', `${ws}/fields?entity=deal`)).body.fields.map((f: { label: string }) => f.label)).toEqual(['Temperature', 'Deal note']);
+	});
+});
