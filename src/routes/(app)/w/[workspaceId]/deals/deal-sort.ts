@@ -3,7 +3,7 @@ import type { api } from '$lib/api/client';
 import { defaultFilters, type DealFilters, type DealStatus } from './deal-types';
 
 type DealsGet = (typeof api.api.pipelines)[':pipelineId']['deals']['$get'];
-type ServerQuery = NonNullable<InferRequestType<DealsGet>['query']>;
+type ServerQuery = Omit<NonNullable<InferRequestType<DealsGet>['query']>, 'field'> & { field?: string };
 
 /** The orders the server sorts the whole list in (`GET /api/pipelines/:id/deals?sort=`). */
 export const sortKeys = ['board', 'created', 'updated', 'title', 'value', 'stageEntered'] as const satisfies readonly NonNullable<
