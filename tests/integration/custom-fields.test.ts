@@ -168,4 +168,51 @@ describeEachDatabase('custom fields', (database) => {
 		expect(list.body.deals[0].custom[temperature.id]).toBe(hot);
 		expect((await api('GET', `${ws}/fields?entity=deal`)).body.fields.map((f: { label: string }) => f.label)).toEqual(['Temperature', 'Deal note']);
 	});
+
+	it('exports custom fields as labelled columns and imports that file back, refusing a row whose value does not fit', async () => {
+		const { owner, api, ws, field } = await setUp();
+		const tier = await field({ entity: 'company', label: 'Tier', type: 'choice', options: [{ label: 'Gold' }, { label: 'Silver' }] });
+		const budget = await field({ entity: 'company', label: 'Budget', type: 'money' });
+		const advisor = await field({ entity: 'company', label: 'Advisor', type: 'user' });
+		const gold = tier.options[0]!.id;
+		const created = await api('POST', `${ws}/companies`, {
+			name: 'Roundtrip Ltd',
+			custom: { [tier.id]: gold, [budget.id]: { amountMinor: 1250050, currency: 'EUR' }, [advisor.id]: owner.userId }
+		});
+		expect(created.status).toBe(201);
+		const response = await fetch(`${server!.url}${ws}/companies/export?field=${encodeURIComponent(`${tier.id}:${gold}`)}`, { headers: { authorization: `Bearer ${owner.token}` } });
+		expect(response.status).toBe(200);
+		const text = new TextDecoder().decode(new Uint8Array(await response.arrayBuffer()).slice(3));
+		const [header, row, ...rest] = text.split('\r\n').filter(Boolean);
+		expect(rest).toEqual([]);
+		expect(header!.endsWith(',Tier,Budget,Advisor')).toBe(true);
+		expect(row).toMatch(/^Roundtrip Ltd,.*,Gold,12500\.50 EUR,owner\.[^,]+@example\.com$/);
+
+		// The same file, renamed and with a second row whose tier is not an option, comes back as it was.
+		const columns = header!.split(',');
+		const again = `${header}\r\n${row!.replace('Roundtrip Ltd', 'Roundtrip Two')}\r\n${row!.replace('Roundtrip Ltd', 'Roundtrip Bad').replace(',Gold,', ',Platinum,')}\r\n`;
+		const mapping = Object.fromEntries(columns.map((column) => [column, null as string | null]));
+		mapping[columns[0]!] = 'name';
+		mapping.Tier = `custom:${tier.id}`;
+		mapping.Budget = `custom:${budget.id}`;
+		mapping.Advisor = `custom:${advisor.id}`;
+		const form = new FormData();
+		form.set('file', new Blob([again]), 'companies.csv');
+		form.set('entity', 'companies');
+		form.set('mapping', JSON.stringify(mapping));
+		form.set('duplicates', 'create');
+		const started = await fetch(`${server!.url}${ws}/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${owner.token}` } });
+		expect(started.status, await started.clone().text()).toBe(202);
+		const { id } = (await started.json()) as { id: string };
+		let report: any = null;
+		await eventually(async () => {
+			report = (await api('GET', `/api/imports/${id}`)).body;
+			return report.status === 'done';
+		}, 'the import ends');
+		expect(report).toMatchObject({ created: 1, errorCount: 1 });
+		expect(report.errors[0]).toMatchObject({ line: 3 });
+		expect(report.errors[0].reason).toMatch(/Tier/);
+		const two = (await api('GET', `${ws}/companies?q=${encodeURIComponent('Roundtrip Two')}`)).body.items[0];
+		expect(two.custom).toEqual(created.body.company.custom);
+	});
 });
