@@ -37,7 +37,7 @@ export function listStages(doc: Y.Doc): Stage[] {
 }
 
 /** A deal with its custom values (`f:<fieldId>` keys) gathered into `fields`. */
-function readDealEntity(id: string, map: EntityMap | undefined): Deal | null {
+export function readDealMap(id: string, map: unknown): Deal | null {
 	if (!(map instanceof Y.Map)) return null;
 	const { core, custom } = splitDealFields(map.toJSON() as Record<string, unknown>);
 	// Left out when empty, so a deal without custom values reads as it always did.
@@ -45,13 +45,13 @@ function readDealEntity(id: string, map: EntityMap | undefined): Deal | null {
 }
 
 export function readDeal(doc: Y.Doc, dealId: string): Deal | null {
-	return readDealEntity(dealId, boardMaps(doc).deals.get(dealId));
+	return readDealMap(dealId, boardMaps(doc).deals.get(dealId));
 }
 
 export function listDeals(doc: Y.Doc): Deal[] {
 	const deals: Deal[] = [];
 	boardMaps(doc).deals.forEach((map, id) => {
-		const deal = readDealEntity(id, map);
+		const deal = readDealMap(id, map);
 		if (deal) deals.push(deal);
 	});
 	return deals;
