@@ -127,6 +127,13 @@ describeEachDatabase('custom fields', (database) => {
 		expect(created.status).toBe(201);
 		const dealId = created.body.deal.id as string;
 
+		const newDeal = (custom: unknown) =>
+			api('POST', `/api/pipelines/${pipelineId}/deals`, { title: 'Born with fields', valueMinor: 1, currency: 'EUR', custom, firstTask: { type: 'call', title: 'Call', dueAt: '2030-01-01T10:00:00Z' } });
+		const born = await newDeal({ [temperature.id]: hot });
+		expect(born.status, JSON.stringify(born.body)).toBe(201);
+		expect(born.body.deal.fields).toEqual({ [temperature.id]: hot });
+		expect((await newDeal({ [temperature.id]: 'lukewarm' })).status).toBe(422);
+
 		const patched = await api('PATCH', `/api/deals/${dealId}`, { custom: { [note.id]: 'Wants a demo' } });
 		expect(patched.status, JSON.stringify(patched.body)).toBe(200);
 		expect(patched.body.deal.custom).toEqual({ [note.id]: 'Wants a demo' });
@@ -164,8 +171,8 @@ describeEachDatabase('custom fields', (database) => {
 		const moved = await api('POST', `/api/deals/${dealId}/move`, { stageId: second!.id });
 		expect(moved.status, JSON.stringify(moved.body)).toBe(200);
 		const list = await api('GET', `/api/pipelines/${pipelineId}/deals?field=${encodeURIComponent(`${temperature.id}:${hot}`)}`);
-		expect(list.body.deals.map((item: { id: string }) => item.id)).toEqual([dealId]);
-		expect(list.body.deals[0].custom[temperature.id]).toBe(hot);
+		expect(list.body.deals.map((item: { id: string }) => item.id).sort()).toEqual([dealId, born.body.deal.id].sort());
+		expect(list.body.deals.every((item: { custom: Record<string, unknown> }) => item.custom[temperature.id] === hot)).toBe(true);
 		expect((await api('GET', `${ws}/fields?entity=deal`)).body.fields.map((f: { label: string }) => f.label)).toEqual(['Temperature', 'Deal note']);
 	});
 

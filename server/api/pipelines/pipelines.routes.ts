@@ -4,7 +4,7 @@ import { dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../../src
 import { pipelineAccess } from '../../db/schema.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
-import { fieldFilterQuery } from '../parties/party.routes.js';
+import { customValuesBody, fieldFilterQuery } from '../parties/party.routes.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -80,7 +80,7 @@ export const createPipelineRoute = createRoute({
 
 const dealJson = boardDealSchema
 	.omit({ title: true })
-	.extend({ id: z.string(), title: z.string() })
+	.extend({ id: z.string(), title: z.string(), fields: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Custom field values by field id' }) })
 	.openapi('Deal');
 const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
 
@@ -94,6 +94,7 @@ export const createDealBody = z
 		contactId: idParam.optional(),
 		companyId: idParam.optional(),
 		expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).optional().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
+		custom: customValuesBody,
 		firstTask: z.object({
 			type: z.enum(taskTypes),
 			title: plainText().trim().min(1).max(200),
