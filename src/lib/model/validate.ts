@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { boardMaps, listTasksOfDeal } from './board.js';
 import {
 	boardSchemaVersion,
@@ -119,7 +119,6 @@ function schemaViolation(entity: Violation['entity'], entityId: string, error: z
 
 function checkEntity(entity: Violation['entity'], entityId: string, value: unknown, schema: z.ZodType): Violation | null {
 	const json = value && typeof (value as Y.Map<unknown>).toJSON === 'function' ? (value as Y.Map<unknown>).toJSON() : value;
-	if (schema === dealSchema && json && typeof json === 'object') return checkDealJson(entityId, json as Record<string, unknown>);
 	const parsed = schema.safeParse(json);
 	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error, json);
 }
@@ -168,7 +167,7 @@ export function checkDeal(doc: Y.Doc, dealId: string, taskIds?: Iterable<string>
 	const { deals, stages } = boardMaps(doc);
 	const map = deals.get(dealId);
 	if (map === undefined) return [];
-	const invalid = checkEntity('deal', dealId, map, dealSchema);
+	const invalid = map instanceof Y.Map ? checkDealJson(dealId, map.toJSON() as Record<string, unknown>) : checkEntity('deal', dealId, map, dealSchema);
 	if (invalid) return [invalid];
 	const stageId = map.get('stageId') as string;
 	if (!stages.has(stageId)) {
