@@ -585,7 +585,11 @@ export const auditActions = [
 	'deal.reopened',
 	'deal.deleted',
 	'deal.restored',
-	'lost_reasons.changed'
+	'lost_reasons.changed',
+	'field.created',
+	'field.changed',
+	'field.archived',
+	'field.restored'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

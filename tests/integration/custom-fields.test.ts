@@ -109,6 +109,9 @@ describeEachDatabase('custom fields', (database) => {
 		expect((await theirs('PATCH', `/api/fields/${mine.id}`, { label: 'Taken' })).status).toBe(404);
 		expect((await theirs('DELETE', `/api/fields/${mine.id}`)).status).toBe(404);
 		expect((await api('GET', `${ws}/fields`)).body.fields[0].label).toBe('Tier');
+		// An admin's change to the workspace's fields is in its audit log.
+		const audit = await api('GET', `${ws}/audit?action=field.created`);
+		expect(audit.body.events.map((event: { detail: { label: string } }) => event.detail.label)).toEqual(['Tier']);
 	});
 
 	it('keeps deal values on the board: the API and the board write them, bad ones are refused, a strict stage requires them', async () => {

@@ -7,10 +7,25 @@ import { generateId } from '../../auth/tokens.js';
 import { countActiveFields, createField, findFieldById, listFields, updateField, type FieldRecord } from '../../fields/field-store.js';
 import { fieldLimits, type CustomFieldType, type FieldOption } from '../../../src/lib/model/fields.js';
 import * as routes from './fields.routes.js';
+import type { Database } from '../../db/client.js';
+import { recordAuditEvent } from '../../audit/audit-log.js';
+import { auditActor } from '../audit-actor.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 
 const choiceTypes = new Set<CustomFieldType>(['choice', 'multi_choice']);
+
+/** The audit log's line for an admin's change to a field (the workspace's shape, like its lost reasons). */
+function recordFieldEvent(c: Context<AppEnv>, tx: Database, field: FieldRecord, action: 'field.created' | 'field.changed' | 'field.archived' | 'field.restored') {
+	return recordAuditEvent(tx, {
+		...auditActor(c),
+		workspaceId: field.workspaceId,
+		action,
+		target: { type: 'workspace', id: field.workspaceId, label: null },
+		detail: { fieldId: field.id, entity: field.entity, label: field.label, type: field.type },
+		at: c.var.deps.now()
+	});
+}
 
 /** Options with ids: a new option gets one, a known one keeps its own (values refer to it). */
 function withIds(type: CustomFieldType, options: Array<{ id?: string; label: string }> | undefined): FieldOption[] {
@@ -62,7 +77,9 @@ const router = createRouter()
 			if ((await countActiveFields(tx, workspace.id, body.entity)) >= fieldLimits.perEntity) {
 				throw conflict('too_many_fields', t(m.error_too_many_fields, { max: String(fieldLimits.perEntity) }));
 			}
-			return createField(tx, workspace.id, { entity: body.entity, label: body.label, type: body.type, options, pinned: body.pinned ?? false });
+			const created = await createField(tx, workspace.id, { entity: body.entity, label: body.label, type: body.type, options, pinned: body.pinned ?? false });
+			await recordFieldEvent(c, tx, created, 'field.created');
+			return created;
 		});
 		if (field.entity === 'deal') await rooms.fieldsChanged(workspace.id);
 		return c.json(toJson(field), 201);
@@ -75,13 +92,16 @@ const router = createRouter()
 			if (body.archived === false && field.archived && (await countActiveFields(tx, field.workspaceId, field.entity)) >= fieldLimits.perEntity) {
 				throw conflict('too_many_fields', t(m.error_too_many_fields, { max: String(fieldLimits.perEntity) }));
 			}
-			return updateField(tx, field, {
+			const changed = await updateField(tx, field, {
 				label: body.label,
 				options: body.options === undefined ? undefined : withIds(field.type, body.options),
 				pinned: body.pinned,
 				position: body.position,
 				archivedAt: body.archived === undefined ? undefined : body.archived ? now() : null
 			});
+			const archiving = body.archived !== undefined && body.archived !== field.archived;
+			await recordFieldEvent(c, tx, changed, archiving ? (body.archived ? 'field.archived' : 'field.restored') : 'field.changed');
+			return changed;
 		});
 		if (field.entity === 'deal') await rooms.fieldsChanged(field.workspaceId);
 		return c.json(toJson(updated), 200);
@@ -89,7 +109,12 @@ const router = createRouter()
 	.openapi(routes.deleteFieldRoute, async (c) => {
 		const field = await requireField(c, c.req.valid('param').fieldId);
 		const { db, rooms, now } = c.var.deps;
-		if (!field.archived) await updateField(db, field, { archivedAt: now() });
+		if (!field.archived) {
+			await db.transaction(async (tx) => {
+				const archived = await updateField(tx, field, { archivedAt: now() });
+				await recordFieldEvent(c, tx, archived, 'field.archived');
+			});
+		}
 		if (field.entity === 'deal') await rooms.fieldsChanged(field.workspaceId);
 		return c.body(null, 204);
 	});
