@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { CustomFieldType } from '../../src/lib/model/fields.js';
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { fieldConditionSql, type FieldCondition } from '../fields/field-filter.js';
 import type { Database } from '../db/client.js';
 import { companies, contacts, interactions, partyLinks, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
@@ -173,21 +173,6 @@ export interface PartyFilter {
 	fields?: FieldCondition[];
 }
 
-/** A list filter on a custom field: equality, "contains" for text, "includes" for a multi-choice. */
-export interface FieldCondition {
-	fieldId: string;
-	type: CustomFieldType;
-	value: string;
-}
-
-/** The SQL of one custom field condition on a `custom` jsonb column (shared by the deals list). */
-export function fieldConditionSql(column: SQL | AnyColumn, condition: FieldCondition): SQL {
-	const { fieldId, type, value } = condition;
-	if (type === 'text' || type === 'link') return sql`(${column} ->> ${fieldId}) ilike ${`%${escapeLike(value.toLowerCase())}%`}`;
-	if (type === 'multi_choice') return sql`(${column} -> ${fieldId}) @> ${JSON.stringify([value])}::jsonb`;
-	if (type === 'money') return sql`(${column} -> ${fieldId} ->> 'amountMinor') = ${value}`;
-	return sql`(${column} ->> ${fieldId}) = ${value}`;
-}
 
 function filterCondition(scope: PartyScope, filter: PartyFilter): SQL | undefined {
 	const table = partyTable(scope.kind);

@@ -3,7 +3,7 @@ import { unprocessable, type Issue } from '../http/errors.js';
 import { listMemberIds } from '../workspaces/member.js';
 import { checkFieldValue, fieldLimits, type CustomFieldDef, type CustomFieldEntity } from '../../src/lib/model/fields.js';
 import { listFields } from './field-store.js';
-import type { FieldCondition } from '../contacts/party-store.js';
+import type { FieldCondition } from './field-filter.js';
 import { t } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 

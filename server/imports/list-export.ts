@@ -7,7 +7,8 @@
 import { and, asc, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, contacts, dealsProjection, stagesProjection, users, type PartyKind } from '../db/schema.js';
-import { fieldConditionSql, listAllParties, type PartyFilter, type PartySort } from '../contacts/party-store.js';
+import { listAllParties, type PartyFilter, type PartySort } from '../contacts/party-store.js';
+import { fieldConditionSql } from '../fields/field-filter.js';
 import { customCells, customColumns } from '../fields/field-csv.js';
 import type { CustomFieldDef } from '../../src/lib/model/fields.js';
 import { escapeLike } from '../db/like.js';

@@ -3,7 +3,7 @@ import type { Database } from '../db/client.js';
 import { dealsProjection, stagesProjection } from '../db/schema.js';
 import { escapeLike } from '../db/like.js';
 import type { FieldValue } from '../../src/lib/model/fields.js';
-import { fieldConditionSql, type FieldCondition } from '../contacts/party-store.js';
+import { fieldConditionSql, type FieldCondition } from '../fields/field-filter.js';
 
 export interface DealFilters {
 	stageId?: string;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { createRouter } from '../../http/router.js';
 import { requireWorkspace } from '../../http/auth.js';
 import type { AppEnv } from '../../http/context.js';
-import { conflict, notFound, unprocessable } from '../../http/errors.js';
+import { ApiError, conflict, notFound, unprocessable } from '../../http/errors.js';
 import { generateId } from '../../auth/tokens.js';
 import { countActiveFields, createField, findFieldById, listFields, updateField, type FieldRecord } from '../../fields/field-store.js';
 import { fieldLimits, type CustomFieldType, type FieldOption } from '../../../src/lib/model/fields.js';
@@ -50,7 +50,8 @@ async function requireField(c: Context<AppEnv>, fieldId: string): Promise<FieldR
 	try {
 		await requireWorkspace(c, field.workspaceId, 'admin');
 	} catch (error) {
-		if ((error as { status?: number }).status === 404) throw notFound(t(m.error_field_not_found));
+		// Not a member: the field does not exist for the caller.
+		if (error instanceof ApiError && error.status === 404) throw notFound(t(m.error_field_not_found));
 		throw error;
 	}
 	return field;
