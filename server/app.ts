@@ -19,6 +19,7 @@ import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
+import fieldsRouter from './api/fields/fields.index.js';
 import auditRouter from './api/audit/audit.index.js';
 import { partyRouter } from './api/parties/party.index.js';
 import directoryRouter from './api/parties/directory.index.js';
@@ -101,7 +102,8 @@ function createApi() {
 		.route('/api', importsRouter)
 		.route('/api', panelRouter)
 		.route('/api', eventsRouter)
-		.route('/api', auditRouter);
+		.route('/api', auditRouter)
+		.route('/api', fieldsRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

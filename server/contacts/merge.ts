@@ -25,7 +25,9 @@ export function combineParties(keep: PartyRow, other: PartyRow): PartyInput {
 		emails: cleanList([...(mine.emails ?? []), ...(theirs.emails ?? [])]),
 		tags: cleanList([...(mine.tags ?? []), ...(theirs.tags ?? [])]),
 		note: notes.length > 0 ? [...new Set(notes)].join('\n\n') : null,
-		status: statusOrder[Math.max(statusOrder.indexOf(keep.status), statusOrder.indexOf(other.status))]
+		status: statusOrder[Math.max(statusOrder.indexOf(keep.status), statusOrder.indexOf(other.status))],
+		// Custom values: the kept record's win, the other's fill the fields it left empty.
+		custom: { ...(theirs.custom ?? {}), ...(mine.custom ?? {}) }
 	};
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { fieldConditionSql, type FieldCondition } from '../fields/field-filter.js';
 import type { Database } from '../db/client.js';
 import { companies, contacts, interactions, partyLinks, recordEvents, type PartyKind, type PartyStatus, type RecordEventAction } from '../db/schema.js';
 import { generateId } from '../auth/tokens.js';
@@ -94,6 +95,7 @@ export function toPartyInput(row: PartyRow): PartyInput {
 		ownerId: row.ownerId,
 		tags: row.tags,
 		note: row.note,
+		custom: row.custom,
 		...('taxId' in row ? { taxId: row.taxId } : { companyId: row.companyId, position: row.position, birthday: row.birthday })
 	};
 }
@@ -167,7 +169,10 @@ export interface PartyFilter {
 	companyId?: string;
 	/** The trash instead of the live records. */
 	deleted?: boolean;
+	/** Custom field conditions, all of which must hold. */
+	fields?: FieldCondition[];
 }
+
 
 function filterCondition(scope: PartyScope, filter: PartyFilter): SQL | undefined {
 	const table = partyTable(scope.kind);
@@ -181,7 +186,8 @@ function filterCondition(scope: PartyScope, filter: PartyFilter): SQL | undefine
 		filter.ownerId ? eq(table.ownerId, filter.ownerId) : undefined,
 		filter.segment ? eq(table.segment, filter.segment) : undefined,
 		filter.tag ? sql`${table.tags} && ${textArray([filter.tag])}` : undefined,
-		filter.companyId && scope.kind === 'contact' ? eq(contacts.companyId, filter.companyId) : undefined
+		filter.companyId && scope.kind === 'contact' ? eq(contacts.companyId, filter.companyId) : undefined,
+		...(filter.fields ?? []).map((condition) => fieldConditionSql(table.custom, condition))
 	);
 }
 

@@ -34,6 +34,8 @@ export interface PartyInput {
 	birthday?: string | null;
 	// Companies only
 	taxId?: string | null;
+	/** Custom field values by field id, already checked against the workspace's fields. */
+	custom?: Record<string, unknown>;
 }
 
 /** The country a phone without a country code is read in, until workspaces choose their own. */
@@ -85,6 +87,7 @@ export function toPartyValues(kind: PartyKind, input: PartyInput) {
 		status: input.status ?? 'potential',
 		ownerId: input.ownerId ?? null,
 		note: input.note ?? null,
+		custom: input.custom ?? {},
 		...keys
 	};
 	if (kind === 'company') return { ...common, taxId: input.taxId ?? null, taxKey };

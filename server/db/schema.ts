@@ -262,6 +262,8 @@ export const dealsProjection = pgTable(
 		lostReason: text('lost_reason'),
 		lostNote: text('lost_note'),
 		expectedCloseDate: date('expected_close_date', { mode: 'string' }),
+		// The deal's custom field values (field id -> value), copied from the board's `f:<id>` keys.
+		custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -344,6 +346,36 @@ export const lostReasons = pgTable(
 	(t) => [index('lost_reasons_workspace_idx').on(t.workspaceId, t.position)]
 );
 
+export const customFieldEntities = ['deal', 'contact', 'company'] as const;
+export const customFieldEntity = pgEnum('custom_field_entity', customFieldEntities);
+export const customFieldTypes = ['text', 'number', 'money', 'date', 'choice', 'multi_choice', 'user', 'link'] as const;
+export const customFieldType = pgEnum('custom_field_type', customFieldTypes);
+
+/**
+ * Fields a workspace adds to its deals, contacts or companies. Values live
+ * with the record (a `custom` jsonb keyed by field id; a deal's on the board).
+ * Deleting a field archives it, so stored values keep their meaning and the
+ * field can be restored; archived fields are hidden, not checked, not exported.
+ */
+export const customFields = pgTable(
+	'custom_fields',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		entity: customFieldEntity('entity').notNull(),
+		label: text('label').notNull(),
+		type: customFieldType('type').notNull(),
+		options: jsonb('options').$type<{ id: string; label: string }[]>().notNull().default([]),
+		pinned: boolean('pinned').notNull().default(false),
+		position: integer('position').notNull(),
+		archivedAt: timestamp('archived_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('custom_fields_workspace_idx').on(t.workspaceId, t.entity, t.position)]
+);
+
 export const interactionKinds = ['call', 'meeting', 'email', 'note'] as const;
 export const interactionKind = pgEnum('interaction_kind', interactionKinds);
 
@@ -408,6 +440,8 @@ const partyColumns = () => ({
 	ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
 	tags: text('tags').array().notNull().default(sql`'{}'`),
 	note: text('note'),
+	// Custom field values keyed by field id, checked against the workspace's definitions at the API edge.
+	custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
 	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
 	createdAt: createdAt(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -567,7 +601,11 @@ export const auditActions = [
 	'deal.reopened',
 	'deal.deleted',
 	'deal.restored',
-	'lost_reasons.changed'
+	'lost_reasons.changed',
+	'field.created',
+	'field.changed',
+	'field.archived',
+	'field.restored'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -627,6 +665,7 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export type PasswordReset = typeof passwordResets.$inferSelect;
 export type Pipeline = typeof pipelines.$inferSelect;
 export type DealRow = typeof dealsProjection.$inferSelect;
+export type CustomFieldRow = typeof customFields.$inferSelect;
 export type TaskRow = typeof tasksProjection.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;

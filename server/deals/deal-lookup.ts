@@ -129,6 +129,7 @@ export function toBoardDeal(row: DealRow): Deal {
 		lostReason: row.lostReason ?? undefined,
 		lostNote: row.lostNote ?? undefined,
 		expectedCloseDate: row.expectedCloseDate ?? undefined,
+		fields: Object.keys(row.custom ?? {}).length > 0 ? row.custom : undefined,
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 		closedAt: row.closedAt?.toISOString()

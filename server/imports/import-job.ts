@@ -21,7 +21,10 @@ import { locales, type Locale } from '../i18n/locale.js';
 import { renderText, t, type Text } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { decodeCsv, readCsv, sniffDelimiter, type CsvRow } from './csv-read.js';
-import { mapRow, type ContactRecord, type CompanyRecord, type DealRecord } from './import-mapping.js';
+import { mapRow, type ContactRecord, type CompanyRecord, type CustomCells, type DealRecord } from './import-mapping.js';
+import { listFields } from '../fields/field-store.js';
+import { parseFieldCell, type FieldPerson } from '../fields/field-csv.js';
+import type { CustomFieldDef } from '../../src/lib/model/fields.js';
 import { companyInput, contactInput, findOwner, joinReasons, checkContactPoints, stageKey } from './import-rows.js';
 import { ImportParties } from './import-parties.js';
 import type { PartyInput } from '../contacts/party.js';
@@ -116,6 +119,24 @@ interface RunContext {
 	stages?: { open: Map<string, string>; closed: Set<string>; first: string | null };
 	/** The first batch after a restart may meet records an interrupted run made. */
 	resumed: boolean;
+	/** The workspace's active custom fields of the imported entity, and who a "team member" cell may name. */
+	fields: CustomFieldDef[];
+	people: FieldPerson[];
+}
+
+/** A row's custom cells read against their fields: the values, or why not, naming each field. */
+function readCustomCells(context: RunContext, cells: CustomCells | undefined): { values: Record<string, unknown>; reasons: Text[] } {
+	const values: Record<string, unknown> = {};
+	const reasons: Text[] = [];
+	for (const [fieldId, text] of Object.entries(cells ?? {})) {
+		const field = context.fields.find((candidate) => candidate.id === fieldId);
+		// A field archived since the mapping was made: its column is not imported.
+		if (!field) continue;
+		const read = parseFieldCell(field, text, context.people);
+		if (read.problem) reasons.push(read.problem);
+		else if (read.value !== undefined) values[fieldId] = read.value;
+	}
+	return { values, reasons };
 }
 
 /**
@@ -209,7 +230,9 @@ export class ImportRunner {
 			options: job.options,
 			members: new Map(members.map((member) => [member.email.toLowerCase(), member.userId])),
 			parties: new ImportParties(job.workspaceId, importer.userId, job.dryRun),
-			resumed: job.processed > 0
+			resumed: job.processed > 0,
+			fields: await listFields(db, job.workspaceId, { entity: ({ contacts: 'contact', companies: 'company', deals: 'deal' } as const)[job.entity] }),
+			people: members.map((member) => ({ id: member.userId, email: member.email, name: member.name }))
 		};
 		if (job.entity === 'deals') context.stages = await this.readStages(job.options.pipelineId!);
 		const items = readImportItems(file, job.options);
@@ -265,11 +288,12 @@ export class ImportRunner {
 				continue;
 			}
 			const input = kind === 'contact' ? contactInput(mapped.record as ContactRecord, context.members) : companyInput(mapped.record as CompanyRecord, context.members);
-			if (!input.ok) {
-				addError(progress, item.line, input.reason);
+			const custom = readCustomCells(context, mapped.record.custom);
+			if (!input.ok || custom.reasons.length > 0) {
+				addError(progress, item.line, joinReasons([...(input.ok ? [] : [input.reason]), ...custom.reasons]));
 				continue;
 			}
-			rows.push({ input: { ownerId: context.userId, ...input.value }, company: kind === 'contact' ? (mapped.record as ContactRecord).company : undefined });
+			rows.push({ input: { ownerId: context.userId, ...input.value, custom: custom.values }, company: kind === 'contact' ? (mapped.record as ContactRecord).company : undefined });
 		}
 		try {
 			await db.transaction(async (tx) => {
@@ -303,7 +327,7 @@ export class ImportRunner {
 		const stages = context.stages!;
 		const delimiter = context.options.delimiter === 'auto' ? undefined : context.options.delimiter;
 		const currency = context.options.locale === 'ru' ? 'RUB' : 'EUR';
-		const deals: Array<{ line: number; record: DealRecord; stageId: string; ownerId: string; contactId?: string; companyId?: string }> = [];
+		const deals: Array<{ line: number; record: DealRecord; stageId: string; ownerId: string; contactId?: string; companyId?: string; fields: Record<string, unknown> }> = [];
 		try {
 			await db.transaction(async (tx) => {
 				for (const item of batch) {
@@ -321,6 +345,8 @@ export class ImportRunner {
 					const reasons: Text[] = checkContactPoints(record.contactPhone ? [record.contactPhone] : [], record.contactEmail ? [record.contactEmail] : []);
 					const owner = findOwner(record.owner, context.members);
 					if (!owner.ok) reasons.push(owner.reason);
+					const custom = readCustomCells(context, record.custom);
+					reasons.push(...custom.reasons);
 					let stageId = stages.first;
 					if (record.stage) {
 						const key = stageKey(record.stage);
@@ -350,7 +376,7 @@ export class ImportRunner {
 								companyId: companyId ?? null
 							})
 						: undefined;
-					deals.push({ line: item.line, record, stageId, ownerId, contactId, companyId });
+					deals.push({ line: item.line, record, stageId, ownerId, contactId, companyId, fields: custom.values });
 				}
 				await context.parties.flush(tx, at);
 				if (context.dryRun) throw new DryRunRollback();
@@ -389,6 +415,7 @@ export class ImportRunner {
 								ownerId: deal.ownerId,
 								contactId: deal.contactId,
 								companyId: deal.companyId,
+								fields: deal.fields,
 								source: record.source ?? 'import'
 							},
 							{ id: lineId(context.id, deal.line, 'task'), type: 'call', title, dueAt },

@@ -113,6 +113,8 @@ function describeField({ key, label, required, multiple, anyOf }: FieldSpec): Im
 }
 
 export interface ContactRecord {
+	/** Mapped custom field cells, by field id. */
+	custom?: CustomCells;
 	/** The full name, or the first and last name joined. */
 	name: string;
 	firstName?: string;
@@ -134,6 +136,8 @@ export interface ContactRecord {
 }
 
 export interface CompanyRecord {
+	/** Mapped custom field cells, by field id. */
+	custom?: CustomCells;
 	name: string;
 	taxId?: string;
 	phones: string[];
@@ -147,6 +151,8 @@ export interface CompanyRecord {
 }
 
 export interface DealRecord {
+	/** Mapped custom field cells, by field id. */
+	custom?: CustomCells;
 	title: string;
 	/** In minor units of `currency` (kopecks, cents). */
 	valueMinor?: number;
@@ -167,6 +173,12 @@ export interface DealRecord {
 	/** YYYY-MM-DD. */
 	expectedCloseDate?: string;
 }
+
+/** A column mapped to a custom field: `custom:<fieldId>`. The job reads the cell against the field. */
+export const customFieldKey = (fieldId: string) => `custom:${fieldId}`;
+
+/** The raw text of each mapped custom field's cell, by field id (custom-values are read by the job, which knows the fields). */
+export type CustomCells = Record<string, string>;
 
 export interface ImportRecords {
 	contacts: ContactRecord;
@@ -199,8 +211,8 @@ const requiredMessages = {
  * when given), every value a field of the entity or null, a field that takes
  * one value fed by one column at most, and the required fields mapped.
  */
-export function importMappingSchema(entity: ImportEntity, columns?: readonly string[]): z.ZodType<ImportMapping> {
-	const specs = fieldSpecs[entity];
+export function importMappingSchema(entity: ImportEntity, columns?: readonly string[], customFieldIds: readonly string[] = []): z.ZodType<ImportMapping> {
+	const specs = [...fieldSpecs[entity], ...customFieldIds.map((id) => field(customFieldKey(id), 'text', id))];
 	const keys = specs.map((spec) => spec.key) as [string, ...string[]];
 	const known = columns ? new Set(columns) : null;
 	return z.record(z.string().min(1), z.enum(keys).nullable()).superRefine((mapping, context) => {
@@ -281,6 +293,15 @@ export function mapRow<E extends ImportEntity>(row: CsvRow, mapping: ImportMappi
 			record.valueMinor = value.minor;
 			if (value.currency) record.currency = value.currency;
 		}
+	}
+	// Custom fields: their cells as typed; the job reads them against the fields and names any that does not fit.
+	for (const [column, key] of Object.entries(mapping)) {
+		if (!key?.startsWith('custom:')) continue;
+		let text = (Object.hasOwn(row.values, column) ? row.values[column]! : '').trim();
+		if (guardedFormula.test(text)) text = text.slice(1).trim();
+		if (text === '') continue;
+		if (!isStorableText(text)) reasons.push(inColumn(column, t(m.error_plain_text)));
+		else ((record.custom ??= {}) as CustomCells)[key.slice('custom:'.length)] = text;
 	}
 	const missing = findMissingName(entity, record, mapping, failed);
 	if (missing) reasons.push(missing);

@@ -8,6 +8,9 @@ import { and, asc, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, contacts, dealsProjection, stagesProjection, users, type PartyKind } from '../db/schema.js';
 import { listAllParties, type PartyFilter, type PartySort } from '../contacts/party-store.js';
+import { fieldConditionSql } from '../fields/field-filter.js';
+import { customCells, customColumns } from '../fields/field-csv.js';
+import type { CustomFieldDef } from '../../src/lib/model/fields.js';
 import { escapeLike } from '../db/like.js';
 import type { DealFilters } from '../pipelines/deal-query.js';
 import type { CsvColumn } from './csv-write.js';
@@ -20,7 +23,7 @@ const statusLabels = {
 	lapsed: m.parties_status_lapsed
 };
 
-export function partyColumns(kind: PartyKind, locale: Locale): CsvColumn[] {
+export function partyColumns(kind: PartyKind, locale: Locale, fields: CustomFieldDef[] = []): CsvColumn[] {
 	const label = (message: (inputs: object, options: { locale: Locale }) => string) => message({}, { locale });
 	return [
 		{ key: 'name', label: label(kind === 'contact' ? m.import_field_full_name : m.import_field_company_name) },
@@ -41,8 +44,23 @@ export function partyColumns(kind: PartyKind, locale: Locale): CsvColumn[] {
 		{ key: 'owner', label: label(m.import_field_owner) },
 		...(kind === 'contact' ? [{ key: 'note', label: label(m.import_field_note) }] : []),
 		{ key: 'createdAt', label: label(m.import_field_created_at) },
-		{ key: 'updatedAt', label: label(m.export_column_updated) }
+		{ key: 'updatedAt', label: label(m.export_column_updated) },
+		...customColumns(fields)
 	];
+}
+
+/** Members' emails by id: an export names a person by the email an import reads back. */
+async function readEmails(db: Database, userIds: string[]): Promise<Map<string, string>> {
+	const ids = [...new Set(userIds)];
+	if (ids.length === 0) return new Map();
+	const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, ids));
+	return new Map(rows.map((row) => [row.id, row.email]));
+}
+
+/** The user ids custom "team member" values of these rows name. */
+function customPeople(fields: CustomFieldDef[], rows: Array<{ custom: Record<string, unknown> | null }>): string[] {
+	const people = fields.filter((field) => field.type === 'user');
+	return rows.flatMap((row) => people.map((field) => row.custom?.[field.id]).filter((id): id is string => typeof id === 'string'));
 }
 
 /** Pages of a contact or company list as rows of the export's columns. */
@@ -52,21 +70,21 @@ export async function* exportPartyRows(
 	filter: PartyFilter,
 	sort: PartySort,
 	order: 'asc' | 'desc',
-	locale: Locale
+	locale: Locale,
+	fields: CustomFieldDef[] = []
 ): AsyncGenerator<Record<string, unknown>[]> {
 	for await (const rows of listAllParties(db, scope, filter, sort, order)) {
-		const ownerIds = [...new Set(rows.flatMap((row) => (row.ownerId ? [row.ownerId] : [])))];
-		const owners = ownerIds.length > 0 ? await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, ownerIds)) : [];
-		const emailOf = new Map(owners.map((owner) => [owner.id, owner.email]));
+		const emailOf = await readEmails(db, [...rows.flatMap((row) => (row.ownerId ? [row.ownerId] : [])), ...customPeople(fields, rows)]);
 		yield rows.map((row) => ({
 			...row,
 			status: statusLabels[row.status]({}, { locale }),
-			owner: row.ownerId ? (emailOf.get(row.ownerId) ?? '') : ''
+			owner: row.ownerId ? (emailOf.get(row.ownerId) ?? '') : '',
+			...customCells(fields, row.custom, (id) => emailOf.get(id))
 		}));
 	}
 }
 
-export function dealColumns(locale: Locale): CsvColumn[] {
+export function dealColumns(locale: Locale, fields: CustomFieldDef[] = []): CsvColumn[] {
 	const label = (message: (inputs: object, options: { locale: Locale }) => string) => message({}, { locale });
 	return [
 		{ key: 'title', label: label(m.import_field_title) },
@@ -79,7 +97,8 @@ export function dealColumns(locale: Locale): CsvColumn[] {
 		{ key: 'company', label: label(m.import_field_company) },
 		{ key: 'source', label: label(m.import_field_source) },
 		{ key: 'createdAt', label: label(m.import_field_created_at) },
-		{ key: 'updatedAt', label: label(m.export_column_updated) }
+		{ key: 'updatedAt', label: label(m.export_column_updated) },
+		...customColumns(fields)
 	];
 }
 
@@ -111,13 +130,15 @@ export async function* exportDealRows(
 	db: Database,
 	scope: { workspaceId: string; pipelineId: string },
 	filters: Omit<DealFilters, 'limit' | 'offset'>,
-	locale: Locale
+	locale: Locale,
+	fields: CustomFieldDef[] = []
 ): AsyncGenerator<Record<string, unknown>[]> {
 	const conditions: SQL[] = [eq(dealsProjection.pipelineId, scope.pipelineId), eq(dealsProjection.workspaceId, scope.workspaceId)];
 	if (filters.stageId) conditions.push(eq(dealsProjection.stageId, filters.stageId));
 	if (filters.ownerId) conditions.push(eq(dealsProjection.ownerId, filters.ownerId));
 	if (filters.status) conditions.push(eq(dealsProjection.status, filters.status));
 	if (filters.search) conditions.push(ilike(dealsProjection.title, `%${escapeLike(filters.search)}%`));
+	for (const condition of filters.fields ?? []) conditions.push(fieldConditionSql(dealsProjection.custom, condition));
 	const direction = filters.order === 'desc' ? desc : asc;
 	const ordering =
 		filters.sort === 'board'
@@ -138,7 +159,8 @@ export async function* exportDealRows(
 				company: sql<string | null>`(select c.name from ${companies} c where c.id = ${dealsProjection.companyId} and c.workspace_id = ${scope.workspaceId})`,
 				source: dealsProjection.source,
 				createdAt: dealsProjection.createdAt,
-				updatedAt: dealsProjection.updatedAt
+				updatedAt: dealsProjection.updatedAt,
+				custom: dealsProjection.custom
 			})
 			.from(dealsProjection)
 			.leftJoin(stagesProjection, and(eq(stagesProjection.pipelineId, dealsProjection.pipelineId), eq(stagesProjection.id, dealsProjection.stageId)))
@@ -148,8 +170,10 @@ export async function* exportDealRows(
 			.limit(limit)
 			.offset(offset);
 		if (rows.length > 0) {
+			const emailOf = await readEmails(db, customPeople(fields, rows));
 			yield rows.map((row) => ({
 				...row,
+				...customCells(fields, row.custom, (id) => emailOf.get(id)),
 				value: formatMinor(row.valueMinor, row.currency),
 				status: dealStatusLabels[row.status as keyof typeof dealStatusLabels]?.({}, { locale }) ?? row.status
 			}));

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'dri
 import type { Database } from '../db/client.js';
 import { dealsProjection, stagesProjection } from '../db/schema.js';
 import { escapeLike } from '../db/like.js';
+import type { FieldValue } from '../../src/lib/model/fields.js';
+import { fieldConditionSql, type FieldCondition } from '../fields/field-filter.js';
 
 export interface DealFilters {
 	stageId?: string;
@@ -10,6 +12,8 @@ export interface DealFilters {
 	search?: string;
 	/** The deals in the trash instead of the others. */
 	trash?: boolean;
+	/** Custom field conditions, all of which must hold. */
+	fields?: FieldCondition[];
 	sort: DealSort;
 	order: 'asc' | 'desc';
 	limit: number;
@@ -42,6 +46,8 @@ export interface DealListItem {
 	lostReason: string | null;
 	lostNote: string | null;
 	expectedCloseDate: string | null;
+	/** Custom field values by field id. */
+	custom: Record<string, FieldValue>;
 	createdAt: string;
 	updatedAt: string;
 	closedAt: string | null;
@@ -80,6 +86,7 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 	if (filters.ownerId) conditions.push(eq(dealsProjection.ownerId, filters.ownerId));
 	if (filters.status) conditions.push(eq(dealsProjection.status, filters.status));
 	if (filters.search) conditions.push(ilike(dealsProjection.title, `%${escapeLike(filters.search)}%`));
+	for (const condition of filters.fields ?? []) conditions.push(fieldConditionSql(dealsProjection.custom, condition));
 	// The trash is its own list; everywhere else a deleted deal is gone.
 	conditions.push(filters.trash ? isNotNull(dealsProjection.deletedAt) : isNull(dealsProjection.deletedAt));
 	const where = and(...conditions)!;
@@ -98,7 +105,7 @@ export async function listPipelineDeals(db: Database, scope: PipelineScope, filt
 				page.id, page.title, page.value_minor as "valueMinor", page.currency, page.stage_id as "stageId",
 				page.owner_id as "ownerId", page.contact_id as "contactId", page.company_id as "companyId", page.source,
 				page.status, page.lost_reason as "lostReason", page.lost_note as "lostNote",
-				to_char(page.expected_close_date, 'YYYY-MM-DD') as "expectedCloseDate",
+				to_char(page.expected_close_date, 'YYYY-MM-DD') as "expectedCloseDate", page.custom,
 				${isoTime('page.created_at')} as "createdAt", ${isoTime('page.updated_at')} as "updatedAt", ${isoTime('page.closed_at')} as "closedAt",
 				${isoTime('page.stage_entered_at')} as "stageEnteredAt", ${isoTime('page.archived_at')} as "archivedAt", ${isoTime('page.deleted_at')} as "deletedAt",
 				next_task.json as "nextTask") fields))::text as json

@@ -74,6 +74,7 @@ export async function upsertDeals(
 		lost_reason: deal.lostReason ?? null,
 		lost_note: deal.lostNote ?? null,
 		expected_close_date: deal.expectedCloseDate ?? null,
+		custom: deal.fields ?? {},
 		created_at: deal.createdAt,
 		updated_at: deal.updatedAt,
 		closed_at: deal.closedAt ?? null,
@@ -81,18 +82,18 @@ export async function upsertDeals(
 	}));
 	await db.execute(sql`
 		insert into deals (id, pipeline_id, workspace_id, title, value_minor, currency, stage_id, rank, owner_id, contact_id, company_id,
-			source, status, lost_reason, lost_note, expected_close_date, created_at, updated_at, closed_at, stage_entered_at)
+			source, status, lost_reason, lost_note, expected_close_date, custom, created_at, updated_at, closed_at, stage_entered_at)
 		select r.id, ${board.pipelineId}, ${board.workspaceId}, r.title, r.value_minor, r.currency, r.stage_id, r.rank, r.owner_id, r.contact_id,
-			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.expected_close_date, r.created_at, r.updated_at, r.closed_at,
+			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.expected_close_date, coalesce(r.custom, '{}'::jsonb), r.created_at, r.updated_at, r.closed_at,
 			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
 		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
 			rank text, owner_id text, contact_id text, company_id text, source deal_source, status deal_status, lost_reason text, lost_note text,
-			expected_close_date date, created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
+			expected_close_date date, custom jsonb, created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
 		on conflict (id) do update set
 			title = excluded.title, value_minor = excluded.value_minor, currency = excluded.currency, stage_id = excluded.stage_id,
 			rank = excluded.rank, owner_id = excluded.owner_id, contact_id = excluded.contact_id, company_id = excluded.company_id,
 			source = excluded.source, status = excluded.status, lost_reason = excluded.lost_reason, lost_note = excluded.lost_note,
-			expected_close_date = excluded.expected_close_date,
+			expected_close_date = excluded.expected_close_date, custom = excluded.custom,
 			created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
 			stage_entered_at = case when excluded.stage_entered_at = 'epoch'::timestamptz then deals.stage_entered_at else excluded.stage_entered_at end
 		where deals.pipeline_id = ${board.pipelineId}`);

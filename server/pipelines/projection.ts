@@ -62,7 +62,8 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	// A whole board may hold entities stored before today's checks: project the valid ones.
 	const valid = (schema: typeof dealSchema | typeof taskSchema) => (entity: { id: string } | null) => {
 		if (entity === null || !scope.all) return entity !== null;
-		const { id: _id, ...fields } = entity;
+		// A deal's custom values are checked against the workspace's fields when written, not here.
+		const { id: _id, fields: _custom, ...fields } = entity as { id: string; fields?: unknown };
 		return schema.safeParse(fields).success;
 	};
 	const deals = dealIds.map((id) => readDeal(doc, id)).filter(valid(dealSchema)) as Deal[];

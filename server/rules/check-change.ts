@@ -7,6 +7,8 @@ import type { Writer } from '../board/writer.js';
 import { hasRoleAtLeast } from '../workspaces/roles.js';
 import { t } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
+import type { CustomFieldDef } from '../../src/lib/model/fields.js';
+import { checkCustomValues } from './custom-values.js';
 
 /** What the server knows of a board from the database, not from the document. */
 export interface BoardContext {
@@ -14,6 +16,8 @@ export interface BoardContext {
 	workspaceId: string;
 	/** The workspace's members: who may own a deal or be assigned a task. */
 	members: ReadonlySet<string>;
+	/** The workspace's active deal fields by id: what a deal's `f:<id>` keys may hold. */
+	dealFields: ReadonlyMap<string, CustomFieldDef>;
 }
 
 /**
@@ -65,8 +69,9 @@ export function checkChange(doc: Y.Doc, changes: ChangeSet, writer: Writer, inde
 		}
 		dealIds.add(dealId);
 		const moved = !change.created && change.oldStageId !== undefined && change.oldStageId !== deals.get(dealId)?.get?.('stageId');
-		if (strict && moved) violations.push(...checkStrictMove(doc, dealId, change.oldStageId!));
+		if (strict && moved) violations.push(...checkStrictMove(doc, dealId, change.oldStageId!, (id) => context.dealFields.get(id)?.label));
 		if (member) violations.push(...checkPerson(deals.get(dealId), change, 'ownerId', 'deal', dealId, context));
+		violations.push(...checkCustomValues(deals.get(dealId), change, dealId, context.dealFields, context.members));
 	}
 	for (const [taskId, change] of changes.tasks) {
 		const before = index.dealOf(taskId);

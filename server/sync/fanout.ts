@@ -18,7 +18,9 @@ export type FanoutMessage =
 	/** A workspace's members changed: rooms refresh who may own deals and be assigned tasks. */
 	| { kind: 'members-changed'; workspaceId: string }
 	/** Something the workspace's event streams on every node pass on (server/live/). */
-	| { kind: 'workspace-event'; workspaceId: string; event: WorkspaceEvent };
+	| { kind: 'workspace-event'; workspaceId: string; event: WorkspaceEvent }
+	/** An admin changed the workspace's custom fields: rooms reload the definitions. */
+	| { kind: 'fields-changed'; workspaceId: string };
 
 export interface Fanout {
 	publish(message: FanoutMessage): void;

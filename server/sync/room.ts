@@ -6,6 +6,7 @@ import { TaskDealIndex } from '../board/task-index.js';
 import type { Writer } from '../board/writer.js';
 import type { Health } from '../health.js';
 import type { BoardContext } from '../rules/check-change.js';
+import type { CustomFieldDef } from '../../src/lib/model/fields.js';
 import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
@@ -36,6 +37,8 @@ export interface BoardLookups {
 	/** The ids among these that belong to another board. */
 	idsOnOtherBoards(ids: { deals: string[]; tasks: string[] }): Promise<string[]>;
 	memberIds(): Promise<Set<string>>;
+	/** The workspace's active deal fields; without it a deal may carry no custom values. */
+	dealFields?(): Promise<Map<string, CustomFieldDef>>;
 }
 
 export interface RoomOptions {
@@ -106,6 +109,7 @@ export class Room {
 	/** With other nodes: recovers the updates pub/sub lost. */
 	private readonly catchUp: UpdateCatchUp | null;
 	private members: Set<string>;
+	private dealFields = new Map<string, CustomFieldDef>();
 	private unloaded = false;
 	/** Resolves once the stored content has been checked (tests). */
 	readonly contentCheck: Promise<void>;
@@ -182,8 +186,13 @@ export class Room {
 	}
 
 	static async load(options: RoomOptions): Promise<Room> {
-		const [stored, members] = await Promise.all([options.store.loadDoc(options.docId), options.lookups.memberIds()]);
+		const [stored, members, dealFields] = await Promise.all([
+			options.store.loadDoc(options.docId),
+			options.lookups.memberIds(),
+			options.lookups.dealFields?.() ?? new Map<string, CustomFieldDef>()
+		]);
 		const room = new Room(options, stored, members);
+		room.dealFields = dealFields;
 		// A crash or a failed batch left the projection behind the log: project the whole board.
 		if ((options.projectedUpTo ?? 0) < stored.lastUpdateId) room.projection?.catchUp(stored.lastUpdateId);
 		return room;
@@ -198,7 +207,7 @@ export class Room {
 	}
 
 	private get context(): BoardContext {
-		return { pipelineId: this.docId, workspaceId: this.options.workspaceId, members: this.members };
+		return { pipelineId: this.docId, workspaceId: this.options.workspaceId, members: this.members, dealFields: this.dealFields };
 	}
 
 	private listen(): void {
@@ -355,6 +364,11 @@ export class Room {
 	/** The workspace's members changed: refresh who may own and be assigned. */
 	async refreshMembers(): Promise<void> {
 		this.members = await this.options.lookups.memberIds();
+	}
+
+	/** The workspace's deal fields changed: refresh what a deal's custom values may be. */
+	async refreshFields(): Promise<void> {
+		this.dealFields = (await this.options.lookups.dealFields?.()) ?? new Map();
 	}
 
 	// ---- server-side changes ----

@@ -3,6 +3,7 @@ import { Health } from '../health.js';
 import { findIdsOnOtherBoards, findBoardIdentity } from '../pipelines/board-ids.js';
 import { projectBoard, readProjectionMark } from '../pipelines/projection.js';
 import { listMemberIds } from '../workspaces/member.js';
+import { listFields } from '../fields/field-store.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import { defaultSyncLimits, type SyncLimits } from './limits.js';
 import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
@@ -63,6 +64,7 @@ export class RoomManager {
 
 	private receive(message: FanoutMessage): void {
 		if (message.kind === 'members-changed') void this.refreshMembersHere(message.workspaceId);
+		else if (message.kind === 'fields-changed') void this.refreshFieldsHere(message.workspaceId);
 		else if (message.kind === 'update' || message.kind === 'awareness') {
 			const entry = this.rooms.get(message.docId);
 			if (entry?.loaded) entry.loaded.applyRemote(message);
@@ -114,7 +116,8 @@ export class RoomManager {
 			compaction: this.options.compaction ?? defaultCompaction,
 			lookups: {
 				idsOnOtherBoards: (ids) => findIdsOnOtherBoards(db, docId, ids),
-				memberIds: () => listMemberIds(db, identity.workspaceId)
+				memberIds: () => listMemberIds(db, identity.workspaceId),
+				dealFields: async () => new Map((await listFields(db, identity.workspaceId, { entity: 'deal' })).map((field) => [field.id, field]))
 			},
 			project: project
 				? async (board, scope) => {
@@ -187,6 +190,19 @@ export class RoomManager {
 		for (const entry of this.rooms.values()) {
 			const room = entry.loaded;
 			if (room?.workspaceId === workspaceId) await room.refreshMembers().catch((error) => console.error(`room ${room.docId}: members`, error));
+		}
+	}
+
+	/** A workspace's deal fields changed (added, retyped, archived): its rooms on every node look them up again. */
+	async fieldsChanged(workspaceId: string): Promise<void> {
+		this.options.fanout?.publish({ kind: 'fields-changed', workspaceId });
+		await this.refreshFieldsHere(workspaceId);
+	}
+
+	private async refreshFieldsHere(workspaceId: string): Promise<void> {
+		for (const entry of this.rooms.values()) {
+			const room = entry.loaded;
+			if (room?.workspaceId === workspaceId) await room.refreshFields().catch((error) => console.error(`room ${room.docId}: fields`, error));
 		}
 	}
 

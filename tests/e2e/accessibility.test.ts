@@ -39,6 +39,15 @@ describeWithBrowser('accessibility of the main pages', () => {
 		});
 		contactId = ((await contact.json()) as { contact: { id: string } }).contact.id;
 		await owner.context.request.post(`/api/contacts/${contactId}/interactions`, { data: { kind: 'call', text: 'Wants a proposal by Friday' } });
+		// Custom fields: pinned on the cards and the contacts list, shown on the deal and contact pages.
+		const temperature = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, {
+			data: { entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true }
+		});
+		const field = (await temperature.json()) as { id: string; options: Array<{ id: string }> };
+		await owner.context.request.patch(`/api/deals/${dealId}`, { data: { custom: { [field.id]: field.options[0]!.id } } });
+		const budget = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, { data: { entity: 'contact', label: 'Budget', type: 'money', pinned: true } });
+		const budgetId = ((await budget.json()) as { id: string }).id;
+		await owner.context.request.patch(`/api/contacts/${contactId}`, { data: { custom: { [budgetId]: { amountMinor: 1250000, currency: 'EUR' } } } });
 		const dryRun = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/imports`, {
 			multipart: {
 				file: { name: 'amo.csv', mimeType: 'text/csv', buffer: readFileSync(amoFile) },
@@ -76,6 +85,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'control panel', path: () => `/w/${owner.workspaceId}/panel`, ready: (page) => page.getByTestId('overdue-rep').first().waitFor() },
 		{ name: 'wall screen', path: () => `/w/${owner.workspaceId}/panel?wall=1`, ready: (page) => page.getByTestId('overdue-rep').first().waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
+		{ name: 'fields settings', path: () => `/w/${owner.workspaceId}/settings/fields`, ready: (page) => page.getByText('Temperature').first().waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',

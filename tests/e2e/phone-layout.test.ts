@@ -39,6 +39,10 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 		});
 		const contactId = ((await contactAnswer.json()) as { contact: { id: string } }).contact.id;
 		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/companies`, { data: { name: 'Stroymontazh Holding', taxId: '7707083893' } });
+		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, {
+			data: { entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true }
+		});
+		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, { data: { entity: 'contact', label: 'Budget', type: 'money', pinned: true } });
 		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
 		const w = `/w/${owner.workspaceId}`;
 		const pages: Array<[string, string, () => Promise<unknown>]> = [
@@ -54,6 +58,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['wall screen', `${w}/panel?wall=1`, () => page.getByTestId('tile-overdue-value').waitFor()],
 			['reports', `${w}/reports`, () => page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()],
 			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
+			['fields', `${w}/settings/fields`, () => page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],

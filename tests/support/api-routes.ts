@@ -416,7 +416,25 @@ export const routeTable: Record<string, RouteCase> = {
 		write: true,
 		minRole: 'admin',
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/lost-reasons`, json: { labels: ['Planted'] } })
-	}
+	},
+	'GET /api/workspaces/{workspaceId}/fields': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/fields?entity=deal` })
+	},
+	'POST /api/workspaces/{workspaceId}/fields': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/fields`, json: { entity: 'contact', label: 'Planted', type: 'text' } })
+	},
+	'PATCH /api/fields/{fieldId}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/fields/${t.fieldId}`, json: { label: 'Taken over' } })
+	},
+	'DELETE /api/fields/{fieldId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/fields/${t.fieldId}` }) }
 };
 
 /** "METHOD /api/path" for every operation of the OpenAPI document. */

@@ -33,6 +33,8 @@ export interface WorkspaceFixture {
 	linkId: string;
 	/** A finished dry-run import of contacts, started by the manager. */
 	importId: string;
+	/** A custom choice field of deals. */
+	fieldId: string;
 }
 
 export type Api = (method: string, path: string, token: string, json?: unknown, form?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -115,6 +117,11 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		'import'
 	);
 	await eventually(async () => (await api('GET', `/api/imports/${started.id}`, owner.token)).body?.status === 'done', `${label}: the dry run ends`);
+	const field = await expectStatus(
+		api('POST', `/api/workspaces/${w}/fields`, owner.token, { entity: 'deal', label: `${label} secret field`, type: 'choice', options: [{ label: 'Hot' }] }),
+		201,
+		'field'
+	);
 	await eventually(async () => {
 		const page = await api('GET', `/api/deals/${dealId}`, owner.token);
 		const lostPage = await api('GET', `/api/deals/${lost.deal.id}`, owner.token);
@@ -137,7 +144,8 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		companyId: company.id,
 		otherCompanyId: otherCompany.id,
 		linkId: link.link.id,
-		importId: started.id
+		importId: started.id,
+		fieldId: field.id
 	};
 }
 
@@ -158,6 +166,7 @@ export async function readWorkspace(api: Api, fixture: WorkspaceFixture): Promis
 		`/api/workspaces/${w}/lost-reasons`,
 		`/api/workspaces/${w}/my-tasks`,
 		`/api/workspaces/${w}/imports`,
+		`/api/workspaces/${w}/fields?archived=true`,
 		`/api/pipelines/${fixture.pipelineId}`,
 		`/api/pipelines/${fixture.pipelineId}/members`,
 		`/api/pipelines/${fixture.pipelineId}/deals?limit=5000`,

@@ -21,7 +21,9 @@ const details: Partial<Record<AuditAction, NonNullable<AuditEvent['detail']>>> =
 	'stage.deleted': { pipelineId: 'p1', pipelineName: 'Sales' },
 	'deal.stage_changed': { pipelineId: 'p1', pipelineName: 'Sales', from: 's1', to: 's2', fromName: 'New lead', toName: 'Qualified' },
 	'deal.owner_changed': { pipelineId: 'p1', pipelineName: 'Sales', from: 'u1', to: 'u2', fromName: 'Olga', toName: 'Rita' },
-	'lost_reasons.changed': { from: ['No budget', 'No response'], to: ['No budget', 'Too expensive'] }
+	'lost_reasons.changed': { from: ['No budget', 'No response'], to: ['No budget', 'Too expensive'] },
+	'field.created': { fieldId: 'f1', entity: 'deal', label: 'Temperature', type: 'choice' },
+	'field.archived': { fieldId: 'f1', entity: 'deal', label: 'Temperature', type: 'choice' }
 };
 
 function event(action: AuditAction, overrides: Partial<AuditEvent> = {}): AuditEvent {
@@ -54,6 +56,7 @@ describe('audit log in words', () => {
 			'Olga Owner moved Acme renewal from New lead to Qualified in Sales'
 		);
 		expect(sentence(event('lost_reasons.changed'))).toBe('Olga Owner changed the lost reasons: added “Too expensive”; removed “No response”');
+		expect(sentence(event('field.created'))).toBe('Olga Owner added the field “Temperature”');
 		expect(sentence(event('auth.login_failed', { actor: { id: null, name: null, kind: 'anonymous', tokenId: null } }))).toBe(
 			'Someone tried to sign in as Rita Rep with a wrong password'
 		);

@@ -39,6 +39,7 @@ import type { Role } from '../../workspaces/roles.js';
 import { assertMember, assertOpenStage, assertParties, changeBoard } from '../board-change.js';
 import { toDealJson, toTaskJson } from '../serialize.js';
 import * as routes from './deals.routes.js';
+import { assertCustomValues } from '../../fields/field-values.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 
@@ -118,11 +119,12 @@ const router = createRouter()
 	.openapi(routes.updateDealRoute, async (c) => {
 		const { dealId } = c.req.valid('param');
 		const access = await requireDeal(c, dealId, 'rep');
-		const { ownerId, ...fields } = c.req.valid('json');
+		const { ownerId, custom, ...fields } = c.req.valid('json');
 		if (ownerId) await assertMember(c, access.workspaceId, ownerId, 'ownerId');
 		await assertParties(c, access.workspaceId, [fields]);
+		await assertCustomValues(c.var.deps.db, access.workspaceId, 'deal', custom);
 		await changeDeal(c, dealId, access, (doc) => {
-			updateDeal(doc, dealId, fields, access.clock);
+			updateDeal(doc, dealId, { ...fields, fields: custom }, access.clock);
 			if (ownerId) reassignDeal(doc, dealId, ownerId, access.clock);
 		});
 		return c.json({ deal: await dealJson(c, access, dealId) }, 200);

@@ -3,6 +3,7 @@ import { dealStatusField, interactionKindField, taskTypeField } from '../column-
 import { taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
 import { dealHistoryActions } from '../../deals/deal-lookup.js';
 import { errors } from '../responses.js';
+import { customValuesBody } from '../parties/party.routes.js';
 import { idParam, jsonBody, jsonResponse, plainText, roleField } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -37,6 +38,7 @@ const dealJson = z
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
 		expectedCloseDate: z.string().nullable().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
+		custom: z.record(z.string(), z.unknown()).openapi({ description: 'Custom field values by field id' }),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
@@ -111,7 +113,8 @@ export const updateDealRoute = createRoute({
 					ownerId: idParam.optional(),
 					contactId: idParam.nullable().optional().openapi({ description: 'A contact of the workspace; null unlinks it' }),
 					expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).nullable().optional().openapi({ description: 'YYYY-MM-DD; null clears it' }),
-					companyId: idParam.nullable().optional().openapi({ description: 'A company of the workspace; null unlinks it' })
+					companyId: idParam.nullable().optional().openapi({ description: 'A company of the workspace; null unlinks it' }),
+					custom: customValuesBody
 				})
 				.strict()
 				.openapi('UpdateDealBody')

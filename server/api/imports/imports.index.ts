@@ -10,12 +10,17 @@ import { m } from '../../../src/lib/paraglide/messages.js';
 import type { Locale } from '../../i18n/locale.js';
 import { previewCsv, type CsvDelimiter, type CsvEncoding } from '../../imports/csv-read.js';
 import { csvChunks, type CsvColumn } from '../../imports/csv-write.js';
-import { importFields, importMappingSchema } from '../../imports/import-mapping.js';
+import { customFieldKey, importFields, importMappingSchema } from '../../imports/import-mapping.js';
+
+/** Which custom fields an import of each entity may fill. */
+const entityOfImport = { contacts: 'contact', companies: 'company', deals: 'deal' } as const;
 import { startImport } from '../../imports/import-job.js';
 import { getImport, listImports } from '../../imports/import-store.js';
 import { suggestMapping } from '../../imports/suggest-mapping.js';
 import { dealColumns, exportDealRows, exportPartyRows, partyColumns } from '../../imports/list-export.js';
 import * as routes from './imports.routes.js';
+import { readFieldFilters } from '../../fields/field-values.js';
+import { listFields } from '../../fields/field-store.js';
 
 type ImportJson = z.infer<typeof routes.importJson>;
 
@@ -83,10 +88,11 @@ function sendCsv(c: Context<AppEnv>, name: string, columns: CsvColumn[], rows: A
 
 const router = createRouter()
 	.openapi(routes.previewImportRoute, async (c) => {
-		await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId, 'manager');
 		const form = c.req.valid('form');
 		const preview = previewCsv(await readFile(form.file), readOptions(form));
 		const locale = localeOfCaller(c);
+		const custom = await listFields(c.var.deps.db, workspace.id, { entity: entityOfImport[form.entity] });
 		return c.json(
 			{
 				columns: preview.columns,
@@ -96,7 +102,11 @@ const router = createRouter()
 				delimiter: preview.delimiter,
 				total: preview.total,
 				problems: preview.problems.map((problem) => ({ line: problem.line, reason: renderText(problem.reason, locale) })),
-				fields: importFields[form.entity].map((field) => ({ ...field, anyOf: field.anyOf ? [...field.anyOf] : undefined, label: renderText(field.label, locale) })),
+				fields: [
+					...importFields[form.entity].map((field) => ({ ...field, anyOf: field.anyOf ? [...field.anyOf] : undefined, label: renderText(field.label, locale) })),
+					// The workspace's custom fields, after the built-in ones.
+					...custom.map((field) => ({ key: customFieldKey(field.id), label: field.label, required: false, multiple: false, anyOf: undefined }))
+				],
 				suggestedMapping: suggestMapping(form.entity, preview.columns)
 			},
 			200
@@ -115,7 +125,12 @@ const router = createRouter()
 		}
 		const bytes = await readFile(form.file);
 		const preview = previewCsv(bytes, readOptions(form));
-		const mapping = importMappingSchema(form.entity, preview.columns).safeParse(mappingJson);
+		const custom = await listFields(c.var.deps.db, workspace.id, { entity: entityOfImport[form.entity] });
+		const mapping = importMappingSchema(
+			form.entity,
+			preview.columns,
+			custom.map((field) => field.id)
+		).safeParse(mappingJson);
 		if (!mapping.success) {
 			const issues = mapping.error.issues.map((issue) => ({ ...issue, path: ['mapping', ...issue.path] }));
 			const described = describeIssues(issues, locale, { mapping: mappingJson });
@@ -176,29 +191,43 @@ const router = createRouter()
 		const query = c.req.valid('query');
 		const locale = localeOfCaller(c);
 		const scope = { workspaceId: workspace.id, kind: 'contact' as const };
-		const filter = { ...query, ownerId: query.owner, deleted: query.trash === 'true' };
-		return sendCsv(c, 'contacts', partyColumns('contact', locale), exportPartyRows(c.var.deps.db, scope, filter, query.sort, query.order, locale)) as never;
+		const { field, ...rest } = query;
+		const [conditions, fields] = await Promise.all([
+			readFieldFilters(c.var.deps.db, workspace.id, 'contact', field),
+			listFields(c.var.deps.db, workspace.id, { entity: 'contact' })
+		]);
+		const filter = { ...rest, ownerId: query.owner, deleted: query.trash === 'true', fields: conditions };
+		return sendCsv(c, 'contacts', partyColumns('contact', locale, fields), exportPartyRows(c.var.deps.db, scope, filter, query.sort, query.order, locale, fields)) as never;
 	})
 	.openapi(routes.exportPartiesRoute('companies'), async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
 		const query = c.req.valid('query');
 		const locale = localeOfCaller(c);
 		const scope = { workspaceId: workspace.id, kind: 'company' as const };
-		const { companyId: _companyId, ...rest } = query;
-		const filter = { ...rest, ownerId: query.owner, deleted: query.trash === 'true' };
-		return sendCsv(c, 'companies', partyColumns('company', locale), exportPartyRows(c.var.deps.db, scope, filter, query.sort, query.order, locale)) as never;
+		const { companyId: _companyId, field, ...rest } = query;
+		const [conditions, fields] = await Promise.all([
+			readFieldFilters(c.var.deps.db, workspace.id, 'company', field),
+			listFields(c.var.deps.db, workspace.id, { entity: 'company' })
+		]);
+		const filter = { ...rest, ownerId: query.owner, deleted: query.trash === 'true', fields: conditions };
+		return sendCsv(c, 'companies', partyColumns('company', locale, fields), exportPartyRows(c.var.deps.db, scope, filter, query.sort, query.order, locale, fields)) as never;
 	})
 	.openapi(routes.exportDealsRoute, async (c) => {
 		const { pipeline } = await requirePipeline(c, c.req.valid('param').pipelineId);
 		const query = c.req.valid('query');
 		const locale = localeOfCaller(c);
+		const [conditions, fields] = await Promise.all([
+			readFieldFilters(c.var.deps.db, pipeline.workspaceId, 'deal', query.field),
+			listFields(c.var.deps.db, pipeline.workspaceId, { entity: 'deal' })
+		]);
 		const rows = exportDealRows(
 			c.var.deps.db,
 			{ workspaceId: pipeline.workspaceId, pipelineId: pipeline.id },
-			{ stageId: query.stage, ownerId: query.owner, status: query.status, search: query.q, sort: query.sort, order: query.order },
-			locale
+			{ stageId: query.stage, ownerId: query.owner, status: query.status, search: query.q, sort: query.sort, order: query.order, fields: conditions },
+			locale,
+			fields
 		);
-		return sendCsv(c, 'deals', dealColumns(locale), rows) as never;
+		return sendCsv(c, 'deals', dealColumns(locale, fields), rows) as never;
 	});
 
 export default router;

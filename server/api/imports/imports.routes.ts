@@ -5,6 +5,7 @@ import { dealSorts } from '../../pipelines/deal-query.js';
 import { csvEncodings } from '../../imports/csv-read.js';
 import { duplicateChoices } from '../../imports/import-store.js';
 import { errors } from '../responses.js';
+import { fieldFilterQuery } from '../parties/party.routes.js';
 import { idParam, jsonResponse, plainText } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -156,6 +157,7 @@ const partyExportQuery = z
 		tag: plainText().max(50).optional(),
 		companyId: idParam.optional(),
 		trash: z.enum(['true', 'false']).optional(),
+		field: fieldFilterQuery,
 		sort: z.enum(partySorts).default('name'),
 		order: z.enum(['asc', 'desc']).default('asc')
 	})
@@ -183,6 +185,7 @@ export const exportDealsRoute = createRoute({
 			owner: idParam.optional(),
 			status: dealStatusField.optional(),
 			q: plainText().trim().max(200).optional(),
+			field: fieldFilterQuery,
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc')
 		})

@@ -20,7 +20,8 @@ export function toPartyJson(row: PartyRow, companyName: string | null): ContactJ
 		note: row.note,
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
-		deletedAt: row.deletedAt?.toISOString() ?? null
+		deletedAt: row.deletedAt?.toISOString() ?? null,
+		custom: row.custom ?? {}
 	};
 	// Typed as a contact: the routes' schemas tell the two apart for the API's readers.
 	if ('taxId' in row) return { ...common, taxId: row.taxId } as unknown as ContactJson;

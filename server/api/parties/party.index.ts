@@ -16,6 +16,7 @@ import { listPartyTimeline } from '../../contacts/timeline.js';
 import { listPartyLinks } from '../../contacts/links.js';
 import { assertMember } from '../board-change.js';
 import { toPartyJson } from './party-json.js';
+import { assertCustomValues, mergeCustomValues, readFieldFilters } from '../../fields/field-values.js';
 import { partyRoutes, type companyJson, type timelineEntryJson } from './party.routes.js';
 import type { z } from '@hono/zod-openapi';
 
@@ -99,11 +100,12 @@ export function partyRouter<P extends 'contacts' | 'companies'>(plural: P) {
 	return createRouter()
 		.openapi(routes.list, async (c) => {
 			const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
-			const query = c.req.valid('query');
+			const { field, ...query } = c.req.valid('query');
+			const fields = await readFieldFilters(c.var.deps.db, workspace.id, kind, field);
 			const { rows, total } = await listParties(
 				c.var.deps.db,
 				{ workspaceId: workspace.id, kind },
-				{ ...query, ownerId: query.owner, deleted: query.trash === 'true' },
+				{ ...query, ownerId: query.owner, deleted: query.trash === 'true', fields },
 				{ sort: query.sort, order: query.order, limit: query.limit, offset: query.offset }
 			);
 			return c.json({ items: rows.map((row) => toPartyJson(row, row.companyName)), total }, 200);
@@ -113,6 +115,8 @@ export function partyRouter<P extends 'contacts' | 'companies'>(plural: P) {
 			const { force, ...input } = c.req.valid('json');
 			const scope = { workspaceId: workspace.id, kind };
 			await checkInput(c, scope, input);
+			await assertCustomValues(c.var.deps.db, workspace.id, kind, input.custom);
+			input.custom = mergeCustomValues({}, input.custom);
 			if (!force) {
 				const candidates = await findCandidates(c, scope, input);
 				if (candidates.length > 0) throw duplicateError(candidates);
@@ -155,7 +159,8 @@ export function partyRouter<P extends 'contacts' | 'companies'>(plural: P) {
 			if (row.deletedAt) throw unprocessable('in_trash', t(m.error_in_trash));
 			const { force, ...changes } = c.req.valid('json');
 			await checkInput(c, access, changes);
-			const input: PartyInput = { ...toPartyInput(row), ...changes };
+			await assertCustomValues(c.var.deps.db, access.workspaceId, kind, changes.custom);
+			const input: PartyInput = { ...toPartyInput(row), ...changes, custom: mergeCustomValues(row.custom, changes.custom) };
 			// Only a change to what identifies the record asks about duplicates again.
 			const identifying = ['name', 'phones', 'emails', 'taxId'].some((key) => key in changes);
 			if (!force && identifying) {

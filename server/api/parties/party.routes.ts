@@ -6,6 +6,7 @@ import { partySorts } from '../../contacts/party-store.js';
 import { errors } from '../responses.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { fieldLimits } from '../../../src/lib/model/fields.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 
 const { createInsertSchema } = createSchemaFactory({ zodInstance: z });
@@ -50,12 +51,29 @@ const companyFields = createInsertSchema(companies, {
 	taxId: () => optionalText(50)
 }).pick(pick([...partyFields, 'taxId']));
 
+/** Custom field values by field id (null clears one); each is checked against its field, 422 naming it. */
+export const customValuesBody = z
+	.record(idParam, z.unknown())
+	.refine((values) => Object.keys(values).length <= fieldLimits.perEntity, schemaMessage(m.error_at_most_items, { count: fieldLimits.perEntity }))
+	.optional()
+	.openapi({ description: 'Custom field values by field id; null clears one. Text, number, money `{amountMinor, currency}`, date `YYYY-MM-DD`, choice (an option id), multi-choice (option ids), user (a member id), link (http or https URL)' });
+
+/**
+ * List filters on custom fields, `field=<fieldId>:<value>`, repeatable (all
+ * must hold): equality for a choice (option id), user, number or date;
+ * "contains" for text and links; "includes" for a multi-choice.
+ */
+export const fieldFilterQuery = z
+	.union([plainText().max(200), z.array(plainText().max(200)).max(10)])
+	.optional()
+	.openapi({ description: 'A custom field filter `<fieldId>:<value>`; repeat for several' });
+
 const force = z.boolean().optional().openapi({ description: 'Create (or save) even when duplicate candidates were found' });
 
-export const contactBody = contactFields.extend({ force }).strict().openapi('NewContact');
-export const companyBody = companyFields.extend({ force }).strict().openapi('NewCompany');
-export const contactPatch = contactFields.partial().extend({ force }).strict().openapi('ContactChanges');
-export const companyPatch = companyFields.partial().extend({ force }).strict().openapi('CompanyChanges');
+export const contactBody = contactFields.extend({ custom: customValuesBody, force }).strict().openapi('NewContact');
+export const companyBody = companyFields.extend({ custom: customValuesBody, force }).strict().openapi('NewCompany');
+export const contactPatch = contactFields.partial().extend({ custom: customValuesBody, force }).strict().openapi('ContactChanges');
+export const companyPatch = companyFields.partial().extend({ custom: customValuesBody, force }).strict().openapi('CompanyChanges');
 
 const partyJsonFields = {
 	id: z.string(),
@@ -71,7 +89,8 @@ const partyJsonFields = {
 	note: z.string().nullable(),
 	createdAt: z.string(),
 	updatedAt: z.string(),
-	deletedAt: z.string().nullable().openapi({ description: 'In the trash since then; purged 30 days later' })
+	deletedAt: z.string().nullable().openapi({ description: 'In the trash since then; purged 30 days later' }),
+	custom: z.record(z.string(), z.unknown()).openapi({ description: 'Custom field values by field id' })
 };
 export const contactJson = z
 	.object({
@@ -148,6 +167,7 @@ const listQuery = z.object({
 	tag: plainText().max(50).optional(),
 	companyId: idParam.optional().openapi({ description: 'Contacts only: the people of this company' }),
 	trash: z.enum(['true', 'false']).optional().openapi({ description: 'The trash instead of the live records' }),
+	field: fieldFilterQuery,
 	sort: z.enum(partySorts).default('name'),
 	order: z.enum(['asc', 'desc']).default('asc'),
 	limit: z.coerce.number().int().min(1).max(200).default(50),

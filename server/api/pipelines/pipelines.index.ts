@@ -15,6 +15,7 @@ import { assertMember, assertOpenStage, assertParties, changeBoard } from '../bo
 import { sendJsonText } from '../serialize.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
+import { assertCustomValues, mergeCustomValues, readFieldFilters } from '../../fields/field-values.js';
 import * as routes from './pipelines.routes.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -55,6 +56,7 @@ const router = createRouter()
 		const ownerId = body.ownerId ?? user.id;
 		if (ownerId !== user.id) await assertMember(c, access.pipeline.workspaceId, ownerId, 'ownerId');
 		await assertParties(c, access.pipeline.workspaceId, [body]);
+		await assertCustomValues(c.var.deps.db, access.pipeline.workspaceId, 'deal', body.custom);
 		const clock = { now: () => c.var.deps.now().toISOString() };
 		const created = await changeBoard(c, pipelineId, { kind: 'member', userId: user.id, role: access.role }, (doc) =>
 			createDeal(
@@ -68,7 +70,8 @@ const router = createRouter()
 					ownerId,
 					contactId: body.contactId,
 					companyId: body.companyId,
-					expectedCloseDate: body.expectedCloseDate
+					expectedCloseDate: body.expectedCloseDate,
+					fields: mergeCustomValues({}, body.custom)
 				},
 				{ id: generateId(), ...body.firstTask, dueAt: new Date(body.firstTask.dueAt).toISOString() },
 				clock
@@ -116,7 +119,9 @@ const router = createRouter()
 		const { pipeline } = await requirePipeline(c, pipelineId);
 		const query = c.req.valid('query');
 		const scope = { workspaceId: pipeline.workspaceId, pipelineId: pipeline.id };
+		const fields = await readFieldFilters(c.var.deps.db, pipeline.workspaceId, 'deal', query.field);
 		const { dealsJson, total } = await listPipelineDeals(c.var.deps.db, scope, {
+			fields,
 			stageId: query.stage,
 			ownerId: query.owner,
 			status: query.status,

@@ -3,6 +3,7 @@ import { dealStatusField, pipelineAccessField, pipelineModeField, stageKindField
 import { dealSchema as boardDealSchema, stageSchema as boardStageSchema, taskSchema as boardTaskSchema } from '../../../src/lib/model/validate.js';
 import { dealSorts } from '../../pipelines/deal-query.js';
 import { errors } from '../responses.js';
+import { customValuesBody, fieldFilterQuery } from '../parties/party.routes.js';
 import { idParam, jsonBody, jsonResponse, plainText } from '../schemas.js';
 import { schemaMessage } from '../../../src/lib/schema-text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
@@ -79,7 +80,7 @@ export const createPipelineRoute = createRoute({
 
 const dealJson = boardDealSchema
 	.omit({ title: true })
-	.extend({ id: z.string(), title: z.string() })
+	.extend({ id: z.string(), title: z.string(), fields: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Custom field values by field id' }) })
 	.openapi('Deal');
 const taskJson = boardTaskSchema.extend({ id: z.string() }).openapi('Task');
 
@@ -93,6 +94,7 @@ export const createDealBody = z
 		contactId: idParam.optional(),
 		companyId: idParam.optional(),
 		expectedCloseDate: z.iso.date(schemaMessage(m.error_date_invalid)).optional().openapi({ description: 'When the owner expects to close it (YYYY-MM-DD)' }),
+		custom: customValuesBody,
 		firstTask: z.object({
 			type: taskTypeField,
 			title: plainText().trim().min(1).max(200),
@@ -165,6 +167,7 @@ const dealRowJson = z
 		lostReason: z.string().nullable(),
 		lostNote: z.string().nullable(),
 		expectedCloseDate: z.string().nullable(),
+		custom: z.record(z.string(), z.unknown()).openapi({ description: 'Custom field values by field id' }),
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		closedAt: z.string().nullable(),
@@ -188,6 +191,7 @@ export const listDealsRoute = createRoute({
 			status: dealStatusField.optional(),
 			q: plainText().trim().max(200).optional(),
 			trash: z.enum(['true', 'false']).optional().openapi({ description: 'The deals in the trash instead of the others' }),
+			field: fieldFilterQuery,
 			sort: z.enum(dealSorts).default('board'),
 			order: z.enum(['asc', 'desc']).default('asc'),
 			limit: z.coerce.number().int().min(1).max(5000).default(500),

@@ -4,6 +4,7 @@ import type { BoardStore } from './board-store.svelte';
 import type { BoardDrag, StageDrag } from './drag.svelte';
 import type { Deal, Task } from '$lib/model';
 import type { PartyNameCache } from '$lib/parties/party-names.svelte';
+import type { CustomField } from '$lib/fields/fields-api';
 
 /** What every part of one open board shares. */
 export interface BoardContext {
@@ -24,6 +25,8 @@ export interface BoardContext {
 	canWrite: () => boolean;
 	canEditStages: () => boolean;
 	ownerName: (userId: string) => string;
+	/** A member's name, or undefined for someone who left (a custom "team member" value). */
+	memberName: (userId: string) => string | undefined;
 	/** Marks a task of the deal done; the last open one asks what happens next first. */
 	completeTask: (task: Task, deal: Deal) => void;
 	/** Opens the dialog with every task of the deal. */
@@ -32,6 +35,8 @@ export interface BoardContext {
 	showMoveTo: (dealId: string) => void;
 	/** Minute-precision "now" for overdue and rotting marks. */
 	now: () => number;
+	/** The workspace's custom deal fields (the pinned ones show on the cards). */
+	dealFields: () => CustomField[];
 }
 
 const key = Symbol('board');

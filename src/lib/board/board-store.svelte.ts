@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { boardMaps, compareByRank, listStages, readMeta, type BoardMeta, type Deal, type Stage, type Task } from '$lib/model';
+import { boardMaps, compareByRank, listStages, readDealMap, readMeta, type BoardMeta, type Deal, type Stage, type Task } from '$lib/model';
 
 type EntityMap = Y.Map<unknown>;
 
@@ -199,7 +199,8 @@ export class BoardStore {
 
 	#putDeal(id: string, map: unknown): void {
 		const before = this.#deals.get(id);
-		const deal = readEntity<Deal>(id, map);
+		// Custom values (`f:<fieldId>` keys) gathered into `fields`, as everywhere a deal is read.
+		const deal = readDealMap(id, map);
 		if (before) {
 			this.#openByStage.get(before.stageId)?.delete(id);
 			this.#dirtyColumns.add(before.stageId);

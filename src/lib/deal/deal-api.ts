@@ -52,6 +52,8 @@ export function updateDeal(
 		contactId?: string | null;
 		companyId?: string | null;
 		expectedCloseDate?: string | null;
+		/** Custom field values by field id; null clears one. */
+		custom?: Record<string, unknown>;
 	}
 ) {
 	return call(deals.$patch({ param: { dealId }, json }));

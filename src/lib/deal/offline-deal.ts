@@ -5,6 +5,7 @@ import { m } from '$lib/i18n';
 import { cachedPipeline } from '$lib/board/board-api';
 import { newId } from '$lib/board/ids';
 import { strictRefusal } from '$lib/board/strict';
+import { cachedFields } from '$lib/fields/fields-api';
 import * as model from '$lib/model';
 import { readCopy, saveCopy } from '$lib/offline/device-store';
 import { boardOfDeal, boardOfTask, boardsOnDevice, openBoardOffline, openOfflineBoards, type OfflineBoard } from '$lib/offline/offline-boards';
@@ -69,6 +70,7 @@ function toDealJson(deal: model.Deal, pipelineId: string, seen: DealPage | null)
 		lostReason: deal.lostReason ?? null,
 		lostNote: deal.lostNote ?? null,
 		expectedCloseDate: deal.expectedCloseDate ?? null,
+		custom: (deal.fields ?? {}) as Record<string, model.FieldValue>,
 		createdAt: deal.createdAt,
 		updatedAt: deal.updatedAt,
 		closedAt: deal.closedAt ?? null,
@@ -136,7 +138,10 @@ export const offlineWrites = {
 		const target = stages.find((stage) => stage.id === stageId);
 		if (!target || target.kind !== 'open') throw refused(422, 'validation_failed', m.deal_offline_open_stage());
 		if (model.readMeta(doc)?.mode === 'strict') {
-			const refusal = strictRefusal(stages, deal, stageId);
+			// The field labels as this device last saw them: a required custom field binds offline too.
+			const workspaceId = model.readMeta(doc)?.workspaceId ?? '';
+			const fields = cachedFields(workspaceId) ?? [];
+			const refusal = strictRefusal(stages, deal, stageId, (fieldId) => fields.find((field) => field.id === fieldId && field.entity === 'deal')?.label);
 			if (refusal) throw refused(409, 'rule_strict_move', refusal);
 		}
 		model.moveDeal(doc, dealId, stageId, undefined, clock);

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { compareByRank } from './ranks.js';
 import type { BoardMeta, Deal, Stage, Task } from './schema.js';
+import { splitDealFields } from './fields.js';
 
 export type EntityMap = Y.Map<unknown>;
 
@@ -35,14 +36,22 @@ export function listStages(doc: Y.Doc): Stage[] {
 	return stages.sort(compareByRank);
 }
 
+/** A deal with its custom values (`f:<fieldId>` keys) gathered into `fields`. */
+export function readDealMap(id: string, map: unknown): Deal | null {
+	if (!(map instanceof Y.Map)) return null;
+	const { core, custom } = splitDealFields(map.toJSON() as Record<string, unknown>);
+	// Left out when empty, so a deal without custom values reads as it always did.
+	return (Object.keys(custom).length > 0 ? { id, ...core, fields: custom } : { id, ...core }) as Deal;
+}
+
 export function readDeal(doc: Y.Doc, dealId: string): Deal | null {
-	return readEntity<Deal>(dealId, boardMaps(doc).deals.get(dealId));
+	return readDealMap(dealId, boardMaps(doc).deals.get(dealId));
 }
 
 export function listDeals(doc: Y.Doc): Deal[] {
 	const deals: Deal[] = [];
 	boardMaps(doc).deals.forEach((map, id) => {
-		const deal = readEntity<Deal>(id, map);
+		const deal = readDealMap(id, map);
 		if (deal) deals.push(deal);
 	});
 	return deals;

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { boardMaps, listDealsInStage, listStages, readDeal } from './board.js';
 import { rankBetween, spreadRanks } from './ranks.js';
+import { dealFieldKey } from './fields.js';
 import {
 	boardSchemaVersion,
 	type BoardMeta,
@@ -19,7 +20,10 @@ export interface Clock {
 
 function toEntity(fields: object): Y.Map<unknown> {
 	// Optional fields that are undefined are left out, not stored as null.
-	const entries = Object.entries(fields).filter(([key, value]) => key !== 'id' && value !== undefined);
+	const entries = Object.entries(fields).filter(([key, value]) => key !== 'id' && key !== 'fields' && value !== undefined);
+	// A deal's custom values are keys of their own (`f:<fieldId>`), not one nested value.
+	const custom = (fields as { fields?: Record<string, unknown> }).fields ?? {};
+	for (const [fieldId, value] of Object.entries(custom)) if (value !== undefined && value !== null) entries.push([dealFieldKey(fieldId), value]);
 	return new Y.Map<unknown>(entries);
 }
 
@@ -52,6 +56,8 @@ export interface NewDeal {
 	contactId?: string;
 	companyId?: string;
 	expectedCloseDate?: string;
+	/** Custom field values by field id. */
+	fields?: Record<string, unknown>;
 	source?: DealSource;
 	/** Where in the column; default: at the top. */
 	rank?: string;
@@ -84,6 +90,7 @@ export function createDeal(doc: Y.Doc, input: NewDeal, firstTask: NewTask, clock
 		contactId: input.contactId,
 		companyId: input.companyId,
 		expectedCloseDate: input.expectedCloseDate,
+		fields: input.fields && Object.keys(input.fields).length > 0 ? input.fields : undefined,
 		source: input.source ?? 'manual',
 		status: 'open',
 		createdAt: now,
@@ -313,15 +320,22 @@ export type DealChanges = Partial<Pick<Deal, 'title' | 'valueMinor' | 'currency'
 	contactId?: string | null;
 	companyId?: string | null;
 	expectedCloseDate?: string | null;
+	/** Custom field values by field id; null clears one. Fields not named keep their values. */
+	fields?: Record<string, unknown>;
 };
 
 export function updateDeal(doc: Y.Doc, dealId: string, changes: DealChanges, clock: Clock): void {
 	const deal = boardMaps(doc).deals.get(dealId);
 	if (!deal) throw new Error(`Unknown deal ${dealId}`);
+	const { fields, ...core } = changes;
 	doc.transact(() => {
-		for (const [key, value] of Object.entries(changes)) {
+		for (const [key, value] of Object.entries(core)) {
 			if (value === null) deal.delete(key);
 			else if (value !== undefined) deal.set(key, value);
+		}
+		for (const [fieldId, value] of Object.entries(fields ?? {})) {
+			if (value === null) deal.delete(dealFieldKey(fieldId));
+			else if (value !== undefined) deal.set(dealFieldKey(fieldId), value);
 		}
 		deal.set('updatedAt', clock.now());
 	});

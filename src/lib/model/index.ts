@@ -3,3 +3,4 @@ export * from './ranks.js';
 export * from './board.js';
 export * from './commands.js';
 export * from './validate.js';
+export * from './fields.js';

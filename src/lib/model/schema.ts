@@ -31,6 +31,8 @@ export interface BoardMeta {
 /** Deal fields a strict pipeline's stage may require before a deal enters it. */
 export const requirableFields = ['value', 'contact', 'company'] as const;
 export type RequirableField = (typeof requirableFields)[number];
+/** A stage's requirement: a built-in field, or a custom deal field as `field:<id>` (see fields.ts). */
+export type StageRequirement = RequirableField | `field:${string}`;
 
 export interface Stage {
 	id: string;
@@ -42,7 +44,7 @@ export interface Stage {
 	rotDays?: number;
 	color?: string;
 	/** In a strict pipeline: what a deal must have before it enters this stage. */
-	required?: RequirableField[];
+	required?: StageRequirement[];
 }
 
 export interface Deal {
@@ -67,6 +69,11 @@ export interface Deal {
 	createdAt: string;
 	updatedAt: string;
 	closedAt?: string;
+	/**
+	 * Custom field values by field id. On the board each is its own key
+	 * `f:<fieldId>` of the deal's map; readDeal gathers them here.
+	 */
+	fields?: Record<string, unknown>;
 }
 
 export interface Task {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { boardMaps, listTasksOfDeal } from './board.js';
 import {
 	boardSchemaVersion,
@@ -15,6 +15,7 @@ import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 import { renderIssue, schemaMessage, valueAtPath } from '../schema-text.js';
 import { t, type Text } from '../text.js';
+import { fieldIdOfKey, fieldLimits, isFieldValueShape, requiredFieldId, requiredFieldPrefix, isFieldFilled, dealFieldKey } from './fields.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 // PostgreSQL cannot store NUL in text and a lone surrogate is not Unicode (the
@@ -47,7 +48,10 @@ export const stageSchema = z.strictObject({
 	probability: z.number().int().min(0).max(100),
 	rotDays: z.number().int().min(1).max(3650).optional(),
 	color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-	required: z.array(z.enum(requirableFields)).max(requirableFields.length).optional()
+	required: z
+		.array(z.union([z.enum(requirableFields), z.string().startsWith(requiredFieldPrefix).max(requiredFieldPrefix.length + limits.idLength)]))
+		.max(requirableFields.length + fieldLimits.perEntity)
+		.optional()
 });
 
 export const dealSchema = z.strictObject({
@@ -119,6 +123,31 @@ function checkEntity(entity: Violation['entity'], entityId: string, value: unkno
 	return parsed.success ? null : schemaViolation(entity, entityId, parsed.error, json);
 }
 
+/**
+ * A deal's built-in fields against the strict schema, and its custom values
+ * (`f:<fieldId>` keys) against the shape any field value has. Which fields
+ * exist and what each takes is the workspace's, not the document's: the
+ * server checks values against the definitions (server/rules/custom-values.ts).
+ */
+function checkDealJson(dealId: string, json: Record<string, unknown>): Violation | null {
+	const core: Record<string, unknown> = {};
+	let customCount = 0;
+	for (const [key, value] of Object.entries(json)) {
+		const fieldId = fieldIdOfKey(key);
+		if (fieldId === null) {
+			core[key] = value;
+			continue;
+		}
+		customCount += 1;
+		const badKey = fieldId.length === 0 || fieldId.length > limits.idLength || !isStorableText(fieldId);
+		if (badKey || !isFieldValueShape(value) || customCount > fieldLimits.perEntity * 2) {
+			return { entity: 'deal', id: dealId, rule: 'schema', message: t(m.rule_custom_field_shape, { id: dealId, key: key.slice(0, 80) }) };
+		}
+	}
+	const parsed = dealSchema.safeParse(core);
+	return parsed.success ? null : schemaViolation('deal', dealId, parsed.error, core);
+}
+
 /** True when one of the candidate tasks belongs to the deal and is not done. */
 function hasActiveTask(doc: Y.Doc, dealId: string, candidates?: Iterable<string>): boolean {
 	const { tasks } = boardMaps(doc);
@@ -138,7 +167,7 @@ export function checkDeal(doc: Y.Doc, dealId: string, taskIds?: Iterable<string>
 	const { deals, stages } = boardMaps(doc);
 	const map = deals.get(dealId);
 	if (map === undefined) return [];
-	const invalid = checkEntity('deal', dealId, map, dealSchema);
+	const invalid = map instanceof Y.Map ? checkDealJson(dealId, map.toJSON() as Record<string, unknown>) : checkEntity('deal', dealId, map, dealSchema);
 	if (invalid) return [invalid];
 	const stageId = map.get('stageId') as string;
 	if (!stages.has(stageId)) {
@@ -211,7 +240,7 @@ const fieldLabels = { value: m.rule_field_value, contact: m.rule_field_contact, 
  * The strict-mode rule for a deal that moved from one stage to another: only
  * to the next open stage, and only with that stage's required fields filled.
  */
-export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string): Violation[] {
+export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string, fieldLabel: (fieldId: string) => string | undefined = () => undefined): Violation[] {
 	const deal = boardMaps(doc).deals.get(dealId);
 	if (!deal) return [];
 	const stages = [...boardMaps(doc).stages.entries()]
@@ -234,9 +263,17 @@ export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string)
 		];
 	}
 	const missing = (target.required ?? []).filter((field) => {
+		const fieldId = requiredFieldId(field);
+		// A requirement on a field since archived (or never defined) binds no one.
+		if (fieldId !== null) return fieldLabel(fieldId) !== undefined && !isFieldFilled(deal.get(dealFieldKey(fieldId)));
 		if (field === 'value') return !((deal.get('valueMinor') as number) > 0);
 		return !deal.get(field === 'contact' ? 'contactId' : 'companyId');
 	});
+	const labelOf = (field: string, locale: Locale) => {
+		const fieldId = requiredFieldId(field);
+		if (fieldId !== null) return m.field_label_quoted({ label: fieldLabel(fieldId) ?? fieldId }, { locale });
+		return fieldLabels[field as keyof typeof fieldLabels]({}, { locale });
+	};
 	if (missing.length === 0) return [];
 	return [
 		{
@@ -247,7 +284,7 @@ export function checkStrictMove(doc: Y.Doc, dealId: string, fromStageId: string)
 				stage: target.name,
 				// "a value and a contact": one list, joined as the locale joins lists.
 				fields: (locale) =>
-					new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.map((field) => fieldLabels[field as keyof typeof fieldLabels]({}, { locale })))
+					new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.map((field) => labelOf(field, locale)))
 			})
 		}
 	];

@@ -19,7 +19,8 @@ export type PartyPage = InferResponseType<(typeof contactsApi)['$get'], 200>;
 export type TimelinePage = InferResponseType<(typeof contactsApi)['timeline']['$get'], 200>;
 export type TimelineEntry = TimelinePage['entries'][number];
 export type SearchResults = InferResponseType<(typeof api.api.workspaces)[':workspaceId']['search']['$get'], 200>;
-export type ListQuery = NonNullable<InferRequestType<(typeof api.api.workspaces)[':workspaceId']['contacts']['$get']>['query']>;
+// The UI filters by one custom field at a time (`<fieldId>:<value>`); the API takes several.
+export type ListQuery = Omit<NonNullable<InferRequestType<(typeof api.api.workspaces)[':workspaceId']['contacts']['$get']>['query']>, 'field'> & { field?: string };
 
 /** A record that is probably the one being typed in again, and what matched. */
 export interface DuplicateCandidate {

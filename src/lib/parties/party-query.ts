@@ -15,13 +15,15 @@ export interface PartyQuery {
 	segment: string;
 	tag: string;
 	trash: boolean;
+	/** One custom field filter, `<fieldId>:<value>`, or ''. */
+	field: string;
 	sort: PartySortKey;
 	order: SortOrder;
 	/** 1-based. */
 	page: number;
 }
 
-export const defaultPartyQuery: PartyQuery = { q: '', status: '', owner: '', segment: '', tag: '', trash: false, sort: 'name', order: 'asc', page: 1 };
+export const defaultPartyQuery: PartyQuery = { q: '', status: '', owner: '', segment: '', tag: '', trash: false, field: '', sort: 'name', order: 'asc', page: 1 };
 
 /** The order a sort takes when first chosen: names A to Z, dates newest first. */
 export const firstOrder: Record<PartySortKey, SortOrder> = { name: 'asc', createdAt: 'desc', updatedAt: 'desc' };
@@ -43,6 +45,7 @@ export function parsePartyQuery(params: URLSearchParams): PartyQuery {
 		segment: params.get('segment')?.trim() ?? '',
 		tag: params.get('tag')?.trim() ?? '',
 		trash: params.get('trash') === 'true',
+		field: params.get('field') ?? '',
 		sort: key,
 		order: order === 'asc' || order === 'desc' ? order : firstOrder[key],
 		page: Number.isInteger(page) && page > 1 ? page : 1
@@ -62,6 +65,7 @@ export function partyQueryUrl(url: URL, query: PartyQuery): URL {
 	set('segment', query.segment, '');
 	set('tag', query.tag, '');
 	set('trash', query.trash ? 'true' : '', '');
+	set('field', query.field, '');
 	set('sort', query.sort, defaultPartyQuery.sort);
 	set('order', query.order, firstOrder[query.sort]);
 	set('page', String(query.page), '1');
@@ -70,7 +74,7 @@ export function partyQueryUrl(url: URL, query: PartyQuery): URL {
 
 /** Whether the list is narrowed by anything the user typed or chose (the trash is a place, not a filter). */
 export function isFiltered(query: PartyQuery): boolean {
-	return query.q !== '' || query.status !== '' || query.owner !== '' || query.segment !== '' || query.tag !== '';
+	return query.q !== '' || query.status !== '' || query.owner !== '' || query.segment !== '' || query.tag !== '' || query.field !== '';
 }
 
 /** The server's query for one page of the list. */
@@ -87,5 +91,6 @@ export function serverPartyQuery(query: PartyQuery): ListQuery {
 	if (query.segment) params.segment = query.segment;
 	if (query.tag) params.tag = query.tag;
 	if (query.trash) params.trash = 'true';
+	if (query.field) params.field = query.field;
 	return params;
 }

@@ -8,7 +8,7 @@ import { checkChange } from '../../../server/rules/check-change.js';
 const clock: Clock = { now: () => '2026-11-23T10:00:00.000Z' };
 const rep: Writer = { kind: 'member', userId: 'u', role: 'rep' };
 const noIndex = { dealOf: () => undefined, tasksOf: (dealId: string) => (dealId === 'd' ? ['t'] : []) };
-const context = { pipelineId: 'p', workspaceId: 'w', members: new Set(['u']) };
+const context = { pipelineId: 'p', workspaceId: 'w', members: new Set(['u']), dealFields: new Map() };
 
 function strictBoard(): Y.Doc {
 	const doc = new Y.Doc();

@@ -3,7 +3,7 @@ import type { api } from '$lib/api/client';
 import { defaultFilters, type DealFilters, type DealStatus } from './deal-types';
 
 type DealsGet = (typeof api.api.pipelines)[':pipelineId']['deals']['$get'];
-type ServerQuery = NonNullable<InferRequestType<DealsGet>['query']>;
+type ServerQuery = Omit<NonNullable<InferRequestType<DealsGet>['query']>, 'field'> & { field?: string };
 
 /** The orders the server sorts the whole list in (`GET /api/pipelines/:id/deals?sort=`). */
 export const sortKeys = ['board', 'created', 'updated', 'title', 'value', 'stageEntered'] as const satisfies readonly NonNullable<
@@ -63,7 +63,8 @@ export function parseDealQuery(params: URLSearchParams): DealQuery {
 			stage: params.get('stage') ?? defaultFilters.stage,
 			owner: params.get('owner') ?? defaultFilters.owner,
 			// "All" is written as status=all; no status at all is the default, open deals.
-			status: status === 'all' ? '' : status && statuses.includes(status) ? (status as DealStatus) : defaultFilters.status
+			status: status === 'all' ? '' : status && statuses.includes(status) ? (status as DealStatus) : defaultFilters.status,
+			field: params.get('field') ?? defaultFilters.field
 		},
 		sort,
 		page: Number.isInteger(page) && page > 1 ? page : 1
@@ -83,6 +84,7 @@ export function dealQueryUrl(url: URL, query: DealQuery): URL {
 	set('q', filters.q, '');
 	set('stage', filters.stage, '');
 	set('owner', filters.owner, '');
+	set('field', filters.field, '');
 	set('status', filters.status === '' ? 'all' : filters.status, defaultFilters.status);
 	set('page', String(page), '1');
 	return next;
@@ -101,5 +103,6 @@ export function serverQuery(query: DealQuery): ServerQuery {
 	if (filters.stage) params.stage = filters.stage;
 	if (filters.owner) params.owner = filters.owner;
 	if (filters.q) params.q = filters.q;
+	if (filters.field) params.field = filters.field;
 	return params;
 }

@@ -13,6 +13,8 @@ export interface DealFilters {
 	stage: string;
 	status: DealStatus | '';
 	q: string;
+	/** One custom field filter, `<fieldId>:<optionId>`, or ''. */
+	field: string;
 }
 
-export const defaultFilters: DealFilters = { owner: '', stage: '', status: 'open', q: '' };
+export const defaultFilters: DealFilters = { owner: '', stage: '', status: 'open', q: '', field: '' };

@@ -50,7 +50,7 @@ export const auditKinds: AuditKind[] = [
 	{
 		id: 'workspace',
 		label: m.settings_audit_kind_workspace,
-		actions: ['workspace.created', 'workspace.renamed', 'workspace.settings_changed', 'lost_reasons.changed']
+		actions: ['workspace.created', 'workspace.renamed', 'workspace.settings_changed', 'lost_reasons.changed', 'field.created', 'field.changed', 'field.archived', 'field.restored']
 	}
 ];
 
@@ -193,6 +193,18 @@ export function describeEvent(event: AuditEvent): Words[] {
 			return emphasise(m.settings_audit_deal_restored, { actor, target: target ?? m.settings_audit_some_deal() });
 		case 'lost_reasons.changed':
 			return lostReasonsWords(actor, labels(detail.from), labels(detail.to));
+		case 'field.created':
+		case 'field.changed':
+		case 'field.archived':
+		case 'field.restored': {
+			const words = {
+				'field.created': m.settings_audit_field_created,
+				'field.changed': m.settings_audit_field_changed,
+				'field.archived': m.settings_audit_field_archived,
+				'field.restored': m.settings_audit_field_restored
+			}[event.action];
+			return emphasise(words, { actor, label: quoted([text(detail.label) ?? '?']) }, ['label']);
+		}
 	}
 }
 
