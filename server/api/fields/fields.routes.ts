@@ -17,7 +17,7 @@ const option = z.object({
 		.trim()
 		.min(1, schemaMessage(m.error_field_label_empty))
 		.max(fieldLimits.optionLabelLength, schemaMessage(m.error_at_most_characters, { count: fieldLimits.optionLabelLength }))
-});
+}).strict();
 const options = z.array(option).max(fieldLimits.options, schemaMessage(m.error_at_most_items, { count: fieldLimits.options }));
 
 export const fieldJson = z
@@ -66,6 +66,7 @@ export const createFieldRoute = createRoute({
 					options: options.optional(),
 					pinned: z.boolean().optional()
 				})
+				.strict()
 				.openapi('NewCustomField')
 		)
 	},
@@ -96,6 +97,7 @@ export const updateFieldRoute = createRoute({
 					position: z.number().int().min(0).max(10_000).optional(),
 					archived: z.boolean().optional()
 				})
+				.strict()
 				.openapi('CustomFieldChanges')
 		)
 	},

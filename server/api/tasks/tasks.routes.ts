@@ -162,6 +162,7 @@ export const reassignTasksRoute = createRoute({
 					taskIds: z.array(idParam).min(1).max(200).refine((ids) => new Set(ids).size === ids.length, schemaMessage(m.error_task_ids_unique)),
 					assigneeId: idParam
 				})
+				.strict()
 				.openapi('ReassignTasksBody')
 		)
 	},
