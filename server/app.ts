@@ -17,6 +17,8 @@ import invitesRouter from './api/invites/invites.index.js';
 import tokensRouter from './api/tokens/tokens.index.js';
 import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
+import reportsRouter from './api/reports/reports.index.js';
+import targetsRouter from './api/reports/targets.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import auditRouter from './api/audit/audit.index.js';
@@ -95,7 +97,9 @@ function createApi() {
 		.route('/api', directoryRouter)
 		.route('/api', namesRouter)
 		.route('/api', importsRouter)
-		.route('/api', auditRouter);
+		.route('/api', auditRouter)
+		.route('/api', reportsRouter)
+		.route('/api', targetsRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

@@ -1,0 +1,63 @@
+import type { Context } from 'hono';
+import { requireAuth, requirePipeline } from '../../http/auth.js';
+import type { AppEnv } from '../../http/context.js';
+import { forbidden } from '../../http/errors.js';
+import { createRouter } from '../../http/router.js';
+import { hasRoleAtLeast } from '../../workspaces/roles.js';
+import { readFunnel } from '../../reports/funnel.js';
+import { readForecast } from '../../reports/forecast.js';
+import { readLostDeals } from '../../reports/lost.js';
+import { readRepResults } from '../../reports/results.js';
+import { readSalesSummary } from '../../reports/summary.js';
+import { readTimeInStage } from '../../reports/time-in-stage.js';
+import type { ReportScope } from '../../reports/scope.js';
+import { t } from '../../i18n/text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
+import * as routes from './reports.routes.js';
+
+/**
+ * Whose figures the caller may read in a pipeline: anyone who sees the
+ * pipeline (managers only those they belong to, as everywhere), and below
+ * manager only their own; asking for another rep's is refused, not narrowed.
+ */
+async function reportScope(c: Context<AppEnv>, pipelineId: string, rep: string | undefined): Promise<ReportScope & { workspaceId: string }> {
+	const access = await requirePipeline(c, pipelineId);
+	const { user } = requireAuth(c);
+	if (hasRoleAtLeast(access.role, 'manager')) return { pipelineId, workspaceId: access.pipeline.workspaceId, ownerId: rep ?? null };
+	if (rep !== undefined && rep !== user.id) throw forbidden(t(m.error_reports_own_figures_only));
+	return { pipelineId, workspaceId: access.pipeline.workspaceId, ownerId: user.id };
+}
+
+const router = createRouter()
+	.openapi(routes.funnelRoute, async (c) => {
+		const { from, to, rep } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json(await readFunnel(c.var.deps.db, scope, { from, to }), 200);
+	})
+	.openapi(routes.lostRoute, async (c) => {
+		const { from, to, rep } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json(await readLostDeals(c.var.deps.db, scope, { from, to }), 200);
+	})
+	.openapi(routes.timeInStageRoute, async (c) => {
+		const { from, to, rep } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json({ stages: await readTimeInStage(c.var.deps.db, scope, { from, to }) }, 200);
+	})
+	.openapi(routes.forecastRoute, async (c) => {
+		const { rep } = c.req.valid('query') as { rep?: string };
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json({ months: await readForecast(c.var.deps.db, scope) }, 200);
+	})
+	.openapi(routes.summaryRoute, async (c) => {
+		const { from, to, rep } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json(await readSalesSummary(c.var.deps.db, scope, { from, to }), 200);
+	})
+	.openapi(routes.resultsRoute, async (c) => {
+		const { month, rep } = c.req.valid('query') as unknown as { month: string; rep?: string };
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json({ month, reps: await readRepResults(c.var.deps.db, scope, month) }, 200);
+	});
+
+export default router;
