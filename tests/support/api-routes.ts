@@ -68,17 +68,17 @@ export const routeTable: Record<string, RouteCase> = {
 	'GET /api/pipelines/{pipelineId}/reports/funnel': {
 		scope: 'pipeline',
 		write: false,
-		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/funnel?from=2020-01-01&to=2030-12-31` })
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/funnel?from=2029-01-01&to=2030-12-31` })
 	},
 	'GET /api/pipelines/{pipelineId}/reports/lost': {
 		scope: 'pipeline',
 		write: false,
-		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/lost?from=2020-01-01&to=2030-12-31` })
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/lost?from=2029-01-01&to=2030-12-31` })
 	},
 	'GET /api/pipelines/{pipelineId}/reports/time-in-stage': {
 		scope: 'pipeline',
 		write: false,
-		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/time-in-stage?from=2020-01-01&to=2030-12-31` })
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/time-in-stage?from=2029-01-01&to=2030-12-31` })
 	},
 	'GET /api/pipelines/{pipelineId}/reports/forecast': {
 		scope: 'pipeline',
@@ -88,7 +88,7 @@ export const routeTable: Record<string, RouteCase> = {
 	'GET /api/pipelines/{pipelineId}/reports/summary': {
 		scope: 'pipeline',
 		write: false,
-		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/summary?from=2020-01-01&to=2030-12-31` })
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/summary?from=2029-01-01&to=2030-12-31` })
 	},
 	'GET /api/pipelines/{pipelineId}/reports/results': {
 		scope: 'pipeline',

@@ -45,7 +45,7 @@ const router = createRouter()
 		return c.json({ stages: await readTimeInStage(c.var.deps.db, scope, { from, to }) }, 200);
 	})
 	.openapi(routes.forecastRoute, async (c) => {
-		const { rep } = c.req.valid('query') as { rep?: string };
+		const { rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
 		return c.json({ months: await readForecast(c.var.deps.db, scope) }, 200);
 	})
@@ -55,7 +55,7 @@ const router = createRouter()
 		return c.json(await readSalesSummary(c.var.deps.db, scope, { from, to }), 200);
 	})
 	.openapi(routes.resultsRoute, async (c) => {
-		const { month, rep } = c.req.valid('query') as unknown as { month: string; rep?: string };
+		const { month, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
 		return c.json({ month, reps: await readRepResults(c.var.deps.db, scope, month) }, 200);
 	});

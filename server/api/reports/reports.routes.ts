@@ -29,14 +29,15 @@ export const monthField = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, schemaMess
 const reportResponses = { 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] };
 const visibility = ' Owners and admins see everyone’s figures, managers those of the pipelines they belong to, reps and viewers their own. Days are UTC calendar days.';
 
-function reportRoute<T extends z.ZodType>(name: string, summary: string, query: z.ZodType, schema: T, description: string) {
+// Generic in the name and query, so that the typed client tells each report's answer apart.
+function reportRoute<N extends string, Q extends z.ZodObject, T extends z.ZodType>(name: N, summary: string, query: Q, schema: T, description: string) {
 	return createRoute({
 		method: 'get',
-		path: `/pipelines/{pipelineId}/reports/${name}`,
+		path: `/pipelines/{pipelineId}/reports/${name}` as `/pipelines/{pipelineId}/reports/${N}`,
 		tags: ['Reports'],
 		summary,
 		description: description + visibility,
-		request: { params, query: query as typeof periodQuery },
+		request: { params, query },
 		responses: { 200: jsonResponse(schema, summary), ...reportResponses }
 	});
 }
