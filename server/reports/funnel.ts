@@ -44,12 +44,14 @@ export async function readFunnel(db: Database, scope: ReportScope, period: Repor
 					and d.created_at >= ${start.toISOString()} and d.created_at < ${end.toISOString()}
 					and ${ownerCondition(scope)}
 			),
+			-- One join and one grouping over the cohort's history: each deal's furthest position.
 			per_deal as (
-				select c.status, greatest(
-					coalesce((select max(o.position) from stage_events e join stage_order o on o.id = e.to_stage_id where e.deal_id = c.id), 0),
-					coalesce((select o.position from stage_order o where o.id = c.stage_id), 0)
-				) as furthest
+				select c.status, greatest(coalesce(max(o.position), 0), coalesce(max(now_in.position), 0)) as furthest
 				from cohort c
+				left join stage_events e on e.deal_id = c.id
+				left join stage_order o on o.id = e.to_stage_id
+				left join stage_order now_in on now_in.id = c.stage_id
+				group by c.id, c.status
 			)
 			select status, furthest::int as furthest, count(*)::int as deals from per_deal group by status, furthest
 		`

@@ -72,6 +72,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'contact card', path: () => `/w/${owner.workspaceId}/contacts/${contactId}`, ready: (page) => page.getByTestId('party-timeline').waitFor() },
 		{ name: 'companies list', path: () => `/w/${owner.workspaceId}/contacts/companies`, ready: (page) => page.getByTestId('party-row').first().waitFor() },
 		{ name: 'my tasks', path: () => `/w/${owner.workspaceId}/tasks`, ready: (page) => page.getByText('Call back').first().waitFor() },
+		{ name: 'reports', path: () => `/w/${owner.workspaceId}/reports`, ready: (page) => page.locator('#funnel canvas').waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
 		{

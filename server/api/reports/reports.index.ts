@@ -10,7 +10,7 @@ import { readLostDeals } from '../../reports/lost.js';
 import { readRepResults } from '../../reports/results.js';
 import { readSalesSummary } from '../../reports/summary.js';
 import { readTimeInStage } from '../../reports/time-in-stage.js';
-import type { ReportScope } from '../../reports/scope.js';
+import { readReport, type ReportScope } from '../../reports/scope.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 import * as routes from './reports.routes.js';
@@ -32,32 +32,32 @@ const router = createRouter()
 	.openapi(routes.funnelRoute, async (c) => {
 		const { from, to, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json(await readFunnel(c.var.deps.db, scope, { from, to }), 200);
+		return c.json(await readReport(c.var.deps.db, (db) => readFunnel(db, scope, { from, to })), 200);
 	})
 	.openapi(routes.lostRoute, async (c) => {
 		const { from, to, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json(await readLostDeals(c.var.deps.db, scope, { from, to }), 200);
+		return c.json(await readReport(c.var.deps.db, (db) => readLostDeals(db, scope, { from, to })), 200);
 	})
 	.openapi(routes.timeInStageRoute, async (c) => {
 		const { from, to, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json({ stages: await readTimeInStage(c.var.deps.db, scope, { from, to }) }, 200);
+		return c.json({ stages: await readReport(c.var.deps.db, (db) => readTimeInStage(db, scope, { from, to })) }, 200);
 	})
 	.openapi(routes.forecastRoute, async (c) => {
 		const { rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json({ months: await readForecast(c.var.deps.db, scope) }, 200);
+		return c.json({ months: await readReport(c.var.deps.db, (db) => readForecast(db, scope)) }, 200);
 	})
 	.openapi(routes.summaryRoute, async (c) => {
 		const { from, to, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json(await readSalesSummary(c.var.deps.db, scope, { from, to }), 200);
+		return c.json(await readReport(c.var.deps.db, (db) => readSalesSummary(db, scope, { from, to })), 200);
 	})
 	.openapi(routes.resultsRoute, async (c) => {
 		const { month, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
-		return c.json({ month, reps: await readRepResults(c.var.deps.db, scope, month) }, 200);
+		return c.json({ month, reps: await readReport(c.var.deps.db, (db) => readRepResults(db, scope, month)) }, 200);
 	});
 
 export default router;

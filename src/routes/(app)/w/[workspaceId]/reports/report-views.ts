@@ -29,7 +29,7 @@ const reasonPalette = ['#dc2626', '#f59e0b', '#6366f1', '#0ea5e9', '#a855f7', '#
 const count = () => new Intl.NumberFormat(getLocale());
 const percent = () => new Intl.NumberFormat(getLocale(), { style: 'percent', maximumFractionDigits: 0 });
 const days = () => new Intl.NumberFormat(getLocale(), { style: 'unit', unit: 'day', unitDisplay: 'long', maximumFractionDigits: 1 });
-const monthFormat = () => new Intl.DateTimeFormat(getLocale(), { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthFormat = () => new Intl.DateTimeFormat(getLocale(), { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 export function formatMonth(month: string | null): string {
 	return month === null ? m.reports_no_close_date() : monthFormat().format(new Date(`${month}-01T00:00:00Z`));
