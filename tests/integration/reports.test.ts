@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { dealsProjection, stageEvents } from '../../server/db/schema.js';
+import { dealsProjection, interactions, stageEvents, tasksProjection } from '../../server/db/schema.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { ApiClient, createTestApp, joinAs, signUp, type TestApp } from '../support/api-client.js';
 
@@ -127,6 +127,33 @@ describeEachDatabase('reports', (database) => {
 				}))
 			);
 		}
+		// Tasks done on both edges of the period, one not done; a call and a note.
+		const task = (id: string, assigneeId: string, doneAt: string | null) => ({
+			id, pipelineId, dealId: 'd1', type: 'call', title: id, dueAt: instant(1), assigneeId, done: doneAt !== null, doneAt: doneAt === null ? null : new Date(doneAt)
+		});
+		await db.insert(tasksProjection).values([
+			task('t1', repId, '2030-05-03T10:00:00Z'),
+			task('t2', repId, '2030-05-31T23:00:00Z'),
+			task('t3', ownerId, '2030-06-01T00:00:00Z'),
+			task('t4', ownerId, null)
+		]);
+		await db.insert(interactions).values([
+			{ id: 'i1', workspaceId, dealId: 'd1', kind: 'call', text: 'Called', at: instant(4), userId: repId },
+			{ id: 'i2', workspaceId, dealId: 'd2', kind: 'note', text: 'Noted', at: instant(5), userId: ownerId },
+			{ id: 'i3', workspaceId, dealId: 'd2', kind: 'note', text: 'Too late', at: instant('2030-06-01T00:00:00Z'), userId: ownerId }
+		]);
+	});
+
+	it('counts each person’s work in the period', async () => {
+		const response = await owner.get(`/api/pipelines/${pipelineId}/reports/activity?${may}`);
+		expect(response.status).toBe(200);
+		const none = { calls: 0, notes: 0, emails: 0, meetings: 0, contactsCreated: 0 };
+		expect(response.body.reps).toEqual([
+			{ userId: repId, name: 'A rep', ...none, tasksCompleted: 2, stageMoves: 20, dealsCreated: 8, calls: 1 },
+			{ userId: ownerId, name: 'Olga Owner', ...none, tasksCompleted: 0, stageMoves: 21, dealsCreated: 9, notes: 1 }
+		]);
+		const own = await rep.get(`/api/pipelines/${pipelineId}/reports/activity?${may}`);
+		expect(own.body.reps.map((r: { userId: string }) => r.userId)).toEqual([repId]);
 	});
 
 	it('answers the funnel by its written definition, period edges included', async () => {

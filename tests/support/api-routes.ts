@@ -80,6 +80,11 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/time-in-stage?from=2029-01-01&to=2030-12-31` })
 	},
+	'GET /api/pipelines/{pipelineId}/reports/activity': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/activity?from=2029-01-01&to=2030-12-31` })
+	},
 	'GET /api/pipelines/{pipelineId}/reports/forecast': {
 		scope: 'pipeline',
 		write: false,

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../http/context.js';
 import { forbidden } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { hasRoleAtLeast } from '../../workspaces/roles.js';
+import { readActivity } from '../../reports/activity.js';
 import { readFunnel } from '../../reports/funnel.js';
 import { readForecast } from '../../reports/forecast.js';
 import { readLostDeals } from '../../reports/lost.js';
@@ -58,6 +59,11 @@ const router = createRouter()
 		const { month, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
 		return c.json({ month, reps: await readReport(c.var.deps.db, (db) => readRepResults(db, scope, month)) }, 200);
+	})
+	.openapi(routes.activityRoute, async (c) => {
+		const { from, to, rep } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json({ reps: await readReport(c.var.deps.db, (db) => readActivity(db, scope, { from, to })) }, 200);
 	});
 
 export default router;

@@ -163,3 +163,30 @@ export const resultsRoute = reportRoute(
 	resultsSchema,
 	'Deals won in this pipeline in the month (by the day they closed) per rep, against the rep’s target for the month, beside the month before and the same month a year earlier. Revenue is per currency; a target counts revenue in its own currency only.'
 );
+
+const activitySchema = z
+	.object({
+		reps: z.array(
+			z.object({
+				userId: z.string(),
+				name: z.string(),
+				tasksCompleted: z.number().int(),
+				stageMoves: z.number().int(),
+				calls: z.number().int(),
+				notes: z.number().int(),
+				emails: z.number().int(),
+				meetings: z.number().int(),
+				dealsCreated: z.number().int(),
+				contactsCreated: z.number().int()
+			})
+		)
+	})
+	.openapi('ActivityReport');
+
+export const activityRoute = reportRoute(
+	'activity',
+	'What each rep did in the period',
+	periodQuery,
+	activitySchema,
+	'Per person: tasks completed (by the assignee), stage moves (by who moved), calls, notes, emails and meetings logged on the pipeline’s deals, deals created (their first stage entry) and contacts created in the workspace (contacts belong to no pipeline).'
+);

@@ -8,7 +8,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { formatMoney, fractionDigits } from '$lib/board/money';
 import { getLocale, m } from '$lib/i18n';
 import type { PipelineStage } from '$lib/pipelines';
-import type { Forecast, Funnel, LostReport, Results, TimeInStage } from './reports-api';
+import type { Activity, Forecast, Funnel, LostReport, Results, TimeInStage } from './reports-api';
 
 export interface TableColumn {
 	key: string;
@@ -271,5 +271,38 @@ export function resultsView(results: Results): ReportView {
 				targetRevenue: rep.target && rep.target.currency === currency ? major(rep.target.revenueMinor, currency) : ''
 			}));
 		})
+	};
+}
+
+const activityColumns = [
+	['tasksCompleted', m.reports_activity_tasks, '#16a34a'],
+	['stageMoves', m.reports_activity_moves, '#6366f1'],
+	['calls', m.reports_activity_calls, '#0ea5e9'],
+	['notes', m.reports_activity_notes, '#f59e0b'],
+	['emails', m.reports_activity_emails, '#a855f7'],
+	['meetings', m.reports_activity_meetings, '#db2777'],
+	['dealsCreated', m.reports_activity_deals, '#64748b'],
+	['contactsCreated', m.reports_activity_contacts, '#94a3b8']
+] as const;
+
+export function activityView(activity: Activity): ReportView {
+	return {
+		chart: {
+			type: 'bar',
+			data: {
+				labels: activity.reps.map((rep) => rep.name),
+				datasets: activityColumns.map(([key, label, color]) => ({ label: label(), data: activity.reps.map((rep) => rep[key]), backgroundColor: color, borderRadius: 2 }))
+			},
+			options: {
+				plugins: {
+					legend: { position: 'bottom', labels: { boxWidth: 12 } },
+					tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${count().format(Number(item.raw))}` } }
+				},
+				scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } }
+			}
+		},
+		columns: [{ key: 'rep', label: m.reports_column_rep() }, ...activityColumns.map(([key, label]) => ({ key, label: label(), numeric: true }))],
+		rows: activity.reps.map((rep) => ({ rep: rep.name, ...Object.fromEntries(activityColumns.map(([key]) => [key, count().format(rep[key])])) })),
+		csvRows: activity.reps.map((rep) => ({ rep: rep.name, ...Object.fromEntries(activityColumns.map(([key]) => [key, rep[key]])) }))
 	};
 }

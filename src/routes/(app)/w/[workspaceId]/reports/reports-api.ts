@@ -9,6 +9,7 @@ export type TimeInStage = InferResponseType<Reports['time-in-stage']['$get'], 20
 export type Forecast = InferResponseType<Reports['forecast']['$get'], 200>;
 export type Summary = InferResponseType<Reports['summary']['$get'], 200>;
 export type Results = InferResponseType<Reports['results']['$get'], 200>;
+export type Activity = InferResponseType<Reports['activity']['$get'], 200>;
 export type Targets = InferResponseType<(typeof api.api.workspaces)[':workspaceId']['targets']['$get'], 200>;
 
 export interface ReportSet {
@@ -18,6 +19,7 @@ export interface ReportSet {
 	forecast: Forecast;
 	summary: Summary;
 	results: Results;
+	activity: Activity;
 }
 
 /** Every report of a pipeline for the period and rep (null: everyone the caller may see). */
@@ -25,15 +27,16 @@ export async function fetchReports(pipelineId: string, period: Period, rep: stri
 	const reports = api.api.pipelines[':pipelineId'].reports;
 	const param = { pipelineId };
 	const query = { from: period.from, to: period.to, ...(rep ? { rep } : {}) };
-	const [funnel, lost, time, forecast, summary, results] = await Promise.all([
+	const [funnel, lost, time, forecast, summary, results, activity] = await Promise.all([
 		call(reports.funnel.$get({ param, query })),
 		call(reports.lost.$get({ param, query })),
 		call(reports['time-in-stage'].$get({ param, query })),
 		call(reports.forecast.$get({ param, query: rep ? { rep } : {} })),
 		call(reports.summary.$get({ param, query })),
-		call(reports.results.$get({ param, query: { month, ...(rep ? { rep } : {}) } }))
+		call(reports.results.$get({ param, query: { month, ...(rep ? { rep } : {}) } })),
+		call(reports.activity.$get({ param, query }))
 	]);
-	return { funnel, lost, time, forecast, summary, results };
+	return { funnel, lost, time, forecast, summary, results, activity };
 }
 
 export async function fetchTargets(workspaceId: string, month: string): Promise<Targets> {
