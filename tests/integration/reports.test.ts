@@ -156,6 +156,29 @@ describeEachDatabase('reports', (database) => {
 		expect(own.body.reps.map((r: { userId: string }) => r.userId)).toEqual([repId]);
 	});
 
+	it('counts new deals and tasks done per day and per week, every step listed', async () => {
+		const daily = await owner.get(`/api/pipelines/${pipelineId}/reports/dynamics?${may}`);
+		expect(daily.status).toBe(200);
+		expect(daily.body.points).toHaveLength(31);
+		const on = (date: string) => daily.body.points.find((point: { date: string }) => point.date === date);
+		expect(on('2030-05-03')).toEqual({ date: '2030-05-03', newDeals: 2, tasksCompleted: 1, contactsCreated: 0 });
+		expect(on('2030-05-31')).toEqual({ date: '2030-05-31', newDeals: 1, tasksCompleted: 1, contactsCreated: 0 });
+		expect(on('2030-05-01')).toEqual({ date: '2030-05-01', newDeals: 1, tasksCompleted: 0, contactsCreated: 0 });
+		const sum = (points: { newDeals: number }[]) => points.reduce((total, point) => total + point.newDeals, 0);
+		expect(sum(daily.body.points)).toBe(16);
+		const weekly = await owner.get(`/api/pipelines/${pipelineId}/reports/dynamics?${may}&by=week`);
+		// 2030-05-01 is a Wednesday: the first week starts on Monday 29 April.
+		expect(weekly.body.points.map((point: { date: string; newDeals: number }) => [point.date, point.newDeals])).toEqual([
+			['2030-04-29', 5],
+			['2030-05-06', 6],
+			['2030-05-13', 3],
+			['2030-05-20', 1],
+			['2030-05-27', 1]
+		]);
+		const repWeeks = await rep.get(`/api/pipelines/${pipelineId}/reports/dynamics?${may}&by=week`);
+		expect(repWeeks.body.points.map((point: { tasksCompleted: number }) => point.tasksCompleted)).toEqual([1, 0, 0, 0, 1]);
+	});
+
 	it('answers the funnel by its written definition, period edges included', async () => {
 		const response = await owner.get(`/api/pipelines/${pipelineId}/reports/funnel?${may}`);
 		expect(response.status).toBe(200);

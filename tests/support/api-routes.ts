@@ -85,6 +85,11 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/activity?from=2029-01-01&to=2030-12-31` })
 	},
+	'GET /api/pipelines/{pipelineId}/reports/dynamics': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/dynamics?from=2030-01-01&to=2030-03-31&by=week` })
+	},
 	'GET /api/pipelines/{pipelineId}/reports/forecast': {
 		scope: 'pipeline',
 		write: false,

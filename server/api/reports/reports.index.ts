@@ -5,6 +5,7 @@ import { forbidden } from '../../http/errors.js';
 import { createRouter } from '../../http/router.js';
 import { hasRoleAtLeast } from '../../workspaces/roles.js';
 import { readActivity } from '../../reports/activity.js';
+import { readDynamics } from '../../reports/dynamics.js';
 import { readFunnel } from '../../reports/funnel.js';
 import { readForecast } from '../../reports/forecast.js';
 import { readLostDeals } from '../../reports/lost.js';
@@ -64,6 +65,11 @@ const router = createRouter()
 		const { from, to, rep } = c.req.valid('query');
 		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
 		return c.json({ reps: await readReport(c.var.deps.db, (db) => readActivity(db, scope, { from, to })) }, 200);
+	})
+	.openapi(routes.dynamicsRoute, async (c) => {
+		const { from, to, rep, by } = c.req.valid('query');
+		const scope = await reportScope(c, c.req.valid('param').pipelineId, rep);
+		return c.json({ by, points: await readReport(c.var.deps.db, (db) => readDynamics(db, scope, { from, to }, by)) }, 200);
 	});
 
 export default router;

@@ -190,3 +190,32 @@ export const activityRoute = reportRoute(
 	activitySchema,
 	'Per person: tasks completed (by the assignee), stage moves (by who moved), calls, notes, emails and meetings logged on the pipeline’s deals, deals created (their first stage entry) and contacts created in the workspace (contacts belong to no pipeline).'
 );
+
+const dynamicsQuery = z
+	.object({
+		from: day.openapi({ description: 'The first day of the period (YYYY-MM-DD, a UTC calendar day)', example: '2030-05-01' }),
+		to: day.openapi({ description: 'The last day of the period, included (YYYY-MM-DD)', example: '2030-05-31' }),
+		rep,
+		by: z.enum(['day', 'week']).default('day').openapi({ description: 'One point per day, or per week (weeks start on Monday)' })
+	})
+	.strict()
+	.superRefine((query, context) => {
+		const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000;
+		if (days < 0) context.addIssue({ code: 'custom', path: ['to'], message: schemaMessage(m.error_reports_period_order) });
+		else if (days >= maxPeriodDays) context.addIssue({ code: 'custom', path: ['to'], message: schemaMessage(m.error_reports_period_too_long, { days: maxPeriodDays }) });
+	});
+
+const dynamicsSchema = z
+	.object({
+		by: z.enum(['day', 'week']),
+		points: z.array(z.object({ date: z.string(), newDeals: z.number().int(), tasksCompleted: z.number().int(), contactsCreated: z.number().int() }))
+	})
+	.openapi('DynamicsReport');
+
+export const dynamicsRoute = reportRoute(
+	'dynamics',
+	'New deals, tasks completed and contacts created per day or week',
+	dynamicsQuery,
+	dynamicsSchema,
+	'Every day (or week, from its Monday) of the period with its counts, zeros included. Tasks count when done (the projection keeps no creation time for tasks); contacts count across the workspace, or those the rep created.'
+);

@@ -6,9 +6,10 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { formatMoney, fractionDigits } from '$lib/board/money';
+import { formatDay } from '$lib/format';
 import { getLocale, m } from '$lib/i18n';
 import type { PipelineStage } from '$lib/pipelines';
-import type { Activity, Forecast, Funnel, LostReport, Results, TimeInStage } from './reports-api';
+import type { Activity, Dynamics, Forecast, Funnel, LostReport, Results, TimeInStage } from './reports-api';
 
 export interface TableColumn {
 	key: string;
@@ -304,5 +305,44 @@ export function activityView(activity: Activity): ReportView {
 		columns: [{ key: 'rep', label: m.reports_column_rep() }, ...activityColumns.map(([key, label]) => ({ key, label: label(), numeric: true }))],
 		rows: activity.reps.map((rep) => ({ rep: rep.name, ...Object.fromEntries(activityColumns.map(([key]) => [key, count().format(rep[key])])) })),
 		csvRows: activity.reps.map((rep) => ({ rep: rep.name, ...Object.fromEntries(activityColumns.map(([key]) => [key, rep[key]])) }))
+	};
+}
+
+const dynamicsSeries = [
+	['newDeals', m.reports_dynamics_new_deals, '#6366f1'],
+	['tasksCompleted', m.reports_activity_tasks, '#16a34a'],
+	['contactsCreated', m.reports_activity_contacts, '#f59e0b']
+] as const;
+
+export function dynamicsView(dynamics: Dynamics): ReportView {
+	const short = new Intl.DateTimeFormat(getLocale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+	const label = (date: string) => (dynamics.by === 'week' ? m.reports_dynamics_week_of({ date: formatDay(date) }) : formatDay(date));
+	const any = dynamics.points.some((point) => point.newDeals + point.tasksCompleted + point.contactsCreated > 0);
+	return {
+		chart: {
+			type: 'bar',
+			data: {
+				labels: dynamics.points.map((point) => short.format(new Date(`${point.date}T00:00:00Z`))),
+				datasets: dynamicsSeries.map(([key, name, color]) => ({ label: name(), data: dynamics.points.map((point) => point[key]), backgroundColor: color, borderRadius: 2 }))
+			},
+			options: {
+				plugins: {
+					legend: { position: 'bottom', labels: { boxWidth: 12 } },
+					tooltip: {
+						callbacks: {
+							title: (items) => label(dynamics.points[items[0]?.dataIndex ?? 0]?.date ?? ''),
+							label: (item) => `${item.dataset.label}: ${count().format(Number(item.raw))}`
+						}
+					}
+				},
+				scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { beginAtZero: true, ticks: { precision: 0 } } }
+			}
+		},
+		columns: [
+			{ key: 'date', label: dynamics.by === 'week' ? m.reports_dynamics_column_week() : m.reports_dynamics_column_day() },
+			...dynamicsSeries.map(([key, name]) => ({ key, label: name(), numeric: true }))
+		],
+		rows: any ? dynamics.points.map((point) => ({ date: label(point.date), ...Object.fromEntries(dynamicsSeries.map(([key]) => [key, count().format(point[key])])) })) : [],
+		csvRows: dynamics.points.map((point) => ({ date: point.date, ...Object.fromEntries(dynamicsSeries.map(([key]) => [key, point[key]])) }))
 	};
 }

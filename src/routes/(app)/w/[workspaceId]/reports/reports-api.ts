@@ -10,6 +10,7 @@ export type Forecast = InferResponseType<Reports['forecast']['$get'], 200>;
 export type Summary = InferResponseType<Reports['summary']['$get'], 200>;
 export type Results = InferResponseType<Reports['results']['$get'], 200>;
 export type Activity = InferResponseType<Reports['activity']['$get'], 200>;
+export type Dynamics = InferResponseType<Reports['dynamics']['$get'], 200>;
 export type Targets = InferResponseType<(typeof api.api.workspaces)[':workspaceId']['targets']['$get'], 200>;
 
 export interface ReportSet {
@@ -20,6 +21,7 @@ export interface ReportSet {
 	summary: Summary;
 	results: Results;
 	activity: Activity;
+	dynamics: Dynamics;
 }
 
 /** Every report of a pipeline for the period and rep (null: everyone the caller may see). */
@@ -27,16 +29,19 @@ export async function fetchReports(pipelineId: string, period: Period, rep: stri
 	const reports = api.api.pipelines[':pipelineId'].reports;
 	const param = { pipelineId };
 	const query = { from: period.from, to: period.to, ...(rep ? { rep } : {}) };
-	const [funnel, lost, time, forecast, summary, results, activity] = await Promise.all([
+	// Over two months a day is too fine to read: the dynamics go by week.
+	const by = (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 > 62 ? 'week' : 'day';
+	const [funnel, lost, time, forecast, summary, results, activity, dynamics] = await Promise.all([
 		call(reports.funnel.$get({ param, query })),
 		call(reports.lost.$get({ param, query })),
 		call(reports['time-in-stage'].$get({ param, query })),
 		call(reports.forecast.$get({ param, query: rep ? { rep } : {} })),
 		call(reports.summary.$get({ param, query })),
 		call(reports.results.$get({ param, query: { month, ...(rep ? { rep } : {}) } })),
-		call(reports.activity.$get({ param, query }))
+		call(reports.activity.$get({ param, query })),
+		call(reports.dynamics.$get({ param, query: { ...query, by } }))
 	]);
-	return { funnel, lost, time, forecast, summary, results, activity };
+	return { funnel, lost, time, forecast, summary, results, activity, dynamics };
 }
 
 export async function fetchTargets(workspaceId: string, month: string): Promise<Targets> {
