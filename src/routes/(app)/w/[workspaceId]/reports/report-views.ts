@@ -342,7 +342,7 @@ export function dynamicsView(dynamics: Dynamics): ReportView {
 			{ key: 'date', label: dynamics.by === 'week' ? m.reports_dynamics_column_week() : m.reports_dynamics_column_day() },
 			...dynamicsSeries.map(([key, name]) => ({ key, label: name(), numeric: true }))
 		],
-		rows: any ? dynamics.points.map((point) => ({ date: label(point.date), ...Object.fromEntries(dynamicsSeries.map(([key]) => [key, count().format(point[key])])) })) : [],
+		rows: any ? dynamics.points.map((point) => ({ date: formatDay(point.date), ...Object.fromEntries(dynamicsSeries.map(([key]) => [key, count().format(point[key])])) })) : [],
 		csvRows: dynamics.points.map((point) => ({ date: point.date, ...Object.fromEntries(dynamicsSeries.map(([key]) => [key, point[key]])) }))
 	};
 }
