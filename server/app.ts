@@ -17,6 +17,8 @@ import invitesRouter from './api/invites/invites.index.js';
 import tokensRouter from './api/tokens/tokens.index.js';
 import pipelinesRouter from './api/pipelines/pipelines.index.js';
 import pipelineSettingsRouter from './api/pipelines/settings.index.js';
+import reportsRouter from './api/reports/reports.index.js';
+import targetsRouter from './api/reports/targets.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import fieldsRouter from './api/fields/fields.index.js';
@@ -103,7 +105,9 @@ function createApi() {
 		.route('/api', panelRouter)
 		.route('/api', eventsRouter)
 		.route('/api', auditRouter)
-		.route('/api', fieldsRouter);
+		.route('/api', fieldsRouter)
+		.route('/api', reportsRouter)
+		.route('/api', targetsRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */

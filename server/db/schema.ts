@@ -280,7 +280,10 @@ export const dealsProjection = pgTable(
 		index('deals_workspace_idx').on(t.workspaceId),
 		index('deals_contact_idx').on(t.workspaceId, t.contactId),
 		index('deals_company_idx').on(t.workspaceId, t.companyId),
-		index('deals_title_search_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`)
+		index('deals_title_search_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`),
+		// Reports take the deals created, or closed, in a period of one pipeline.
+		index('deals_pipeline_created_idx').on(t.pipelineId, t.createdAt),
+		index('deals_pipeline_closed_idx').on(t.pipelineId, t.closedAt)
 	]
 );
 
@@ -317,7 +320,11 @@ export const stageEvents = pgTable(
 		userId: text('user_id'),
 		at: timestamp('at', { withTimezone: true }).notNull()
 	},
-	(t) => [index('stage_events_deal_idx').on(t.dealId), index('stage_events_pipeline_idx').on(t.pipelineId, t.at)]
+	(t) => [
+		// A deal's history in order, with to_stage_id so that reports read the index alone.
+		index('stage_events_deal_idx').on(t.dealId, t.at, t.toStageId),
+		index('stage_events_pipeline_idx').on(t.pipelineId, t.at)
+	]
 );
 
 /**
@@ -563,6 +570,35 @@ export const recordEvents = pgTable(
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [index('record_events_subject_idx').on(t.workspaceId, t.subjectId, t.at)]
+);
+
+/**
+ * A rep's goal for one calendar month, set by admins and managers: deals won
+ * and revenue (in one currency; revenue in other currencies is not counted
+ * against it, since the app keeps no exchange rates).
+ */
+export const salesTargets = pgTable(
+	'sales_targets',
+	{
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		// 'YYYY-MM'
+		month: text('month').notNull(),
+		wonDeals: integer('won_deals').notNull(),
+		revenueMinor: bigint('revenue_minor', { mode: 'number' }).notNull(),
+		currency: text('currency').notNull(),
+		updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.workspaceId, t.month, t.userId] }),
+		check('sales_targets_month_format', sql`${t.month} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
+		check('sales_targets_not_negative', sql`${t.wonDeals} >= 0 and ${t.revenueMinor} >= 0`)
+	]
 );
 
 // ---- The audit log: who did what and when, append-only ----

@@ -84,6 +84,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'team tasks', path: () => `/w/${owner.workspaceId}/tasks?view=team`, ready: (page) => page.getByTestId('team-task').first().waitFor() },
 		{ name: 'control panel', path: () => `/w/${owner.workspaceId}/panel`, ready: (page) => page.getByTestId('overdue-rep').first().waitFor() },
 		{ name: 'wall screen', path: () => `/w/${owner.workspaceId}/panel?wall=1`, ready: (page) => page.getByTestId('overdue-rep').first().waitFor() },
+		{ name: 'reports', path: () => `/w/${owner.workspaceId}/reports`, ready: (page) => page.locator('#funnel canvas').waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
 		{ name: 'fields settings', path: () => `/w/${owner.workspaceId}/settings/fields`, ready: (page) => page.getByText('Temperature').first().waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },

@@ -56,7 +56,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['team tasks', `${w}/tasks?view=team`, () => page.getByTestId('team-task').first().waitFor()],
 			['panel', `${w}/panel`, () => page.getByTestId('tile-overdue-value').waitFor()],
 			['wall screen', `${w}/panel?wall=1`, () => page.getByTestId('tile-overdue-value').waitFor()],
-			['reports', `${w}/reports`, () => page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()],
+			['reports', `${w}/reports`, () => page.locator('#funnel canvas').waitFor()],
 			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
 			['fields', `${w}/settings/fields`, () => page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],

@@ -65,6 +65,57 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/companies/export?status=potential` })
 	},
+	'GET /api/pipelines/{pipelineId}/reports/funnel': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/funnel?from=2029-01-01&to=2030-12-31` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/lost': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/lost?from=2029-01-01&to=2030-12-31` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/time-in-stage': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/time-in-stage?from=2029-01-01&to=2030-12-31` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/activity': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/activity?from=2029-01-01&to=2030-12-31` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/dynamics': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/dynamics?from=2030-01-01&to=2030-03-31&by=week` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/forecast': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/forecast` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/summary': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/summary?from=2029-01-01&to=2030-12-31` })
+	},
+	'GET /api/pipelines/{pipelineId}/reports/results': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/reports/results?month=2030-01` })
+	},
+	'GET /api/workspaces/{workspaceId}/targets': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/targets?month=2030-01` })
+	},
+	'PUT /api/workspaces/{workspaceId}/targets': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'manager',
+		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/targets`, json: { month: '2030-01', targets: [{ userId: caller.userId, target: { wonDeals: 3, revenueMinor: 100000, currency: 'EUR' } }] } })
+	},
 	'GET /api/pipelines/{pipelineId}/deals/export': {
 		scope: 'pipeline',
 		write: false,

@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { listReportStages, ownerCondition, periodRange, rowsOf, type ReportPeriod, type ReportScope } from './scope.js';
+import { roundDays } from './summary.js';
+
+export interface StageTime {
+	stageId: string;
+	name: string;
+	/** Stays counted: entries into the stage in the period that have ended (the deal moved on or closed). */
+	stays: number;
+	averageDays: number | null;
+	medianDays: number | null;
+}
+
+/**
+ * How long deals stay in each open stage: every entry into the stage made in
+ * the period, until the deal's next stage entry (a move, or closing). Stays
+ * not ended yet are left out, so they do not pull the figures down.
+ */
+export async function readTimeInStage(db: Database, scope: ReportScope, period: ReportPeriod): Promise<StageTime[]> {
+	const stages = (await listReportStages(db, scope.pipelineId)).filter((stage) => stage.kind === 'open');
+	const { start, end } = periodRange(period);
+	const rows = await rowsOf<{ stage_id: string; stays: number; average: number; median: number }>(
+		db,
+		sql`
+			-- The period's entries in one pass (each one's next entry, by a window over the period), and only
+			-- for each deal's last entry in the period one index lookup of its first entry after the period:
+			-- a lookup per deal rather than per entry.
+			with entries as (
+				select e.deal_id, e.to_stage_id as stage_id, e.at, lead(e.at) over (partition by e.deal_id order by e.at, e.id) as next_at
+				from stage_events e
+				where e.pipeline_id = ${scope.pipelineId} and e.at >= ${start.toISOString()} and e.at < ${end.toISOString()}
+					and e.deal_id in (select d.id from deals d where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null and ${ownerCondition(scope)})
+			),
+			stays as (
+				select x.stage_id, extract(epoch from coalesce(x.next_at, (
+					select n.at from stage_events n where n.deal_id = x.deal_id and n.at >= ${end.toISOString()} order by n.at limit 1
+				)) - x.at) / 86400 as days
+				from entries x
+			)
+			select stage_id, count(*)::int as stays, avg(days)::float8 as average,
+				percentile_cont(0.5) within group (order by days)::float8 as median
+			from stays where days is not null group by stage_id
+		`
+	);
+	const byStage = new Map(rows.map((row) => [row.stage_id, row]));
+	return stages.map((stage) => {
+		const row = byStage.get(stage.id);
+		return {
+			stageId: stage.id,
+			name: stage.name,
+			stays: Number(row?.stays ?? 0),
+			averageDays: row ? roundDays(Number(row.average)) : null,
+			medianDays: row ? roundDays(Number(row.median)) : null
+		};
+	});
+}
