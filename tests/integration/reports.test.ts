@@ -129,7 +129,7 @@ describeEachDatabase('reports', (database) => {
 		}
 		// Tasks done on both edges of the period, one not done; a call and a note.
 		const task = (id: string, assigneeId: string, doneAt: string | null) => ({
-			id, pipelineId, dealId: 'd1', type: 'call', title: id, dueAt: instant(1), assigneeId, done: doneAt !== null, doneAt: doneAt === null ? null : new Date(doneAt)
+			id, pipelineId, dealId: 'd1', type: 'call' as const, title: id, dueAt: instant(1), assigneeId, done: doneAt !== null, doneAt: doneAt === null ? null : new Date(doneAt)
 		});
 		await db.insert(tasksProjection).values([
 			task('t1', repId, '2030-05-03T10:00:00Z'),
