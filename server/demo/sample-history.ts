@@ -77,6 +77,8 @@ export interface PlannedDeal {
 	company: string;
 	person: string;
 	createdAt: Date;
+	/** When the owner expected to close it (YYYY-MM-DD): the forecast's month. */
+	expectedCloseDate: string;
 	firstStageId: string;
 	firstTask: { type: TaskType; title: string; dueAt: Date };
 	steps: HistoryStep[];
@@ -172,6 +174,9 @@ export function planSampleHistory(input: {
 			company: deal.title.split(':')[0]!,
 			person: pick(words.people),
 			createdAt,
+			// Four to fourteen weeks after it came in, without drawing from `random`, so a seed's
+			// history is unchanged: some open deals are still ahead of it, some have let it slip.
+			expectedCloseDate: new Date(createdAt.getTime() + (28 + ((i * 37) % 71)) * dayMs).toISOString().slice(0, 10),
 			firstStageId: open[0]!.id,
 			firstTask,
 			steps

@@ -145,6 +145,7 @@ function applyStep(doc: Y.Doc, event: Event, clock: { now: () => string }, reaso
 				ownerId: deal.ownerId,
 				contactId: deal.contactId,
 				companyId: deal.companyId,
+				expectedCloseDate: plan.expectedCloseDate,
 				source: plan.source
 			},
 			{ id: deal.taskId, type: plan.firstTask.type, title: plan.firstTask.title, dueAt: plan.firstTask.dueAt.toISOString(), assigneeId: deal.ownerId },

@@ -72,6 +72,12 @@ describeEachDatabase('sample data with a 90-day history', (database) => {
 		expect(panel.withoutTask.total).toBe(0);
 		expect(panel.overdue.byRep.length).toBeGreaterThan(1);
 
+		// The forecast has months to spread the open deals over: each deal has an expected close date.
+		const forecast = (await api('GET', `/api/pipelines/${owner.pipeline.id}/reports/forecast`)).body.months as Array<{ month: string | null; deals: number }>;
+		expect(forecast.filter((row) => row.month === null)).toEqual([]);
+		expect(new Set(forecast.map((row) => row.month)).size).toBeGreaterThan(2);
+		expect(forecast.reduce((sum, row) => sum + row.deals, 0)).toBe(open.length);
+
 		// Calls and notes on the deals' timelines, in the past.
 		const withTimeline = await api('GET', `/api/deals/${won[0]!.id}`);
 		expect(withTimeline.status).toBe(200);
