@@ -272,7 +272,11 @@ export const dealsProjection = pgTable(
 		archivedAt: timestamp('archived_at', { withTimezone: true }),
 		// In the trash since then (off the board, out of every list); purged 30 days later.
 		deletedAt: timestamp('deleted_at', { withTimezone: true }),
-		deletedBy: text('deleted_by')
+		deletedBy: text('deleted_by'),
+		// Every stage the deal's history ever entered (its stage events' to_stage_id), sorted, kept by the
+		// projection as it records the events: the funnel reads a deal's furthest stage from one row
+		// instead of its history. Ids, not positions, so that reordering stages changes no stored value.
+		reachedStageIds: text('reached_stage_ids').array().notNull().default(sql`'{}'::text[]`)
 	},
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),
@@ -318,12 +322,16 @@ export const stageEvents = pgTable(
 		fromStageId: text('from_stage_id'),
 		toStageId: text('to_stage_id').notNull(),
 		userId: text('user_id'),
-		at: timestamp('at', { withTimezone: true }).notNull()
+		at: timestamp('at', { withTimezone: true }).notNull(),
+		// When this stay ended: the `at` of the deal's next stage entry (a move, closing or reopening), null
+		// while the deal is still here. Kept by the projection, so time in stage reads no neighbouring rows.
+		leftAt: timestamp('left_at', { withTimezone: true })
 	},
 	(t) => [
 		// A deal's history in order, with to_stage_id so that reports read the index alone.
 		index('stage_events_deal_idx').on(t.dealId, t.at, t.toStageId),
-		index('stage_events_pipeline_idx').on(t.pipelineId, t.at)
+		// A pipeline's entries in a period with everything time in stage needs, read from the index alone.
+		index('stage_events_pipeline_idx').on(t.pipelineId, t.at, t.toStageId, t.leftAt, t.dealId)
 	]
 );
 

@@ -23,24 +23,16 @@ export async function readTimeInStage(db: Database, scope: ReportScope, period: 
 	const rows = await rowsOf<{ stage_id: string; stays: number; average: number; median: number }>(
 		db,
 		sql`
-			-- The period's entries in one pass (each one's next entry, by a window over the period), and only
-			-- for each deal's last entry in the period one index lookup of its first entry after the period:
-			-- a lookup per deal rather than per entry.
-			with entries as (
-				select e.deal_id, e.to_stage_id as stage_id, e.at, lead(e.at) over (partition by e.deal_id order by e.at, e.id) as next_at
-				from stage_events e
-				where e.pipeline_id = ${scope.pipelineId} and e.at >= ${start.toISOString()} and e.at < ${end.toISOString()}
-					and e.deal_id in (select d.id from deals d where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null and ${ownerCondition(scope)})
-			),
-			stays as (
-				select x.stage_id, extract(epoch from coalesce(x.next_at, (
-					select n.at from stage_events n where n.deal_id = x.deal_id and n.at >= ${end.toISOString()} order by n.at limit 1
-				)) - x.at) / 86400 as days
-				from entries x
-			)
-			select stage_id, count(*)::int as stays, avg(days)::float8 as average,
-				percentile_cont(0.5) within group (order by days)::float8 as median
-			from stays where days is not null group by stage_id
+			-- Each entry keeps when it ended (\`left_at\`, the deal's next stage entry, kept by the projection):
+			-- the period's entries come from one index range, with no neighbouring rows read.
+			select e.to_stage_id as stage_id, count(*)::int as stays, avg(x.days)::float8 as average,
+				percentile_cont(0.5) within group (order by x.days)::float8 as median
+			from stage_events e
+			cross join lateral (select extract(epoch from e.left_at - e.at) / 86400 as days) x
+			where e.pipeline_id = ${scope.pipelineId} and e.at >= ${start.toISOString()} and e.at < ${end.toISOString()}
+				and e.left_at is not null
+				and e.deal_id in (select d.id from deals d where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null and ${ownerCondition(scope)})
+			group by e.to_stage_id
 		`
 	);
 	const byStage = new Map(rows.map((row) => [row.stage_id, row]));
