@@ -287,7 +287,9 @@ export const dealsProjection = pgTable(
 		index('deals_title_search_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`),
 		// Reports take the deals created, or closed, in a period of one pipeline.
 		index('deals_pipeline_created_idx').on(t.pipelineId, t.createdAt),
-		index('deals_pipeline_closed_idx').on(t.pipelineId, t.closedAt)
+		index('deals_pipeline_closed_idx').on(t.pipelineId, t.closedAt),
+		// The few deals in a pipeline's trash, which reports over stage history leave out.
+		index('deals_pipeline_trash_idx').on(t.pipelineId).where(sql`${t.deletedAt} is not null`)
 	]
 );
 

@@ -39,7 +39,7 @@ async function seedHistory(target: ServerDatabase, workspace: BenchWorkspace, de
 				case when g % 4 = 0 then 'RUB' else 'EUR' end,
 				case when g % 10 = 0 then ${won} when g % 10 in (1, 2) then ${lost} else (${openArray})[1 + g % 5] end,
 				'a0', ${workspace.userId}, 'manual',
-				case when g % 10 = 0 then 'won' when g % 10 in (1, 2) then 'lost' else 'open' end,
+				(case when g % 10 = 0 then 'won' when g % 10 in (1, 2) then 'lost' else 'open' end)::deal_status,
 				case when g % 10 in (1, 2) then (array['No budget', 'Chose a competitor', 'No response'])[1 + g % 3] end,
 				(c.at + interval '60 days')::date, c.at, c.at + interval '18 days',
 				case when g % 10 in (0, 1, 2) then c.at + interval '18 days' end, c.at + interval '18 days'
