@@ -276,7 +276,10 @@ export const dealsProjection = pgTable(
 		// Every stage the deal's history ever entered (its stage events' to_stage_id), sorted, kept by the
 		// projection as it records the events: the funnel reads a deal's furthest stage from one row
 		// instead of its history. Ids, not positions, so that reordering stages changes no stored value.
-		reachedStageIds: text('reached_stage_ids').array().notNull().default(sql`'{}'::text[]`)
+		reachedStageIds: text('reached_stage_ids').array().notNull().default(sql`'{}'::text[]`),
+		// Won at least once, even if reopened since (the funnel counts such a deal through every stage). Closing
+		// writes no stage entry, so the history cannot tell; a trigger sets it whenever the status becomes won.
+		everWon: boolean('ever_won').notNull().default(false)
 	},
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),

@@ -33,16 +33,16 @@ export async function readFunnel(db: Database, scope: ReportScope, period: Repor
 	// stages 1..n, and ever being in a won stage is "a later one" than every open stage.
 	const position = new Map<string, number>([...open.map((stage, i) => [stage.id, i + 1] as const), ...stages.filter((stage) => stage.kind === 'won').map((stage) => [stage.id, open.length + 1] as const)]);
 	const { start, end } = periodRange(period);
-	// Each cohort deal's row keeps every stage its history entered (`reached_stage_ids`, kept by the
-	// projection): no history is read, and the cohort folds into a few groups of identical stage sets.
-	const rows = await rowsOf<{ status: string; stage_id: string; reached: string[]; deals: number }>(
+	// Each cohort deal's row keeps every stage its history entered (`reached_stage_ids`) and whether it was
+	// ever won (`ever_won`; closing writes no stage entry), both kept by triggers: no history is read, and the cohort folds into a few groups of identical stage sets.
+	const rows = await rowsOf<{ status: string; ever_won: boolean; stage_id: string; reached: string[]; deals: number }>(
 		db,
 		sql`
-			select d.status, d.stage_id, d.reached_stage_ids as reached, count(*)::int as deals from deals d
+			select d.status, d.ever_won, d.stage_id, d.reached_stage_ids as reached, count(*)::int as deals from deals d
 			where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null
 				and d.created_at >= ${start.toISOString()} and d.created_at < ${end.toISOString()}
 				and ${ownerCondition(scope)}
-			group by d.status, d.stage_id, d.reached_stage_ids
+			group by d.status, d.ever_won, d.stage_id, d.reached_stage_ids
 		`
 	);
 	let won = 0;
@@ -54,7 +54,7 @@ export async function readFunnel(db: Database, scope: ReportScope, period: Repor
 		if (row.status === 'lost') lost += deals;
 		let furthest = position.get(row.stage_id) ?? 0;
 		for (const stageId of row.reached) furthest = Math.max(furthest, position.get(stageId) ?? 0);
-		if (row.status === 'won') furthest = open.length;
+		if (row.status === 'won' || row.ever_won) furthest = open.length;
 		furthest = Math.min(furthest, open.length);
 		for (let i = 0; i < furthest; i++) reached[i]! += deals;
 	}
