@@ -7,7 +7,10 @@
 // straight into its database with `insert … select generate_series` (fixture
 // setup, not what is measured): deals created every ten minutes over about
 // two years, ten stage entries each (moves forward and back, a tenth won, a
-// fifth lost with a reason), a quarter of them in RUB. It starts again and
+// fifth lost with a reason), a quarter of them in RUB; the triggers of
+// migration 0014 fill the reports' stored values (`left_at`,
+// `reached_stage_ids`, `ever_won`) as these rows go in, as for the
+// projection's writes. It starts again and
 // each report is asked over HTTP on loopback, for the last 90 days and for
 // a whole year, several times; the first answer of each warms the caches.
 import { performance } from 'node:perf_hooks';
