@@ -272,7 +272,14 @@ export const dealsProjection = pgTable(
 		archivedAt: timestamp('archived_at', { withTimezone: true }),
 		// In the trash since then (off the board, out of every list); purged 30 days later.
 		deletedAt: timestamp('deleted_at', { withTimezone: true }),
-		deletedBy: text('deleted_by')
+		deletedBy: text('deleted_by'),
+		// Every stage the deal's history ever entered (its stage events' to_stage_id), sorted, kept by the
+		// projection as it records the events: the funnel reads a deal's furthest stage from one row
+		// instead of its history. Ids, not positions, so that reordering stages changes no stored value.
+		reachedStageIds: text('reached_stage_ids').array().notNull().default(sql`'{}'::text[]`),
+		// Won at least once, even if reopened since (the funnel counts such a deal through every stage). Closing
+		// writes no stage entry, so the history cannot tell; a trigger sets it whenever the status becomes won.
+		everWon: boolean('ever_won').notNull().default(false)
 	},
 	(t) => [
 		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),
@@ -283,7 +290,9 @@ export const dealsProjection = pgTable(
 		index('deals_title_search_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`),
 		// Reports take the deals created, or closed, in a period of one pipeline.
 		index('deals_pipeline_created_idx').on(t.pipelineId, t.createdAt),
-		index('deals_pipeline_closed_idx').on(t.pipelineId, t.closedAt)
+		index('deals_pipeline_closed_idx').on(t.pipelineId, t.closedAt),
+		// The few deals in a pipeline's trash, which reports over stage history leave out.
+		index('deals_pipeline_trash_idx').on(t.pipelineId).where(sql`${t.deletedAt} is not null`)
 	]
 );
 
@@ -318,12 +327,16 @@ export const stageEvents = pgTable(
 		fromStageId: text('from_stage_id'),
 		toStageId: text('to_stage_id').notNull(),
 		userId: text('user_id'),
-		at: timestamp('at', { withTimezone: true }).notNull()
+		at: timestamp('at', { withTimezone: true }).notNull(),
+		// When this stay ended: the `at` of the deal's next stage entry (a move, closing or reopening), null
+		// while the deal is still here. Kept by the projection, so time in stage reads no neighbouring rows.
+		leftAt: timestamp('left_at', { withTimezone: true })
 	},
 	(t) => [
 		// A deal's history in order, with to_stage_id so that reports read the index alone.
 		index('stage_events_deal_idx').on(t.dealId, t.at, t.toStageId),
-		index('stage_events_pipeline_idx').on(t.pipelineId, t.at)
+		// A pipeline's entries in a period with everything time in stage needs, read from the index alone.
+		index('stage_events_pipeline_idx').on(t.pipelineId, t.at, t.toStageId, t.leftAt, t.dealId)
 	]
 );
 

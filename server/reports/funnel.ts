@@ -29,31 +29,20 @@ export interface Funnel {
 export async function readFunnel(db: Database, scope: ReportScope, period: ReportPeriod): Promise<Funnel> {
 	const stages = await listReportStages(db, scope.pipelineId);
 	const open = stages.filter((stage) => stage.kind === 'open');
-	// Ever being in a won stage is "a later one" than every open stage.
-	const order = [...open.map((stage) => ({ id: stage.id, position: open.indexOf(stage) + 1 })), ...stages.filter((stage) => stage.kind === 'won').map((stage) => ({ id: stage.id, position: open.length + 1 }))];
+	// Positions are worked out here from today's stage order, so a reorder changes no stored value: open
+	// stages 1..n, and ever being in a won stage is "a later one" than every open stage.
+	const position = new Map<string, number>([...open.map((stage, i) => [stage.id, i + 1] as const), ...stages.filter((stage) => stage.kind === 'won').map((stage) => [stage.id, open.length + 1] as const)]);
 	const { start, end } = periodRange(period);
-	const rows = await rowsOf<{ status: string; furthest: number; deals: number }>(
+	// Each cohort deal's row keeps every stage its history entered (`reached_stage_ids`) and whether it was
+	// ever won (`ever_won`; closing writes no stage entry), both kept by triggers: no history is read, and the cohort folds into a few groups of identical stage sets.
+	const rows = await rowsOf<{ status: string; ever_won: boolean; stage_id: string; reached: string[]; deals: number }>(
 		db,
 		sql`
-			with stage_order as (
-				select s.id, s.position from json_to_recordset(${JSON.stringify(order)}::json) as s(id text, position int)
-			),
-			cohort as (
-				select d.id, d.status, d.stage_id from deals d
-				where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null
-					and d.created_at >= ${start.toISOString()} and d.created_at < ${end.toISOString()}
-					and ${ownerCondition(scope)}
-			),
-			-- One join and one grouping over the cohort's history: each deal's furthest position.
-			per_deal as (
-				select c.status, greatest(coalesce(max(o.position), 0), coalesce(max(now_in.position), 0)) as furthest
-				from cohort c
-				left join stage_events e on e.deal_id = c.id
-				left join stage_order o on o.id = e.to_stage_id
-				left join stage_order now_in on now_in.id = c.stage_id
-				group by c.id, c.status
-			)
-			select status, furthest::int as furthest, count(*)::int as deals from per_deal group by status, furthest
+			select d.status, d.ever_won, d.stage_id, d.reached_stage_ids as reached, count(*)::int as deals from deals d
+			where d.pipeline_id = ${scope.pipelineId} and d.deleted_at is null
+				and d.created_at >= ${start.toISOString()} and d.created_at < ${end.toISOString()}
+				and ${ownerCondition(scope)}
+			group by d.status, d.ever_won, d.stage_id, d.reached_stage_ids
 		`
 	);
 	let won = 0;
@@ -63,7 +52,10 @@ export async function readFunnel(db: Database, scope: ReportScope, period: Repor
 		const deals = Number(row.deals);
 		if (row.status === 'won') won += deals;
 		if (row.status === 'lost') lost += deals;
-		const furthest = row.status === 'won' ? open.length : Math.min(Number(row.furthest), open.length);
+		let furthest = position.get(row.stage_id) ?? 0;
+		for (const stageId of row.reached) furthest = Math.max(furthest, position.get(stageId) ?? 0);
+		if (row.status === 'won' || row.ever_won) furthest = open.length;
+		furthest = Math.min(furthest, open.length);
 		for (let i = 0; i < furthest; i++) reached[i]! += deals;
 	}
 	return {

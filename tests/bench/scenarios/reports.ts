@@ -7,7 +7,10 @@
 // straight into its database with `insert … select generate_series` (fixture
 // setup, not what is measured): deals created every ten minutes over about
 // two years, ten stage entries each (moves forward and back, a tenth won, a
-// fifth lost with a reason), a quarter of them in RUB. It starts again and
+// fifth lost with a reason), a quarter of them in RUB; the triggers of
+// migration 0014 fill the reports' stored values (`left_at`,
+// `reached_stage_ids`, `ever_won`) as these rows go in, as for the
+// projection's writes. It starts again and
 // each report is asked over HTTP on loopback, for the last 90 days and for
 // a whole year, several times; the first answer of each warms the caches.
 import { performance } from 'node:perf_hooks';
@@ -39,7 +42,7 @@ async function seedHistory(target: ServerDatabase, workspace: BenchWorkspace, de
 				case when g % 4 = 0 then 'RUB' else 'EUR' end,
 				case when g % 10 = 0 then ${won} when g % 10 in (1, 2) then ${lost} else (${openArray})[1 + g % 5] end,
 				'a0', ${workspace.userId}, 'manual',
-				case when g % 10 = 0 then 'won' when g % 10 in (1, 2) then 'lost' else 'open' end,
+				(case when g % 10 = 0 then 'won' when g % 10 in (1, 2) then 'lost' else 'open' end)::deal_status,
 				case when g % 10 in (1, 2) then (array['No budget', 'Chose a competitor', 'No response'])[1 + g % 3] end,
 				(c.at + interval '60 days')::date, c.at, c.at + interval '18 days',
 				case when g % 10 in (0, 1, 2) then c.at + interval '18 days' end, c.at + interval '18 days'
