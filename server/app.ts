@@ -31,6 +31,7 @@ import { ImportRunner } from './imports/import-job.js';
 import panelRouter from './api/panel/panel.index.js';
 import eventsRouter from './api/events/events.index.js';
 import { WorkspaceEvents } from './live/workspace-events.js';
+import { Notifier } from './notifications/notifier.js';
 import { findNextDueAt } from './deals/control-panel.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
@@ -134,6 +135,7 @@ export function createVoronka(options: AppOptions) {
 		onProjected: (workspaceId, pipelineId) => events.publish(workspaceId, { type: 'projection', pipelineId })
 	});
 	const connections = new Connections(options.fanout);
+	const notifier = new Notifier(db, events, now);
 	// PGlite is one connection: while a batch's transaction is open every other
 	// request waits for it, so its batches are kept short (about a tenth of a
 	// second) with a breath between them for requests of several queries.
@@ -151,7 +153,8 @@ export function createVoronka(options: AppOptions) {
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,
 		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits),
 		imports,
-		events
+		events,
+		notifier
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
@@ -197,7 +200,7 @@ export function createVoronka(options: AppOptions) {
 	app.notFound(handleNotFound);
 	// Imports left running by a stopped server go on; new ones start as they are queued.
 	imports.start();
-	return { app, injectWebSocket, rooms, connections, sockets: wss, imports, events };
+	return { app, injectWebSocket, rooms, connections, sockets: wss, imports, events, notifier };
 }
 
 export function createApp(options: AppOptions) {

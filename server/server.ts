@@ -5,10 +5,12 @@ import { Redis } from 'ioredis';
 import { AuthThrottle } from './auth/throttle.js';
 import { connectRedisFanout } from './sync/fanout.js';
 import type { RoomManager } from './sync/rooms.js';
+import type { Notifier } from './notifications/notifier.js';
 
 export interface RunningServer {
 	url: string;
 	rooms: RoomManager;
+	notifier: Notifier;
 	close(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const throttleRedis = redisUrl && !options.throttle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
 	throttleRedis?.on('error', (error) => console.error('login throttle: redis', error.message));
 	const throttle = options.throttle ?? (throttleRedis ? AuthThrottle.inRedis(throttleRedis, options.limits) : undefined);
-	const { app, injectWebSocket, rooms, connections, sockets, imports, events } = createVoronka({ ...options, fanout, throttle });
+	const { app, injectWebSocket, rooms, connections, sockets, imports, events, notifier } = createVoronka({ ...options, fanout, throttle });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);
@@ -33,6 +35,7 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 			resolve({
 				url: `http://${host}:${info.port}`,
 				rooms,
+				notifier,
 				close: async () => {
 					// Stop accepting, flush and snapshot every room, then drop what is left.
 					const closed = new Promise<void>((done) => server.close(() => done()));

@@ -13,6 +13,7 @@ import {
 	text,
 	timestamp,
 	index,
+	uniqueIndex,
 	check,
 	date,
 	jsonb,
@@ -22,6 +23,13 @@ import {
 export const roles = ['owner', 'admin', 'manager', 'rep', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 export const memberRole = pgEnum('member_role', roles);
+
+/** When a team works, in its workspace's time zone: ISO weekdays (1 = Monday) and "HH:MM" times. */
+export interface WorkingHours {
+	days: number[];
+	start: string;
+	end: string;
+}
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -55,6 +63,9 @@ export const workspaces = pgTable('workspaces', {
 	name: text('name').notNull(),
 	// Closed deals leave the live boards this many days after closing.
 	closedDealDays: integer('closed_deal_days').notNull().default(7),
+	// The team's clock: automation's due times, working hours and "the first of the month" are read in it.
+	timeZone: text('time_zone').notNull().default('UTC'),
+	workingHours: jsonb('working_hours').$type<WorkingHours>().notNull().default({ days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }),
 	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
 	createdAt: createdAt()
 });
@@ -69,6 +80,10 @@ export const memberships = pgTable(
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
 		role: memberRole('role').notNull(),
+		// Lead routing gives new leads only to members marked available (away, on leave: not).
+		available: boolean('available').notNull().default(true),
+		// Whom this member's overdue tasks are escalated to; unset: the workspace's managers and admins.
+		reportsTo: text('reports_to').references(() => users.id, { onDelete: 'set null' }),
 		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)]
@@ -702,6 +717,88 @@ export const auditEvents = pgTable(
 	(t) => [
 		index('audit_events_workspace_idx').on(t.workspaceId, t.id),
 		index('audit_events_workspace_action_idx').on(t.workspaceId, t.action, t.id)
+	]
+);
+
+// ---- Automation: what the processes did, and what they tell people ----
+
+export const automationKinds = ['intake', 'stage-rule', 'job'] as const;
+export type AutomationKind = (typeof automationKinds)[number];
+export const automationKind = pgEnum('automation_kind', automationKinds);
+export const automationOutcomes = ['done', 'skipped', 'failed'] as const;
+export type AutomationOutcome = (typeof automationOutcomes)[number];
+export const automationOutcome = pgEnum('automation_outcome', automationOutcomes);
+
+/**
+ * The log of what the automation did and when (Settings shows it per form,
+ * stage rule and process). `key` makes a step idempotent: a job that runs
+ * twice, or on two nodes, logs (and does) each step once.
+ */
+export const automationLog = pgTable(
+	'automation_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		kind: automationKind('kind').notNull(),
+		// The form, stage rule or job that acted (a form id, a stage id, a job name).
+		source: text('source').notNull(),
+		outcome: automationOutcome('outcome').notNull(),
+		// What it acted on, when anything: no foreign keys, the log outlives deals and contacts.
+		dealId: text('deal_id'),
+		contactId: text('contact_id'),
+		taskId: text('task_id'),
+		detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+		key: text('key'),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('automation_log_workspace_idx').on(t.workspaceId, t.kind, t.source, t.id),
+		uniqueIndex('automation_log_key_idx').on(t.workspaceId, t.key)
+	]
+);
+
+export const notificationKinds = [
+	'lead_assigned',
+	'task_assigned',
+	'task_due_soon',
+	'task_overdue',
+	'task_escalated',
+	'deal_reassigned',
+	'mention',
+	'customer_at_risk'
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const notificationKind = pgEnum('notification_kind', notificationKinds);
+
+/**
+ * A user's notification centre. `params` holds what the message names (deal
+ * title, who, when), so it is worded in the reader's language when shown;
+ * `key` keeps a notification from being sent twice (a job on two nodes).
+ */
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: notificationKind('kind').notNull(),
+		params: jsonb('params').$type<Record<string, string | number | null>>().notNull().default({}),
+		dealId: text('deal_id'),
+		taskId: text('task_id'),
+		contactId: text('contact_id'),
+		key: text('key'),
+		readAt: timestamp('read_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('notifications_user_idx').on(t.userId, t.workspaceId, t.createdAt),
+		uniqueIndex('notifications_key_idx').on(t.workspaceId, t.userId, t.key)
 	]
 );
 

@@ -8,6 +8,7 @@ import type { RoomManager } from '../sync/rooms.js';
 import type { SyncConnection } from '../sync/socket.js';
 import type { ImportRunner } from '../imports/import-job.js';
 import type { WorkspaceEvents } from '../live/workspace-events.js';
+import type { Notifier } from '../notifications/notifier.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
 	imports: ImportRunner;
 	/** The workspaces' live channels (server/live/). */
 	events: WorkspaceEvents;
+	/** Tells users things: notification centre, live channel, push (server/notifications/). */
+	notifier: Notifier;
 }
 
 export interface Auth {

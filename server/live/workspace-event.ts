@@ -7,7 +7,9 @@
  * - `projection`: a board's relational projection committed (deals, tasks,
  *   stage events of `pipelineId` changed).
  * - `due`: a task reached its due time: overdue counts change without any write.
+ * - `notification`: `userId` has a new notification (server/notifications/);
+ *   only that user's streams are told.
  *
- * New kinds (issue 12's notifications) are added here; clients ignore kinds they do not know.
+ * Clients ignore kinds they do not know.
  */
-export type WorkspaceEvent = { type: 'projection'; pipelineId: string } | { type: 'due' };
+export type WorkspaceEvent = { type: 'projection'; pipelineId: string } | { type: 'due' } | { type: 'notification'; userId: string };

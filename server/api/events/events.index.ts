@@ -30,7 +30,13 @@ const router = new OpenAPIHono<AppEnv>().get('/workspaces/:workspaceId/events', 
 			if (stream.closed || stream.aborted) return;
 			stream.writeSSE({ event, data: JSON.stringify(data), id: String((id += 1)) }).catch(() => end());
 		};
-		const unsubscribe = events.subscribe(workspace.id, { send: (event) => send(event.type, event) });
+		const unsubscribe = events.subscribe(workspace.id, {
+			send: (event) => {
+				// A notification is its addressee's business alone.
+				if (event.type === 'notification' && event.userId !== auth.user.id) return;
+				send(event.type, event);
+			}
+		});
 		const forget = connections.add({
 			peer: { close: () => end() },
 			credential: { userId: auth.user.id, sessionId: auth.sessionId, apiTokenId: auth.apiTokenId },
