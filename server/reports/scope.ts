@@ -87,8 +87,8 @@ export async function readReport<T>(db: Database, read: (db: Database) => Promis
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`set transaction read only`);
 		await tx.execute(sql`set local jit = off`);
-		// Time in stage sorts a period's stays for its medians (470,000 over a year at 1,000,000 stage
-		// events); the default 4 MB spills that sort to disk. Local to this read-only transaction.
+		// One rep's time in stage sorts their period's stays for the medians (tens of thousands over a
+		// year at 1,000,000 stage events); the default 4 MB can spill that sort to disk. Local to this transaction.
 		await tx.execute(sql`set local work_mem = '64MB'`);
 		return read(tx);
 	});

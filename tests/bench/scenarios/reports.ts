@@ -6,11 +6,11 @@
 // The server signs up the owner, then stops while the history is written
 // straight into its database with `insert … select generate_series` (fixture
 // setup, not what is measured): deals created every ten minutes over about
-// two years, ten stage entries each (moves forward and back, a tenth won, a
-// fifth lost with a reason), a quarter of them in RUB; the triggers of
-// migration 0014 fill the reports' stored values (`left_at`,
-// `reached_stage_ids`, `ever_won`) as these rows go in, as for the
-// projection's writes. It starts again and
+// two years, ten stage entries each, 9 to 87 hours apart (moves forward and
+// back, a tenth won, a fifth lost with a reason), a quarter of them in RUB;
+// the triggers of migrations 0014 and 0016 fill the reports' stored values
+// (`left_at`, `reached_stage_ids`, `ever_won`, the stays histogram) as these
+// rows go in, as for the projection's writes. It starts again and
 // each report is asked over HTTP on loopback, for the last 90 days and for
 // a whole year, several times; the first answer of each warms the caches.
 import { performance } from 'node:perf_hooks';
@@ -44,8 +44,8 @@ async function seedHistory(target: ServerDatabase, workspace: BenchWorkspace, de
 				'a0', ${workspace.userId}, 'manual',
 				(case when g % 10 = 0 then 'won' when g % 10 in (1, 2) then 'lost' else 'open' end)::deal_status,
 				case when g % 10 in (1, 2) then (array['No budget', 'Chose a competitor', 'No response'])[1 + g % 3] end,
-				(c.at + interval '60 days')::date, c.at, c.at + interval '18 days',
-				case when g % 10 in (0, 1, 2) then c.at + interval '18 days' end, c.at + interval '18 days'
+				(c.at + interval '60 days')::date, c.at, c.at + interval '20 days',
+				case when g % 10 in (0, 1, 2) then c.at + interval '20 days' end, c.at + interval '20 days'
 			from generate_series(1, ${deals}) g
 			cross join lateral (select timestamptz '2024-12-01T00:00:00Z' + g * interval '10 minutes' as at) c
 		`);
@@ -54,7 +54,9 @@ async function seedHistory(target: ServerDatabase, workspace: BenchWorkspace, de
 			select ${board.id}, 'bench-' || g,
 				case when k = 0 then null else (${openArray})[1 + (k - 1 + g) % 5] end,
 				case when k = 9 and g % 10 = 0 then ${won} when k = 9 and g % 10 in (1, 2) then ${lost} else (${openArray})[1 + (k + g) % 5] end,
-				${workspace.userId}, timestamptz '2024-12-01T00:00:00Z' + g * interval '10 minutes' + k * interval '2 days'
+				${workspace.userId},
+				-- Two days apart plus 0-39 hours that vary by deal and entry: stays last 9 to 87 hours, not all alike.
+				timestamptz '2024-12-01T00:00:00Z' + g * interval '10 minutes' + k * interval '2 days' + ((g * 31 + k * 17) % 40) * interval '1 hour'
 			from generate_series(1, ${deals}) g cross join generate_series(0, 9) k
 		`);
 		// As autovacuum would after a million inserts: statistics, and the visibility map that lets index-only scans skip the heap.
