@@ -5,7 +5,7 @@ CREATE TABLE "stage_stay_buckets" (
 	"stay_bucket" integer NOT NULL,
 	"stays" integer NOT NULL,
 	"seconds" double precision NOT NULL,
-	CONSTRAINT "stage_stay_buckets_pipeline_id_stage_id_day_stay_bucket_pk" PRIMARY KEY("pipeline_id","stage_id","day","stay_bucket")
+	CONSTRAINT "stage_stay_buckets_pipeline_id_day_stage_id_stay_bucket_pk" PRIMARY KEY("pipeline_id","day","stage_id","stay_bucket")
 );
 --> statement-breakpoint
 ALTER TABLE "stage_events" ADD COLUMN "stay_bucket" integer GENERATED ALWAYS AS (floor(ln(greatest(extract(epoch from (left_at - at)), 60) / 60) / ln(1.15))::int) STORED;--> statement-breakpoint

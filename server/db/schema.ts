@@ -379,7 +379,8 @@ export const stageStayBuckets = pgTable(
 		stays: integer('stays').notNull(),
 		seconds: doublePrecision('seconds').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.pipelineId, t.stageId, t.day, t.stayBucket] })]
+	// A period of one pipeline is one range of the key.
+	(t) => [primaryKey({ columns: [t.pipelineId, t.day, t.stageId, t.stayBucket] })]
 );
 
 /**
