@@ -13,7 +13,9 @@ import type { Notifier } from './notifier.js';
  */
 export async function notifyHandovers(db: Database, notifier: Notifier, workspaceId: string, handovers: ProjectedHandovers): Promise<void> {
 	const reassigned = handovers.reassigned.filter((deal) => deal.to !== deal.by);
-	const assigned = handovers.assigned.filter((task) => task.assigneeId !== task.by);
+	// A new owner takes over the deal's open tasks with it: the deal's notification says it all.
+	const takenOver = new Set(reassigned.map((deal) => `${deal.dealId}:${deal.to}`));
+	const assigned = handovers.assigned.filter((task) => task.assigneeId !== task.by && !takenOver.has(`${task.dealId}:${task.assigneeId}`));
 	if (reassigned.length + assigned.length === 0) return;
 	const names = await nameUsers(db, [...reassigned.map((deal) => deal.by), ...assigned.map((task) => task.by)]);
 	const by = (id: string | null) => (id ? (names.get(id) ?? null) : null);
