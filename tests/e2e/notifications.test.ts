@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { describeWithBrowser, launchBrowser, newUser, strongPassword, uniqueEmail } from './support/browser';
+import { findViolations } from './support/axe';
 import { account, signUpWithWorkspace } from './support/flows';
 
 const baseUrl = inject('baseUrl');
@@ -51,6 +52,13 @@ describeWithBrowser('the notification centre', () => {
 		await expect.poll(() => rep.page.evaluate(() => document.activeElement?.textContent)).toBe('Уведомления');
 		const item = panel.getByRole('link', { name: /Olga Owner передал\(а\) вам сделку «Hooli renewal»/ });
 		await item.waitFor();
+		expect(await findViolations(rep.page)).toEqual([]);
+		// Escape closes it and gives the focus back to the bell; the bell opens it again.
+		await rep.page.keyboard.press('Escape');
+		await panel.waitFor({ state: 'detached' });
+		await expect.poll(() => rep.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Уведомления, 1 непрочитанное');
+		await rep.page.keyboard.press('Enter');
+		await panel.waitFor();
 		await item.click();
 		await rep.page.waitForURL(`**/w/${workspaceId}/deals/${dealId}`);
 		await rep.page.getByRole('heading', { name: 'Hooli renewal' }).first().waitFor();
