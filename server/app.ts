@@ -30,8 +30,12 @@ import importsRouter from './api/imports/imports.index.js';
 import { ImportRunner } from './imports/import-job.js';
 import panelRouter from './api/panel/panel.index.js';
 import eventsRouter from './api/events/events.index.js';
+import notificationsRouter from './api/notifications/notifications.index.js';
+import calendarRouter from './api/calendar/calendar.index.js';
 import { WorkspaceEvents } from './live/workspace-events.js';
 import { Notifier } from './notifications/notifier.js';
+import { notifyHandovers } from './notifications/handovers.js';
+import { WebPush } from './notifications/web-push.js';
 import { findNextDueAt } from './deals/control-panel.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
@@ -66,6 +70,8 @@ export interface AppOptions {
 	catchUpMs?: number;
 	/** Rows per batch of a CSV import (250 on PostgreSQL, 50 on PGlite). */
 	importBatchRows?: number;
+	/** Web Push may go to plain-http endpoints on this machine's loopback: the tests' local push service. */
+	pushLoopback?: boolean;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -108,7 +114,9 @@ function createApi() {
 		.route('/api', auditRouter)
 		.route('/api', fieldsRouter)
 		.route('/api', reportsRouter)
-		.route('/api', targetsRouter);
+		.route('/api', targetsRouter)
+		.route('/api', notificationsRouter)
+		.route('/api', calendarRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */
@@ -121,6 +129,11 @@ export function createVoronka(options: AppOptions) {
 	const health = new Health();
 	const limits = syncLimitsOf(options.config);
 	const events = new WorkspaceEvents({ fanout: options.fanout, now, nextDueAt: (workspaceId, after) => findNextDueAt(db, workspaceId, after) });
+	const notifier = new Notifier(db, events, now);
+	const push = new WebPush(db, pushSubject(options.config), options.pushLoopback ?? false);
+	notifier.addDelivery(push.deliver);
+	// Made on first start, not on a user's first click: every node then agrees on one pair.
+	push.vapidKeys().catch((error: unknown) => console.error('could not prepare the VAPID keys', error));
 	const rooms = new RoomManager({
 		db,
 		now,
@@ -132,10 +145,13 @@ export function createVoronka(options: AppOptions) {
 		catchUpMs: options.catchUpMs,
 		health,
 		limits,
-		onProjected: (workspaceId, pipelineId) => events.publish(workspaceId, { type: 'projection', pipelineId })
+		onProjected: (workspaceId, pipelineId, handovers) => {
+			events.publish(workspaceId, { type: 'projection', pipelineId });
+			// Off the projection's queue: a slow push service never holds up the board's tables.
+			notifyHandovers(db, notifier, workspaceId, handovers).catch((error: unknown) => console.error('handover notification failed', error));
+		}
 	});
 	const connections = new Connections(options.fanout);
-	const notifier = new Notifier(db, events, now);
 	// PGlite is one connection: while a batch's transaction is open every other
 	// request waits for it, so its batches are kept short (about a tenth of a
 	// second) with a breath between them for requests of several queries.
@@ -154,7 +170,8 @@ export function createVoronka(options: AppOptions) {
 		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits),
 		imports,
 		events,
-		notifier
+		notifier,
+		push
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
@@ -201,6 +218,11 @@ export function createVoronka(options: AppOptions) {
 	// Imports left running by a stopped server go on; new ones start as they are queued.
 	imports.start();
 	return { app, injectWebSocket, rooms, connections, sockets: wss, imports, events, notifier };
+}
+
+/** Push services may contact whoever runs the server: its public https address, else a generic address. */
+function pushSubject(config: Config): string {
+	return config.ORIGIN?.startsWith('https://') ? config.ORIGIN : 'mailto:admin@voronka.invalid';
 }
 
 export function createApp(options: AppOptions) {

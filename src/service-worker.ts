@@ -57,3 +57,49 @@ async function fromCache(path: string, request: Request): Promise<Response> {
 	const cache = await caches.open(cacheName);
 	return (await cache.match(path)) ?? fetch(request);
 }
+
+/** What the server pushes (server/notifications/web-push.ts PushPayload), already in the user's language. */
+interface PushPayload {
+	title: string;
+	body: string;
+	url: string;
+	tag: string;
+}
+
+sw.addEventListener('push', (event) => {
+	let payload: PushPayload | null = null;
+	try {
+		payload = event.data?.json() as PushPayload;
+	} catch {
+		// Browsers require every push to show something; an unreadable one still says the app has news.
+	}
+	const title = payload?.title ?? 'Voronka';
+	event.waitUntil(
+		sw.registration.showNotification(title, {
+			body: payload?.body ?? '',
+			tag: payload?.tag,
+			icon: '/icons/icon-192.png',
+			badge: '/icons/icon-192.png',
+			data: { url: payload?.url ?? '/' }
+		})
+	);
+});
+
+sw.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	const path = typeof event.notification.data?.url === 'string' && event.notification.data.url.startsWith('/') ? event.notification.data.url : '/';
+	const target = new URL(path, sw.location.origin).href;
+	event.waitUntil(
+		(async () => {
+			// An open window of the app goes to the notification's page; else a new one opens.
+			const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+			const open = windows.find((client) => new URL(client.url).origin === sw.location.origin);
+			if (open) {
+				await open.focus();
+				await open.navigate(target).catch(() => sw.clients.openWindow(target));
+				return;
+			}
+			await sw.clients.openWindow(target);
+		})()
+	);
+});

@@ -8,6 +8,8 @@ export interface EntityChange {
 	/** An existing entity swapped for a new map under the same id (writers change fields instead). */
 	replaced?: boolean;
 	fields: Set<string>;
+	/** Who made the change (the projection tells a task's assignee who gave it to them). */
+	by?: string | null;
 }
 
 export interface DealChange extends EntityChange {
@@ -15,8 +17,6 @@ export interface DealChange extends EntityChange {
 	oldStageId?: string;
 	/** The owner before the change reassigned the deal. */
 	oldOwnerId?: string;
-	/** Who made the change (the projection records who moved a deal). */
-	by?: string | null;
 	/**
 	 * The stages the deal entered, in order, with who moved it and when. Merged
 	 * change sets keep every entry, so stage history stays exact when batches

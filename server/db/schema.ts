@@ -830,6 +830,60 @@ export const notifications = pgTable(
 	]
 );
 
+// ---- Notifications: each user's choices, Web Push, server settings, calendar feeds ----
+
+/**
+ * What a user wants told, per kind, account-wide (one person, one choice in
+ * every workspace). No row means the default: in the centre and by push.
+ */
+export const notificationPreferences = pgTable(
+	'notification_preferences',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: notificationKind('kind').notNull(),
+		inApp: boolean('in_app').notNull().default(true),
+		push: boolean('push').notNull().default(true)
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.kind] })]
+);
+
+/**
+ * A browser (device) that asked for Web Push. The endpoint is the browser's
+ * own address at its push service: one device, one row, whoever signed in last.
+ */
+export const pushSubscriptions = pgTable(
+	'push_subscriptions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		endpoint: text('endpoint').notNull().unique(),
+		p256dh: text('p256dh').notNull(),
+		auth: text('auth').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('push_subscriptions_user_idx').on(t.userId)]
+);
+
+/** Values the whole installation shares and keeps across restarts (the VAPID key pair). */
+export const serverSettings = pgTable('server_settings', {
+	key: text('key').primaryKey(),
+	value: jsonb('value').$type<Record<string, unknown>>().notNull(),
+	createdAt: createdAt()
+});
+
+/** A user's private calendar feed: only the SHA-256 of its secret is kept, like API tokens. */
+export const calendarFeeds = pgTable('calendar_feeds', {
+	userId: text('user_id')
+		.primaryKey()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	secretHash: text('secret_hash').notNull().unique(),
+	createdAt: createdAt()
+});
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Workspace = typeof workspaces.$inferSelect;

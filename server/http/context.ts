@@ -1,3 +1,4 @@
+import type { WebPush } from '../notifications/web-push.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { User } from '../db/schema.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
 	events: WorkspaceEvents;
 	/** Tells users things: notification centre, live channel, push (server/notifications/). */
 	notifier: Notifier;
+	/** Web Push: the VAPID keys and which endpoints a device may subscribe with. */
+	push: WebPush;
 }
 
 export interface Auth {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { notifications, type NotificationKind } from '../db/schema.js';
 import type { WorkspaceEvents } from '../live/workspace-events.js';
+import { readNotificationPreference } from './preferences.js';
 
 export interface NewNotification {
 	workspaceId: string;
@@ -21,7 +22,10 @@ export interface StoredNotification extends NewNotification {
 	id: string;
 }
 
-/** A way out besides the notification centre (Web Push); it may fail without losing the stored notification. */
+/**
+ * A way out besides the notification centre (Web Push), called only when the
+ * user allows push for the kind; it may fail without losing the stored notification.
+ */
 export type NotificationDelivery = (notification: StoredNotification) => Promise<void>;
 
 /**
@@ -62,7 +66,11 @@ export class Notifier {
 			.onConflictDoNothing()
 			.returning({ id: notifications.id });
 		if (!row) return null;
-		this.events?.publish(notification.workspaceId, { type: 'notification', userId: notification.userId });
+		// Stored whatever the user chose, so its key still sends it once; the
+		// centre hides kinds turned off there, and their clients are not woken.
+		const preference = await readNotificationPreference(this.db, notification.userId, notification.kind);
+		if (preference.inApp) this.events?.publish(notification.workspaceId, { type: 'notification', userId: notification.userId });
+		if (!preference.push) return id;
 		for (const deliver of this.deliveries) {
 			await deliver({ ...notification, id }).catch((error: unknown) => console.error('notification delivery failed', error));
 		}

@@ -17,6 +17,17 @@ async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T
 }
 
 /** Stage, owner, status and value of the deals the projection already has, by id (other boards' rows are not read). */
+/** The projected assignee of each of the tasks that has a row. */
+export async function readTaskAssignees(db: Database, pipelineId: string, taskIds: string[]): Promise<Map<string, string>> {
+	if (taskIds.length === 0) return new Map();
+	const rows = await rowsOf<{ id: string; assignee_id: string }>(
+		db,
+		sql`select id, assignee_id from tasks
+			where pipeline_id = ${pipelineId} and id in (select json_array_elements_text(${JSON.stringify(taskIds)}::json))`
+	);
+	return new Map(rows.map((row) => [row.id, row.assignee_id]));
+}
+
 export async function readDealStates(db: Database, pipelineId: string, dealIds: string[]): Promise<Map<string, DealState>> {
 	if (dealIds.length === 0) return new Map();
 	const rows = await rowsOf<{

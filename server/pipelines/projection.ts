@@ -8,7 +8,7 @@ import type { Database } from '../db/client.js';
 import { projectionMarks, stagesProjection, tasksProjection } from '../db/schema.js';
 import { findDealChanges, recordDealChanges, recordStageDeletions } from '../audit/board-changes.js';
 import { toStageRow } from './pipeline.js';
-import { insertStageEvents, readDealStates, upsertDeals, upsertTasks } from './projection-rows.js';
+import { insertStageEvents, readDealStates, readTaskAssignees, upsertDeals, upsertTasks } from './projection-rows.js';
 
 const chunkSize = 500;
 
@@ -37,6 +37,18 @@ export interface ProjectionScope {
 	upToUpdateId: number;
 }
 
+/**
+ * What a projected batch changed that a person should hear of: deals handed
+ * to another owner, tasks given to someone. Only batches of known changes
+ * say it; a whole-board catch-up knows no authors and says nothing.
+ */
+export interface ProjectedHandovers {
+	/** The batch's last update id: with the deal or task, it names the change on every node. */
+	updateId: number;
+	reassigned: Array<{ dealId: string; title: string; from: string; to: string; by: string | null }>;
+	assigned: Array<{ taskId: string; dealId: string; title: string; assigneeId: string; by: string | null }>;
+}
+
 /** The update id the board's projection has caught up with (0: never projected). */
 export async function readProjectionMark(db: Database, pipelineId: string): Promise<number> {
 	const [row] = await db.select().from(projectionMarks).where(eq(projectionMarks.pipelineId, pipelineId));
@@ -54,7 +66,7 @@ export async function readProjectionMark(db: Database, pipelineId: string): Prom
  * the socket too; this is the second lock). The mark moves in the same
  * transaction, so a crash leaves the mark behind the work, never ahead of it.
  */
-export async function projectBoard(db: Database, board: ProjectedBoard, scope: ProjectionScope): Promise<void> {
+export async function projectBoard(db: Database, board: ProjectedBoard, scope: ProjectionScope): Promise<ProjectedHandovers> {
 	const { pipelineId, workspaceId, doc } = board;
 	const maps = boardMaps(doc);
 	const dealIds = scope.all ? [...maps.deals.keys()] : [...(scope.changes?.deals.keys() ?? [])];
@@ -70,6 +82,7 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	const tasks = taskIds.map((id) => readTask(doc, id)).filter(valid(taskSchema)) as Task[];
 	const gone = scope.all ? [] : taskIds.filter((id) => !maps.tasks.has(id));
 	const movedBy = (dealId: string) => scope.changes?.deals.get(dealId)?.by ?? null;
+	const handovers: ProjectedHandovers = { updateId: scope.upToUpdateId, reassigned: [], assigned: [] };
 
 	await db.transaction(async (tx) => {
 		const previous = await readDealStates(tx, pipelineId, deals.map((deal) => deal.id));
@@ -96,6 +109,12 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 		// Deals that stayed in their stage keep their stage entry time (null here).
 		await upsertDeals(tx, board, deals.map((deal) => ({ deal, stageEnteredAt: enteredAt.get(deal.id) ?? null })));
 		await insertStageEvents(tx, pipelineId, moves);
+		if (scope.changes) {
+			handovers.reassigned = ownerChanges
+				.filter((change) => change.field === 'owner')
+				.map((change) => ({ dealId: change.dealId, title: change.dealTitle ?? '', from: change.from ?? '', to: change.to, by: change.by }));
+			handovers.assigned = findTaskAssignments(tasks, await readTaskAssignees(tx, pipelineId, tasks.map((task) => task.id)), scope.changes);
+		}
 		await upsertTasks(tx, pipelineId, tasks);
 		await deleteRemovedTasks(tx, pipelineId, maps, scope.all ? null : gone);
 		if (scope.all || (scope.changes?.stages.size ?? 0) > 0) {
@@ -120,6 +139,24 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 	// planner keeps believing the tables are empty and picks nested loops that
 	// grow with the square of the rows (My tasks took seconds at 5,000 deals).
 	if (deals.length + tasks.length >= bulkRows) await db.execute(sql`analyze deals, tasks, stage_events`);
+	return handovers;
+}
+
+/**
+ * Tasks a change gave to someone: a new task on an existing deal, or a task
+ * whose assignee changed. A task created with its deal (a new lead, an
+ * import, sample data) is the deal's own news, told as such if at all.
+ */
+function findTaskAssignments(tasks: Task[], previousAssignee: ReadonlyMap<string, string>, changes: ChangeSet): ProjectedHandovers['assigned'] {
+	return tasks.flatMap((task) => {
+		const change = changes.tasks.get(task.id);
+		if (!change || task.done) return [];
+		const previous = previousAssignee.get(task.id);
+		const isNew = previous === undefined;
+		if (isNew && changes.deals.get(task.dealId)?.created) return [];
+		if (!isNew && previous === task.assigneeId) return [];
+		return [{ taskId: task.id, dealId: task.dealId, title: task.title, assigneeId: task.assigneeId, by: change.by ?? null }];
+	});
 }
 
 function readBoardName(doc: Y.Doc): string | null {

@@ -190,6 +190,7 @@ export class BoardGuard {
 				const stageId = change.created || change.fields.has('stageId') ? deals.get(dealId)?.get('stageId') : undefined;
 				if (typeof stageId === 'string') change.entered = [{ stageId, by: writer.userId, at }];
 			}
+			for (const change of changes.tasks.values()) change.by = writer.userId;
 			if (changes.stages.size > 0) changes.stagesBy = writer.userId;
 			this.options.accepted(changes, writer);
 			return [];

@@ -1,7 +1,7 @@
 import type { Database } from '../db/client.js';
 import { Health } from '../health.js';
 import { findIdsOnOtherBoards, findBoardIdentity } from '../pipelines/board-ids.js';
-import { projectBoard, readProjectionMark } from '../pipelines/projection.js';
+import { projectBoard, readProjectionMark, type ProjectedHandovers } from '../pipelines/projection.js';
 import { listMemberIds } from '../workspaces/member.js';
 import { listFields } from '../fields/field-store.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
@@ -28,7 +28,7 @@ export interface RoomManagerOptions {
 	/** With other nodes: how often a room reads the update log for what pub/sub lost. */
 	catchUpMs?: number;
 	/** Called after each projection of a board commits: the workspace's live channel tells its clients. */
-	onProjected?: (workspaceId: string, pipelineId: string) => void;
+	onProjected?: (workspaceId: string, pipelineId: string, handovers: ProjectedHandovers) => void;
 }
 
 interface Entry {
@@ -121,8 +121,8 @@ export class RoomManager {
 			},
 			project: project
 				? async (board, scope) => {
-						await projectBoard(db, board, scope);
-						this.options.onProjected?.(board.workspaceId, board.pipelineId);
+						const handovers = await projectBoard(db, board, scope);
+						this.options.onProjected?.(board.workspaceId, board.pipelineId, handovers);
 					}
 				: undefined,
 			projectedUpTo: project ? await readProjectionMark(db, docId) : undefined,

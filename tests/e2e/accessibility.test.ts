@@ -87,7 +87,8 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'reports', path: () => `/w/${owner.workspaceId}/reports`, ready: (page) => page.locator('#funnel canvas').waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
 		{ name: 'fields settings', path: () => `/w/${owner.workspaceId}/settings/fields`, ready: (page) => page.getByText('Temperature').first().waitFor() },
-		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
+		{ name: 'notifications', path: () => `/w/${owner.workspaceId}/notifications`, ready: (page) => page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor() },
+		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Calendar feed' }).waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',
 			path: () => `/w/${owner.workspaceId}/contacts/import`,

@@ -62,6 +62,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],
+			['notifications', `${w}/notifications`, () => page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor()],
 			['account', '/account', () => page.getByRole('heading', { name: 'Account', level: 1 }).waitFor()]
 		];
 		const problems: string[] = [];

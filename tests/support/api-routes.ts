@@ -210,6 +210,42 @@ export const routeTable: Record<string, RouteCase> = {
 	},
 	'GET /api/invites/{token}': { scope: 'capability', write: false, request: (t) => ({ path: `/api/invites/${t.inviteToken}` }) },
 	'POST /api/invites/{token}/accept': { scope: 'capability', write: true, request: (t) => ({ path: `/api/invites/${t.inviteToken}/accept` }) },
+	'GET /api/workspaces/{workspaceId}/notifications': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/notifications?unread=true&limit=5` })
+	},
+	// Marks only the caller's own read state: every member, viewers too, may.
+	'POST /api/workspaces/{workspaceId}/notifications/read-all': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/notifications/read-all` })
+	},
+	// Another user's notification answers like a missing one (tests/integration/notifications.test.ts).
+	'POST /api/notifications/{notificationId}/read': { scope: 'account', write: true, request: () => ({ path: '/api/notifications/nosuchnotification/read' }) },
+	'GET /api/me/notification-preferences': { scope: 'account', write: false, request: () => ({ path: '/api/me/notification-preferences' }) },
+	'PUT /api/me/notification-preferences': {
+		scope: 'account',
+		write: true,
+		request: () => ({ path: '/api/me/notification-preferences', json: { preferences: [{ kind: 'mention', inApp: true, push: false }] } })
+	},
+	'GET /api/push/key': { scope: 'account', write: false, request: () => ({ path: '/api/push/key' }) },
+	'POST /api/me/push-subscriptions': {
+		scope: 'account',
+		write: true,
+		request: () => ({
+			path: '/api/me/push-subscriptions',
+			json: { endpoint: 'https://push.example.com/send/abc', keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' } }
+		})
+	},
+	'DELETE /api/me/push-subscriptions': {
+		scope: 'account',
+		write: true,
+		request: () => ({ path: `/api/me/push-subscriptions?endpoint=${encodeURIComponent('https://push.example.com/send/abc')}` })
+	},
+	'GET /api/me/calendar': { scope: 'account', write: false, request: () => ({ path: '/api/me/calendar' }) },
+	'POST /api/me/calendar/reset': { scope: 'account', write: true, request: () => ({ path: '/api/me/calendar/reset' }) },
+	'GET /api/calendar/{feed}': { scope: 'capability', write: false, request: () => ({ path: '/api/calendar/nosuchfeed.ics' }) },
 	'GET /api/tokens': { scope: 'account', write: false, request: () => ({ path: '/api/tokens' }) },
 	'POST /api/tokens': { scope: 'account', write: true, request: () => ({ path: '/api/tokens', json: { name: 'script' } }) },
 	'DELETE /api/tokens/{tokenId}': {

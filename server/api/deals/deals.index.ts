@@ -1,3 +1,4 @@
+import { notifyMentions } from '../../notifications/mentions.js';
 import type { Context } from 'hono';
 import {
 	addTask,
@@ -224,6 +225,16 @@ const router = createRouter()
 		});
 		if (!added) throw conflict('client_id_taken', t(m.error_client_id_taken));
 		const { row } = added;
+		if (!added.replayed) {
+			await notifyMentions(c.var.deps.db, c.var.deps.notifier, {
+				workspaceId: access.workspaceId,
+				interactionId: row.id,
+				authorId: user.id,
+				authorName: user.name,
+				text: row.text,
+				dealId
+			});
+		}
 		return c.json({ interaction: { id: row.id, kind: row.kind, text: row.text, at: row.at.toISOString(), userId: user.id, userName: user.name } }, 201);
 	});
 

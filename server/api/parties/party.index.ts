@@ -1,3 +1,4 @@
+import { notifyMentions } from '../../notifications/mentions.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { requireAuth, requireWorkspace } from '../../http/auth.js';
@@ -228,6 +229,15 @@ export function partyRouter<P extends 'contacts' | 'companies'>(plural: P) {
 				text: body.text,
 				at: body.at ? new Date(body.at) : c.var.deps.now(),
 				userId: access.userId
+			});
+			const { user } = requireAuth(c);
+			await notifyMentions(c.var.deps.db, c.var.deps.notifier, {
+				workspaceId: access.workspaceId,
+				interactionId: id,
+				authorId: user.id,
+				authorName: user.name,
+				text: body.text,
+				contactId: kind === 'contact' ? row.id : null
 			});
 			return c.json({ id }, 201);
 		});

@@ -13,3 +13,5 @@ export type InvitePreview = InferResponseType<(typeof api.api.invites)[':token']
 export type ApiToken = InferResponseType<typeof api.api.tokens.$get, 200>['tokens'][number];
 export type CreatedApiToken = InferResponseType<typeof api.api.tokens.$post, 201>;
 export type Role = WorkspaceOfUser['role'];
+export type NotificationItem = InferResponseType<WorkspaceApi['notifications']['$get'], 200>['notifications'][number];
+export type NotificationPreference = InferResponseType<typeof api.api.me['notification-preferences']['$get'], 200>['preferences'][number];

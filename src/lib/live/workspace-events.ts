@@ -13,16 +13,20 @@ export interface LiveEvent {
 }
 
 /** The event kinds the server sends today; a listener ignores the rest. */
-const kinds = ['ready', 'projection', 'due'] as const;
+const kinds = ['ready', 'projection', 'due', 'notification'] as const;
+export type LiveEventKind = (typeof kinds)[number];
+/** What boards and lists follow; the notification bell asks for `notification` (it is the addressee's alone). */
+const dataKinds: LiveEventKind[] = ['ready', 'projection', 'due'];
 
 export function openWorkspaceEvents(
 	workspaceId: string,
 	onevent: (event: LiveEvent) => void,
-	onstatus: (status: LiveStatus) => void = () => {}
+	onstatus: (status: LiveStatus) => void = () => {},
+	listenTo: LiveEventKind[] = dataKinds
 ): () => void {
 	const source = new EventSource(`/api/workspaces/${encodeURIComponent(workspaceId)}/events`);
 	onstatus('connecting');
-	for (const kind of kinds) {
+	for (const kind of listenTo) {
 		source.addEventListener(kind, (message) => {
 			if (kind === 'ready') onstatus('live');
 			let event: LiveEvent = { type: kind };
