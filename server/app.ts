@@ -7,7 +7,7 @@ import { AuthThrottle, type AuthLimits } from './auth/throttle.js';
 import type { AppEnv, AppDeps } from './http/context.js';
 import { ApiError, handleError, handleNotFound } from './http/errors.js';
 import { resolveAuth } from './http/auth.js';
-import { checkOrigin, setSecurityHeaders } from './http/security.js';
+import { checkOrigin, setPublicSecurityHeaders, setSecurityHeaders } from './http/security.js';
 import { mountApiDocs } from './http/api-docs.js';
 import { mountStaticApp } from './http/static.js';
 import authRouter from './api/auth/auth.index.js';
@@ -30,6 +30,11 @@ import importsRouter from './api/imports/imports.index.js';
 import { ImportRunner } from './imports/import-job.js';
 import panelRouter from './api/panel/panel.index.js';
 import eventsRouter from './api/events/events.index.js';
+import publicIntakeRouter, { publicIntakePath } from './api/intake/public.index.js';
+import formsRouter from './api/intake/forms.index.js';
+import routingRouter from './api/intake/routing.index.js';
+import { IntakeThrottle, type IntakeLimits } from './intake/intake-throttle.js';
+import { serveEmbedScript } from './intake/embed-script.js';
 import { WorkspaceEvents } from './live/workspace-events.js';
 import { Notifier } from './notifications/notifier.js';
 import { findNextDueAt } from './deals/control-panel.js';
@@ -66,6 +71,10 @@ export interface AppOptions {
 	catchUpMs?: number;
 	/** Rows per batch of a CSV import (250 on PostgreSQL, 50 on PGlite). */
 	importBatchRows?: number;
+	/** Flood limits of the public forms and webhooks; counted in this process's memory when omitted. */
+	intakeThrottle?: IntakeThrottle;
+	/** Changes to the default intake limits, for the throttle built when none is given. */
+	intakeLimits?: Partial<IntakeLimits>;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -77,6 +86,8 @@ export const maxImportFileBytes = 50 * 1024 * 1024;
 // The form's own fields and boundaries around the file.
 const maxImportBodyBytes = maxImportFileBytes + 64 * 1024;
 const importPath = /^\/api\/workspaces\/[^/]+\/imports(?:\/preview)?$/;
+/** A submission to a public form or webhook: a few fields, never more than this. */
+export const maxPublicBodyBytes = 16 * 1024;
 
 function limitBody(maxSize: number) {
 	return bodyLimit({
@@ -108,7 +119,9 @@ function createApi() {
 		.route('/api', auditRouter)
 		.route('/api', fieldsRouter)
 		.route('/api', reportsRouter)
-		.route('/api', targetsRouter);
+		.route('/api', targetsRouter)
+		.route('/api', formsRouter)
+		.route('/api', routingRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */
@@ -154,14 +167,15 @@ export function createVoronka(options: AppOptions) {
 		throttle: options.throttle ?? AuthThrottle.inMemory(options.limits),
 		imports,
 		events,
-		notifier
+		notifier,
+		intakeThrottle: options.intakeThrottle ?? IntakeThrottle.inMemory(options.intakeLimits)
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 	// ws refuses a larger frame (close 1009) before buffering it; its own default is 100 MiB.
 	wss.options.maxPayload = limits.maxMessageBytes;
 	app.onError(handleError);
-	app.use('*', setSecurityHeaders);
+	app.use('*', (c, next) => (isPublicIntake(c.req.path) ? setPublicSecurityHeaders(c, next) : setSecurityHeaders(c, next)));
 	app.use('*', async (c, next) => {
 		c.set('deps', deps);
 		await next();
@@ -178,6 +192,7 @@ export function createVoronka(options: AppOptions) {
 	const bodyLimits = {
 		usual: limitBody(maxBodyBytes),
 		batch: limitBody(maxBatchBodyBytes),
+		public: limitBody(maxPublicBodyBytes),
 		import: bodyLimit({
 			maxSize: maxImportBodyBytes,
 			onError: () => {
@@ -186,11 +201,23 @@ export function createVoronka(options: AppOptions) {
 		})
 	};
 	app.use('/api/*', (c, next) => {
-		const limit = batchPath.test(c.req.path) ? bodyLimits.batch : c.req.method === 'POST' && importPath.test(c.req.path) ? bodyLimits.import : bodyLimits.usual;
+		const limit = publicIntakePath.test(c.req.path)
+			? bodyLimits.public
+			: batchPath.test(c.req.path)
+				? bodyLimits.batch
+				: c.req.method === 'POST' && importPath.test(c.req.path)
+					? bodyLimits.import
+					: bodyLimits.usual;
 		return limit(c, next);
 	});
-	app.use('/api/*', checkOrigin);
-	app.use('/api/*', resolveAuth);
+	// Public forms and webhooks are posted to from other sites by people who
+	// are not logged in: the CSRF origin check would refuse exactly the requests
+	// they exist for, and there is no session to protect. Each form checks the
+	// origin against its own allowed list instead (api/intake/public.index.ts).
+	app.use('/api/*', (c, next) => (publicIntakePath.test(c.req.path) ? next() : checkOrigin(c, next)));
+	app.use('/api/*', (c, next) => (publicIntakePath.test(c.req.path) ? next() : resolveAuth(c, next)));
+	app.route('/api/public', publicIntakeRouter);
+	app.get('/forms/embed.js', serveEmbedScript);
 	app.route('/', createApi());
 	mountApiDocs(app);
 	app.all('/api/*', handleNotFound);
@@ -201,6 +228,11 @@ export function createVoronka(options: AppOptions) {
 	// Imports left running by a stopped server go on; new ones start as they are queued.
 	imports.start();
 	return { app, injectWebSocket, rooms, connections, sockets: wss, imports, events, notifier };
+}
+
+/** Paths other sites use: the public intake and the embed script (loaded by a <script> of another origin). */
+function isPublicIntake(path: string): boolean {
+	return publicIntakePath.test(path) || path === '/forms/embed.js';
 }
 
 export function createApp(options: AppOptions) {

@@ -9,6 +9,7 @@ import type { SyncConnection } from '../sync/socket.js';
 import type { ImportRunner } from '../imports/import-job.js';
 import type { WorkspaceEvents } from '../live/workspace-events.js';
 import type { Notifier } from '../notifications/notifier.js';
+import type { IntakeThrottle } from '../intake/intake-throttle.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
 	events: WorkspaceEvents;
 	/** Tells users things: notification centre, live channel, push (server/notifications/). */
 	notifier: Notifier;
+	/** Flood limits of the public forms and webhooks (in memory, or in Redis across nodes). */
+	intakeThrottle: IntakeThrottle;
 }
 
 export interface Auth {
