@@ -5,6 +5,12 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import type { AppOptions } from '../../server/app.js';
 import { automationLog, contacts, dealsProjection, interactions, notifications, workspaces } from '../../server/db/schema.js';
 import { boardMaps } from '../../src/lib/model/board.js';
+import { RefusedChange } from '../../server/board/refused-change.js';
+import { findIntakeSource } from '../../server/intake/intake-sources.js';
+import { runIntake } from '../../server/intake/intake.js';
+import type { RoomManager } from '../../server/sync/rooms.js';
+import { ApiError } from '../../server/http/errors.js';
+import { companies, recordEvents } from '../../server/db/schema.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, connectBoard, eventually, signUpOwner } from '../support/sync-server.js';
 
@@ -267,5 +273,28 @@ describeEachDatabase('intake: web forms, the webhook and lead routing', (databas
 		expect(rotated.status).toBe(200);
 		expect((await call(made.body.path, { name: 'Ivan' })).status).toBe(404);
 		expect((await call(rotated.body.path, { name: 'Ivan' })).status).toBe(201);
+	});
+
+	it('leaves nothing behind when the board refuses the deal: the rows written before it are taken back, and the failure logged', async () => {
+		const { owner, api } = await start();
+		const form = (await api('POST', `/api/pipelines/${owner.pipeline.id}/forms`, { name: 'Website', stageId: owner.pipeline.stages[0]!.id })).body;
+		const source = (await findIntakeSource(database().db, form.id, 'form'))!;
+		const before = await tally(owner.workspaceId);
+		const [companiesBefore] = await database().db.select({ n: count() }).from(companies).where(eq(companies.workspaceId, owner.workspaceId));
+		const [eventsBefore] = await database().db.select({ n: count() }).from(recordEvents).where(eq(recordEvents.workspaceId, owner.workspaceId));
+		// The board is the one dependency replaced: it refuses, as it would a change breaking one of its rules.
+		const refusing = { withRoom: async () => { throw new RefusedChange([{ entity: 'deal' as const, id: 'x', rule: 'unknown-stage' as const, message: 'no such stage' }]); } } as unknown as RoomManager;
+		const request = { name: 'Anna Petrova', email: 'anna@example.com', phone: null, company: 'Romashka', message: 'Call me', titleSuffix: null, notes: [], channel: 'form' as const };
+		const failed = await runIntake({ db: database().db, rooms: refusing, notifier: server!.notifier, now: () => new Date() }, source, request).catch((error: unknown) => error);
+		expect(failed).toBeInstanceOf(ApiError);
+		expect((failed as ApiError).status).toBe(503);
+		expect(await tally(owner.workspaceId)).toEqual(before);
+		const [companiesAfter] = await database().db.select({ n: count() }).from(companies).where(eq(companies.workspaceId, owner.workspaceId));
+		const [eventsAfter] = await database().db.select({ n: count() }).from(recordEvents).where(eq(recordEvents.workspaceId, owner.workspaceId));
+		expect(companiesAfter!.n).toBe(companiesBefore!.n);
+		expect(eventsAfter!.n).toBe(eventsBefore!.n);
+		const log = await api('GET', `/api/forms/${form.id}/log`);
+		expect(log.body.entries.map((entry: { outcome: string; dealId: string | null }) => [entry.outcome, entry.dealId])).toEqual([['failed', null]]);
+		expect(await database().db.select().from(notifications).where(eq(notifications.workspaceId, owner.workspaceId))).toEqual([]);
 	});
 });
