@@ -181,6 +181,23 @@ describeEachDatabase('intake: web forms, the webhook and lead routing', (databas
 		expect(entry!.detail).toMatchObject({ ownerId: owner.userId, routing: 'nobody_available' });
 	});
 
+	it('takes turns once each when leads arrive at the same moment: the turn is locked in the database', async () => {
+		const { url, owner, api } = await start({ intakeLimits: { address: { points: 1000, durationSec: 60 }, source: { points: 1000, durationSec: 60 } } });
+		const reps = [];
+		for (let i = 0; i < 3; i++) reps.push(await addMember(url, owner.token, owner.workspaceId, 'rep'));
+		const form = (await api('POST', `/api/pipelines/${owner.pipeline.id}/forms`, { name: 'Website', stageId: owner.pipeline.stages[0]!.id })).body;
+		const answers = await Promise.all(
+			Array.from({ length: 30 }, (_, i) => post(url, `/api/public/forms/${form.key}`, JSON.stringify({ name: `Rush ${i}` }), { 'content-type': 'application/json' }))
+		);
+		expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(201));
+		const rows = await database()
+			.db.select({ ownerId: dealsProjection.ownerId, n: count() })
+			.from(dealsProjection)
+			.where(eq(dealsProjection.workspaceId, owner.workspaceId))
+			.groupBy(dealsProjection.ownerId);
+		expect(reps.map((rep) => rows.find((row) => row.ownerId === rep.userId)?.n ?? 0)).toEqual([10, 10, 10]);
+	});
+
 	it('refuses every bad submission with its status and error, and creates nothing', async () => {
 		const { url, owner, api } = await start({ intakeLimits: { address: { points: 100, durationSec: 60 } } });
 		const stageId = owner.pipeline.stages[0]!.id;
