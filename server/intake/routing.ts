@@ -1,6 +1,6 @@
-import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { dealsProjection, memberships, pipelineMembers, pipelines, routingTurns, users, type OwnerRule, type Pipeline } from '../db/schema.js';
+import { dealsProjection, memberships, pipelineMembers, routingTurns, users, type OwnerRule, type Pipeline } from '../db/schema.js';
 import type { Role } from '../workspaces/roles.js';
 
 /**
@@ -124,11 +124,11 @@ export async function setMemberAvailability(db: Database, workspaceId: string, u
 	return user?.name ?? '';
 }
 
-/** The pipeline row by id within a workspace (ids of another workspace are not found). */
-export async function findPipelineOf(db: Database, workspaceId: string, pipelineId: string): Promise<Pipeline | null> {
+/** Whether a member takes new leads; null when they are not a member. */
+export async function findMemberAvailability(db: Database, workspaceId: string, userId: string): Promise<boolean | null> {
 	const [row] = await db
-		.select()
-		.from(pipelines)
-		.where(and(eq(pipelines.id, pipelineId), eq(pipelines.workspaceId, workspaceId), sql`${pipelines.archivedAt} is null`));
-	return row ?? null;
+		.select({ available: memberships.available })
+		.from(memberships)
+		.where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+	return row?.available ?? null;
 }

@@ -52,6 +52,8 @@ describeEachDatabase('intake: web forms, the webhook and lead routing', (databas
 		const away = await addMember(url, owner.token, owner.workspaceId, 'rep');
 		const rep = await addMember(url, owner.token, owner.workspaceId, 'rep');
 		expect((await api('PUT', `/api/workspaces/${owner.workspaceId}/members/${away.userId}/availability`, { available: false }, away.token)).status).toBe(200);
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/members/${away.userId}/availability`, undefined, away.token)).body).toEqual({ userId: away.userId, available: false });
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}/availability`, undefined, away.token)).status).toBe(403);
 		// A rep may not mark someone else away.
 		expect((await api('PUT', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}/availability`, { available: false }, away.token)).status).toBe(403);
 		const known = await api('POST', `/api/workspaces/${owner.workspaceId}/contacts`, { name: 'Anna Petrova', phones: ['+7 912 345-67-89'] }, rep.token);

@@ -507,6 +507,12 @@ export const routeTable: Record<string, RouteCase> = {
 	'PATCH /api/webhooks/{webhookId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/webhooks/${t.webhookId}`, json: { name: 'Taken over' } }) },
 	'POST /api/webhooks/{webhookId}/secret': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/webhooks/${t.webhookId}/secret` }) },
 	'GET /api/pipelines/{pipelineId}/routing': { scope: 'pipeline', write: false, minRole: 'manager', request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/routing` }) },
+	'GET /api/workspaces/{workspaceId}/members/{userId}/availability': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'rep',
+		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/members/${caller.userId}/availability` })
+	},
 	// Reps mark themselves away; managers and admins mark anyone.
 	'PUT /api/workspaces/{workspaceId}/members/{userId}/availability': {
 		scope: 'workspace',

@@ -4,7 +4,7 @@ import { forbidden, notFound } from '../../http/errors.js';
 import { hasRoleAtLeast } from '../../workspaces/roles.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
-import { findNextInTurn, listRoutingMembers, setMemberAvailability } from '../../intake/routing.js';
+import { findMemberAvailability, findNextInTurn, listRoutingMembers, setMemberAvailability } from '../../intake/routing.js';
 import { t } from '../../i18n/text.js';
 import { m } from '../../../src/lib/paraglide/messages.js';
 import * as routes from './routing.routes.js';
@@ -15,6 +15,14 @@ const router = createRouter()
 		const members = await listRoutingMembers(c.var.deps.db, pipeline);
 		const nextUserId = await findNextInTurn(c.var.deps.db, pipeline, members);
 		return c.json({ members: members.map((member) => ({ ...member, takesLeads: member.role === 'rep' || member.role === 'manager' })), nextUserId }, 200);
+	})
+	.openapi(routes.getAvailabilityRoute, async (c) => {
+		const { workspaceId, userId } = c.req.valid('param');
+		const workspace = await requireWorkspace(c, workspaceId, 'rep');
+		if (userId !== requireAuth(c).user.id && !hasRoleAtLeast(workspace.role, 'manager')) throw forbidden(t(m.routing_error_availability));
+		const available = await findMemberAvailability(c.var.deps.db, workspace.id, userId);
+		if (available === null) throw notFound(t(m.error_member_not_found));
+		return c.json({ userId, available }, 200);
 	})
 	.openapi(routes.setAvailabilityRoute, async (c) => {
 		const { workspaceId, userId } = c.req.valid('param');

@@ -46,3 +46,12 @@ export const setAvailabilityRoute = createRoute({
 		422: errors[422]
 	}
 });
+
+export const getAvailabilityRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/members/{userId}/availability',
+	tags: ['Intake'],
+	summary: 'Whether a member takes new leads (managers and admins for anyone, members for themselves)',
+	request: { params: z.object({ workspaceId: idParam, userId: idParam }) },
+	responses: { 200: jsonResponse(z.object({ userId: z.string(), available: z.boolean() }), 'Availability'), 401: errors[401], 403: errors[403], 404: errors[404] }
+});

@@ -49,6 +49,10 @@ export function fetchRouting(pipelineId: string): Promise<Routing> {
 	return call(api.api.pipelines[':pipelineId'].routing.$get({ param: { pipelineId } }));
 }
 
+export async function fetchAvailability(workspaceId: string, userId: string): Promise<boolean> {
+	return (await call(api.api.workspaces[':workspaceId'].members[':userId'].availability.$get({ param: { workspaceId, userId } }))).available;
+}
+
 export function setAvailability(workspaceId: string, userId: string, available: boolean) {
 	return call(api.api.workspaces[':workspaceId'].members[':userId'].availability.$put({ param: { workspaceId, userId }, json: { available } }));
 }
