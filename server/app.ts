@@ -7,7 +7,7 @@ import { AuthThrottle, type AuthLimits } from './auth/throttle.js';
 import type { AppEnv, AppDeps } from './http/context.js';
 import { ApiError, handleError, handleNotFound } from './http/errors.js';
 import { resolveAuth } from './http/auth.js';
-import { checkOrigin, setSecurityHeaders } from './http/security.js';
+import { checkOrigin, setPublicSecurityHeaders, setSecurityHeaders } from './http/security.js';
 import { mountApiDocs } from './http/api-docs.js';
 import { mountStaticApp } from './http/static.js';
 import authRouter from './api/auth/auth.index.js';
@@ -32,6 +32,11 @@ import panelRouter from './api/panel/panel.index.js';
 import eventsRouter from './api/events/events.index.js';
 import notificationsRouter from './api/notifications/notifications.index.js';
 import calendarRouter from './api/calendar/calendar.index.js';
+import publicIntakeRouter, { publicIntakePath } from './api/intake/public.index.js';
+import formsRouter from './api/intake/forms.index.js';
+import routingRouter from './api/intake/routing.index.js';
+import { IntakeThrottle, type IntakeLimits } from './intake/intake-throttle.js';
+import { serveEmbedScript } from './intake/embed-script.js';
 import { WorkspaceEvents } from './live/workspace-events.js';
 import { Notifier } from './notifications/notifier.js';
 import { notifyHandovers } from './notifications/handovers.js';
@@ -72,6 +77,10 @@ export interface AppOptions {
 	importBatchRows?: number;
 	/** Web Push may go to plain-http endpoints on this machine's loopback: the tests' local push service. */
 	pushLoopback?: boolean;
+	/** Flood limits of the public forms and webhooks; counted in this process's memory when omitted. */
+	intakeThrottle?: IntakeThrottle;
+	/** Changes to the default intake limits, for the throttle built when none is given. */
+	intakeLimits?: Partial<IntakeLimits>;
 }
 
 export const maxBodyBytes = 256 * 1024;
@@ -83,6 +92,8 @@ export const maxImportFileBytes = 50 * 1024 * 1024;
 // The form's own fields and boundaries around the file.
 const maxImportBodyBytes = maxImportFileBytes + 64 * 1024;
 const importPath = /^\/api\/workspaces\/[^/]+\/imports(?:\/preview)?$/;
+/** A submission to a public form or webhook: a few fields, never more than this. */
+export const maxPublicBodyBytes = 16 * 1024;
 
 function limitBody(maxSize: number) {
 	return bodyLimit({
@@ -116,7 +127,9 @@ function createApi() {
 		.route('/api', reportsRouter)
 		.route('/api', targetsRouter)
 		.route('/api', notificationsRouter)
-		.route('/api', calendarRouter);
+		.route('/api', calendarRouter)
+		.route('/api', formsRouter)
+		.route('/api', routingRouter);
 }
 
 /** The typed API surface the UI's client is checked against. */
@@ -171,14 +184,15 @@ export function createVoronka(options: AppOptions) {
 		imports,
 		events,
 		notifier,
-		push
+		push,
+		intakeThrottle: options.intakeThrottle ?? IntakeThrottle.inMemory(options.intakeLimits)
 	};
 	const app = new OpenAPIHono<AppEnv>({ strict: false });
 	const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 	// ws refuses a larger frame (close 1009) before buffering it; its own default is 100 MiB.
 	wss.options.maxPayload = limits.maxMessageBytes;
 	app.onError(handleError);
-	app.use('*', setSecurityHeaders);
+	app.use('*', (c, next) => (isPublicIntake(c.req.path) ? setPublicSecurityHeaders(c, next) : setSecurityHeaders(c, next)));
 	app.use('*', async (c, next) => {
 		c.set('deps', deps);
 		await next();
@@ -195,6 +209,7 @@ export function createVoronka(options: AppOptions) {
 	const bodyLimits = {
 		usual: limitBody(maxBodyBytes),
 		batch: limitBody(maxBatchBodyBytes),
+		public: limitBody(maxPublicBodyBytes),
 		import: bodyLimit({
 			maxSize: maxImportBodyBytes,
 			onError: () => {
@@ -203,11 +218,23 @@ export function createVoronka(options: AppOptions) {
 		})
 	};
 	app.use('/api/*', (c, next) => {
-		const limit = batchPath.test(c.req.path) ? bodyLimits.batch : c.req.method === 'POST' && importPath.test(c.req.path) ? bodyLimits.import : bodyLimits.usual;
+		const limit = publicIntakePath.test(c.req.path)
+			? bodyLimits.public
+			: batchPath.test(c.req.path)
+				? bodyLimits.batch
+				: c.req.method === 'POST' && importPath.test(c.req.path)
+					? bodyLimits.import
+					: bodyLimits.usual;
 		return limit(c, next);
 	});
-	app.use('/api/*', checkOrigin);
-	app.use('/api/*', resolveAuth);
+	// Public forms and webhooks are posted to from other sites by people who
+	// are not logged in: the CSRF origin check would refuse exactly the requests
+	// they exist for, and there is no session to protect. Each form checks the
+	// origin against its own allowed list instead (api/intake/public.index.ts).
+	app.use('/api/*', (c, next) => (publicIntakePath.test(c.req.path) ? next() : checkOrigin(c, next)));
+	app.use('/api/*', (c, next) => (publicIntakePath.test(c.req.path) ? next() : resolveAuth(c, next)));
+	app.route('/api/public', publicIntakeRouter);
+	app.get('/forms/embed.js', serveEmbedScript);
 	app.route('/', createApi());
 	mountApiDocs(app);
 	app.all('/api/*', handleNotFound);
@@ -223,6 +250,11 @@ export function createVoronka(options: AppOptions) {
 /** Push services may contact whoever runs the server: its public https address, else a generic address. */
 function pushSubject(config: Config): string {
 	return config.ORIGIN?.startsWith('https://') ? config.ORIGIN : 'mailto:admin@voronka.invalid';
+}
+
+/** Paths other sites use: the public intake and the embed script (loaded by a <script> of another origin). */
+function isPublicIntake(path: string): boolean {
+	return publicIntakePath.test(path) || path === '/forms/embed.js';
 }
 
 export function createApp(options: AppOptions) {

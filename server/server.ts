@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createVoronka, type AppOptions } from './app.js';
 import { Redis } from 'ioredis';
 import { AuthThrottle } from './auth/throttle.js';
+import { IntakeThrottle } from './intake/intake-throttle.js';
 import { connectRedisFanout } from './sync/fanout.js';
 import type { RoomManager } from './sync/rooms.js';
 import type { Notifier } from './notifications/notifier.js';
@@ -25,7 +26,8 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const throttleRedis = redisUrl && !options.throttle ? new Redis(redisUrl, { maxRetriesPerRequest: 3 }) : null;
 	throttleRedis?.on('error', (error) => console.error('login throttle: redis', error.message));
 	const throttle = options.throttle ?? (throttleRedis ? AuthThrottle.inRedis(throttleRedis, options.limits) : undefined);
-	const { app, injectWebSocket, rooms, connections, sockets, imports, events, notifier } = createVoronka({ ...options, fanout, throttle });
+	const intakeThrottle = options.intakeThrottle ?? (throttleRedis ? IntakeThrottle.inRedis(throttleRedis, options.intakeLimits) : undefined);
+	const { app, injectWebSocket, rooms, connections, sockets, imports, events, notifier } = createVoronka({ ...options, fanout, throttle, intakeThrottle });
 	return new Promise((resolve, reject) => {
 		let server: ServerType;
 		const onError = (error: Error) => reject(error);

@@ -697,7 +697,13 @@ export const auditActions = [
 	'field.created',
 	'field.changed',
 	'field.archived',
-	'field.restored'
+	'field.restored',
+	'form.created',
+	'form.changed',
+	'form.disabled',
+	'webhook.created',
+	'webhook.rotated',
+	'member.availability_changed'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -883,6 +889,77 @@ export const calendarFeeds = pgTable('calendar_feeds', {
 	secretHash: text('secret_hash').notNull().unique(),
 	createdAt: createdAt()
 });
+
+// ---- Intake: web forms, inbound webhooks and lead routing (issue 12) ----
+
+/** Where a request comes in: a web form on a site, or a service's JSON webhook. */
+export const intakeKinds = ['form', 'webhook'] as const;
+export type IntakeKind = (typeof intakeKinds)[number];
+export const intakeKind = pgEnum('intake_kind', intakeKinds);
+/** Who gets a new lead: the next available member in turn, the one with fewest open deals, or one fixed member. */
+export const ownerRules = ['round_robin', 'fewest_open', 'fixed'] as const;
+export type OwnerRule = (typeof ownerRules)[number];
+export const ownerRuleEnum = pgEnum('owner_rule', ownerRules);
+/** What a submitted field fills in: the contact, the company, the deal title's suffix, or a line of the interaction. */
+export const formFieldTargets = ['contact_name', 'contact_email', 'contact_phone', 'company_name', 'message', 'deal_title', 'note'] as const;
+export type FormFieldTarget = (typeof formFieldTargets)[number];
+export interface FormField {
+	/** The name the HTML form posts it under. */
+	name: string;
+	label: string;
+	required: boolean;
+	target: FormFieldTarget;
+}
+
+/**
+ * A form or a webhook of a pipeline: what it asks, where its deals go and
+ * who gets them. `key` is a form's public id (in its URL, unguessable) or the
+ * SHA-256 of a webhook's secret (the secret itself is shown once).
+ */
+export const intakeSources = pgTable(
+	'intake_sources',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		kind: intakeKind('kind').notNull(),
+		key: text('key').notNull().unique(),
+		name: text('name').notNull(),
+		stageId: text('stage_id').notNull(),
+		fields: jsonb('fields').$type<FormField[]>().notNull(),
+		ownerRule: ownerRuleEnum('owner_rule').notNull().default('round_robin'),
+		ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
+		taskType: taskType('task_type').notNull().default('call'),
+		taskTitle: text('task_title').notNull(),
+		slaMinutes: integer('sla_minutes').notNull().default(15),
+		// true: the SLA counts the workspace's working time only (a lead at 3 a.m. is due shortly after opening).
+		slaWorkingTime: boolean('sla_working_time').notNull().default(true),
+		thankYouUrl: text('thank_you_url'),
+		allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'`),
+		// The language of the deal's title, the thank-you page and the refusals the public gets.
+		locale: text('locale').$type<Locale>().notNull().default('en'),
+		enabled: boolean('enabled').notNull().default(true),
+		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('intake_sources_pipeline_idx').on(t.workspaceId, t.pipelineId, t.kind)]
+);
+
+/** Round robin's place per pipeline, shared by every node: whom the last lead went to. */
+export const routingTurns = pgTable('routing_turns', {
+	pipelineId: text('pipeline_id')
+		.primaryKey()
+		.references(() => pipelines.id, { onDelete: 'cascade' }),
+	lastUserId: text('last_user_id'),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export type IntakeSourceRow = typeof intakeSources.$inferSelect;
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

@@ -10,6 +10,7 @@ import type { SyncConnection } from '../sync/socket.js';
 import type { ImportRunner } from '../imports/import-job.js';
 import type { WorkspaceEvents } from '../live/workspace-events.js';
 import type { Notifier } from '../notifications/notifier.js';
+import type { IntakeThrottle } from '../intake/intake-throttle.js';
 
 /** What a request handler may reach: built once in createApp, never global. */
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
 	notifier: Notifier;
 	/** Web Push: the VAPID keys and which endpoints a device may subscribe with. */
 	push: WebPush;
+	/** Flood limits of the public forms and webhooks (in memory, or in Redis across nodes). */
+	intakeThrottle: IntakeThrottle;
 }
 
 export interface Auth {

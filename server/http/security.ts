@@ -52,3 +52,15 @@ export const setSecurityHeaders = secureHeaders({
 	crossOriginEmbedderPolicy: false,
 	referrerPolicy: 'same-origin'
 });
+
+/**
+ * The same headers for what other sites load: the public forms' endpoint and
+ * the embed script. Their resources may be read cross-origin (CORS decides
+ * who may, per form); everything else stays as strict as above.
+ */
+export const setPublicSecurityHeaders = secureHeaders({
+	contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+	crossOriginResourcePolicy: 'cross-origin',
+	crossOriginEmbedderPolicy: false,
+	referrerPolicy: 'same-origin'
+});

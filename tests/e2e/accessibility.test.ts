@@ -40,6 +40,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		contactId = ((await contact.json()) as { contact: { id: string } }).contact.id;
 		await owner.context.request.post(`/api/contacts/${contactId}/interactions`, { data: { kind: 'call', text: 'Wants a proposal by Friday' } });
 		// Custom fields: pinned on the cards and the contacts list, shown on the deal and contact pages.
+		await owner.context.request.post(`/api/pipelines/${pipelineId}/forms`, { data: { name: 'Website', stageId: pipeline.stages[0]!.id } });
 		const temperature = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, {
 			data: { entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true }
 		});
@@ -89,6 +90,8 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'fields settings', path: () => `/w/${owner.workspaceId}/settings/fields`, ready: (page) => page.getByText('Temperature').first().waitFor() },
 		{ name: 'notifications', path: () => `/w/${owner.workspaceId}/notifications`, ready: (page) => page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Calendar feed' }).waitFor() },
+		{ name: 'forms settings', path: () => `/w/${owner.workspaceId}/settings/forms`, ready: (page) => page.getByTestId('form-item').first().waitFor() },
+		{ name: 'routing settings', path: () => `/w/${owner.workspaceId}/settings/routing`, ready: (page) => page.getByTestId('routing-member').first().waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',
 			path: () => `/w/${owner.workspaceId}/contacts/import`,

@@ -43,6 +43,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			data: { entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true }
 		});
 		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, { data: { entity: 'contact', label: 'Budget', type: 'money', pinned: true } });
+		await owner.context.request.post(`/api/pipelines/${pipeline.id}/forms`, { data: { name: 'Website contact form for the spring campaign', stageId: pipeline.stages[0]!.id, allowedOrigins: ['https://shop.example'] } });
 		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
 		const w = `/w/${owner.workspaceId}`;
 		const pages: Array<[string, string, () => Promise<unknown>]> = [
@@ -59,6 +60,8 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['reports', `${w}/reports`, () => page.locator('#funnel canvas').waitFor()],
 			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
 			['fields', `${w}/settings/fields`, () => page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor()],
+			['forms', `${w}/settings/forms`, () => page.getByTestId('form-item').first().waitFor()],
+			['routing', `${w}/settings/routing`, () => page.getByTestId('routing-member').first().waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],

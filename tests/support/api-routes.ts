@@ -521,7 +521,41 @@ export const routeTable: Record<string, RouteCase> = {
 		minRole: 'admin',
 		request: (t) => ({ path: `/api/fields/${t.fieldId}`, json: { label: 'Taken over' } })
 	},
-	'DELETE /api/fields/{fieldId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/fields/${t.fieldId}` }) }
+	'DELETE /api/fields/{fieldId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/fields/${t.fieldId}` }) },
+	'GET /api/pipelines/{pipelineId}/forms': { scope: 'pipeline', write: false, minRole: 'admin', request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/forms` }) },
+	'POST /api/pipelines/{pipelineId}/forms': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/forms`, json: { name: 'Planted form', stageId: t.stageIds[0] } })
+	},
+	'GET /api/forms/{formId}': { scope: 'workspace', write: false, minRole: 'admin', request: (t) => ({ path: `/api/forms/${t.formId}` }) },
+	'PATCH /api/forms/{formId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/forms/${t.formId}`, json: { name: 'Taken over' } }) },
+	'DELETE /api/forms/{formId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/forms/${t.formId}` }) },
+	'GET /api/forms/{formId}/log': { scope: 'workspace', write: false, minRole: 'admin', request: (t) => ({ path: `/api/forms/${t.formId}/log?limit=10` }) },
+	'GET /api/pipelines/{pipelineId}/webhooks': { scope: 'pipeline', write: false, minRole: 'admin', request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/webhooks` }) },
+	'POST /api/pipelines/{pipelineId}/webhooks': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/webhooks`, json: { name: 'Planted webhook', stageId: t.stageIds[0] } })
+	},
+	'PATCH /api/webhooks/{webhookId}': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/webhooks/${t.webhookId}`, json: { name: 'Taken over' } }) },
+	'POST /api/webhooks/{webhookId}/secret': { scope: 'workspace', write: true, minRole: 'admin', request: (t) => ({ path: `/api/webhooks/${t.webhookId}/secret` }) },
+	'GET /api/pipelines/{pipelineId}/routing': { scope: 'pipeline', write: false, minRole: 'manager', request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/routing` }) },
+	'GET /api/workspaces/{workspaceId}/members/{userId}/availability': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'rep',
+		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/members/${caller.userId}/availability` })
+	},
+	// Reps mark themselves away; managers and admins mark anyone.
+	'PUT /api/workspaces/{workspaceId}/members/{userId}/availability': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'rep',
+		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/members/${caller.userId}/availability`, json: { available: true } })
+	}
 };
 
 /** "METHOD /api/path" for every operation of the OpenAPI document. */

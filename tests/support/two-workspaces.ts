@@ -35,6 +35,9 @@ export interface WorkspaceFixture {
 	importId: string;
 	/** A custom choice field of deals. */
 	fieldId: string;
+	/** A web form and an inbound webhook of the pipeline. */
+	formId: string;
+	webhookId: string;
 }
 
 export type Api = (method: string, path: string, token: string, json?: unknown, form?: Record<string, string>) => Promise<{ status: number; body: any }>;
@@ -122,6 +125,16 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		201,
 		'field'
 	);
+	const form = await expectStatus(
+		api('POST', `/api/pipelines/${owner.pipeline.id}/forms`, owner.token, { name: `${label} secret form`, stageId: openStages[0] }),
+		201,
+		'form'
+	);
+	const webhook = await expectStatus(
+		api('POST', `/api/pipelines/${owner.pipeline.id}/webhooks`, owner.token, { name: `${label} secret webhook`, stageId: openStages[0] }),
+		201,
+		'webhook'
+	);
 	await eventually(async () => {
 		const page = await api('GET', `/api/deals/${dealId}`, owner.token);
 		const lostPage = await api('GET', `/api/deals/${lost.deal.id}`, owner.token);
@@ -145,7 +158,9 @@ export async function buildWorkspace(baseUrl: string, label: string): Promise<Wo
 		otherCompanyId: otherCompany.id,
 		linkId: link.link.id,
 		importId: started.id,
-		fieldId: field.id
+		fieldId: field.id,
+		formId: form.id,
+		webhookId: webhook.webhook.id
 	};
 }
 

@@ -29,7 +29,7 @@ export const auditKinds: AuditKind[] = [
 	{
 		id: 'people',
 		label: m.settings_audit_kind_people,
-		actions: ['member.joined', 'member.role_changed', 'member.removed', 'member.left', 'invite.created', 'invite.revoked']
+		actions: ['member.joined', 'member.role_changed', 'member.removed', 'member.left', 'member.availability_changed', 'invite.created', 'invite.revoked']
 	},
 	{ id: 'tokens', label: m.settings_audit_kind_tokens, actions: ['token.created', 'token.revoked'] },
 	{
@@ -43,7 +43,12 @@ export const auditKinds: AuditKind[] = [
 			'pipeline.members_changed',
 			'pipeline.archived',
 			'pipeline.restored',
-			'stage.deleted'
+			'stage.deleted',
+			'form.created',
+			'form.changed',
+			'form.disabled',
+			'webhook.created',
+			'webhook.rotated'
 		]
 	},
 	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed', 'deal.value_changed', 'deal.close_date_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] },
@@ -205,6 +210,22 @@ export function describeEvent(event: AuditEvent): Words[] {
 			}[event.action];
 			return emphasise(words, { actor, label: quoted([text(detail.label) ?? '?']) }, ['label']);
 		}
+		case 'form.created':
+		case 'form.changed':
+		case 'form.disabled':
+		case 'webhook.created':
+		case 'webhook.rotated': {
+			const words = {
+				'form.created': detail.kind === 'webhook' ? m.settings_audit_webhook_created : m.settings_audit_form_created,
+				'form.changed': detail.kind === 'webhook' ? m.settings_audit_webhook_changed : m.settings_audit_form_changed,
+				'form.disabled': detail.kind === 'webhook' ? m.settings_audit_webhook_disabled : m.settings_audit_form_disabled,
+				'webhook.created': m.settings_audit_webhook_created,
+				'webhook.rotated': m.settings_audit_webhook_rotated
+			}[event.action];
+			return emphasise(words, { actor, label: quoted([target ?? '?']) }, ['label']);
+		}
+		case 'member.availability_changed':
+			return emphasise(detail.available ? m.settings_audit_member_available : m.settings_audit_member_away, { actor, target: target ?? m.settings_audit_some_member() });
 	}
 }
 
