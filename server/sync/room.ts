@@ -393,7 +393,8 @@ export class Room {
 		const { deals } = boardMaps(this.doc);
 		const at = this.options.now();
 		for (const outcome of outcomes) {
-			if (outcome.violations.length > 0) console.error(`room ${this.docId}: stage rule ${outcome.planned.ruleId} refused`, outcome.violations);
+			const reasons = outcome.violations.map((violation) => renderText(violation.message, 'en'));
+			if (reasons.length > 0) console.error(`room ${this.docId}: stage rule ${outcome.planned.ruleId} refused: ${reasons.join('; ')}`);
 		}
 		this.options.stageRulesRan?.(
 			outcomes.map((outcome) => {
