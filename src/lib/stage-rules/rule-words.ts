@@ -1,0 +1,25 @@
+import { m } from '$lib/i18n';
+import type { StageRuleDueUnit } from '$lib/model/stage-rules';
+
+/** "2 working days", "30 minutes": a rule's due offset as people say it. */
+export function dueOffsetText(amount: number, unit: StageRuleDueUnit): string {
+	const words = {
+		minutes: m.rules_unit_minutes,
+		hours: m.rules_unit_hours,
+		days: m.rules_unit_days,
+		working_hours: m.rules_unit_working_hours,
+		working_days: m.rules_unit_working_days
+	}[unit];
+	return words({ count: amount });
+}
+
+/** The unit alone, for the picker beside the amount. */
+export function dueUnitName(unit: StageRuleDueUnit): string {
+	return {
+		minutes: m.rules_unit_name_minutes,
+		hours: m.rules_unit_name_hours,
+		days: m.rules_unit_name_days,
+		working_hours: m.rules_unit_name_working_hours,
+		working_days: m.rules_unit_name_working_days
+	}[unit]();
+}
