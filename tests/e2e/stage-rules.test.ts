@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { describeWithBrowser, launchBrowser } from './support/browser';
-import { card, createDeal, dragWithMouse, firstPipeline, openBoard, signUpOwner, waitForColumn } from './support/board';
+import { createDeal, dragWithMouse, firstPipeline, openBoard, signUpOwner, waitForColumn } from './support/board';
 
 const baseUrl = inject('baseUrl');
 const deal = 'Umbrella: fleet renewal';
@@ -44,7 +44,7 @@ describeWithBrowser('stage rules', () => {
 		const movedAt = Date.now();
 		await dragWithMouse(page, dealId, 'Proposal');
 		await waitForColumn(page, dealId, 'Proposal');
-		await card(page, dealId).getByRole('button', { name: `Tasks of “${deal}”` }).click();
+		await page.locator(`[data-deal-tasks="${dealId}"]`).click();
 		const dialog = page.getByRole('dialog', { name: 'Tasks' });
 		await dialog.getByText('Send the proposal').waitFor({ timeout: 8000 });
 
