@@ -13,13 +13,14 @@ export function dueOffsetText(amount: number, unit: StageRuleDueUnit): string {
 	return words({ count: amount });
 }
 
-/** The unit alone, for the picker beside the amount. */
-export function dueUnitName(unit: StageRuleDueUnit): string {
-	return {
-		minutes: m.rules_unit_name_minutes,
-		hours: m.rules_unit_name_hours,
-		days: m.rules_unit_name_days,
-		working_hours: m.rules_unit_name_working_hours,
-		working_days: m.rules_unit_name_working_days
-	}[unit]();
+/** The unit alone, agreeing with the amount beside it ("1 working day", "2 рабочих дня"). */
+export function dueUnitName(unit: StageRuleDueUnit, amount: number): string {
+	const words = {
+		minutes: m.rules_unit_word_minutes,
+		hours: m.rules_unit_word_hours,
+		days: m.rules_unit_word_days,
+		working_hours: m.rules_unit_word_working_hours,
+		working_days: m.rules_unit_word_working_days
+	}[unit];
+	return words({ count: Number.isFinite(amount) ? amount : 0 });
 }
