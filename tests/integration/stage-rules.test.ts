@@ -179,6 +179,28 @@ describeEachDatabase('stage rules', (database) => {
 		expect(new Set(entries.map((entry) => entry.taskId)).size).toBe(7);
 	});
 
+	it('an offline move merged on reconnect fires once, also when the client sends its whole state again', async () => {
+		const { stages, setRules, newDeal, ruleTasks, log, board } = await setUp();
+		const target = stages[3]!;
+		await setRules(target.id, [proposal]);
+		const client = await board();
+		const dealId = await newDeal('Moved offline');
+		await eventually(() => readDeal(client.doc, dealId) !== null, 'the client has the deal');
+		client.provider.disconnect();
+		moveDeal(client.doc, dealId, target.id, undefined, clock);
+		client.provider.connect();
+		await eventually(() => tasksTitled(client.doc, dealId, proposal.title).length === 1, 'the task arrives after the merge');
+		// A reconnect sends everything the client holds again: the move is not new, nothing more is made.
+		client.provider.disconnect();
+		client.provider.connect();
+		await client.synced();
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(tasksTitled(client.doc, dealId, proposal.title)).toHaveLength(1);
+		// The deal page reads the projection, which follows the board within a second.
+		await eventually(async () => (await ruleTasks(dealId)).length === 1, 'the deal page lists it once');
+		expect((await log()).filter((entry) => entry.dealId === dealId)).toHaveLength(1);
+	});
+
 	it('a deal moved out and back gets the tasks twice; a move to the same stage, another stage or a closed deal gets none', async () => {
 		const { api, stages, setRules, newDeal, ruleTasks, log } = await setUp();
 		const [first, second, , target] = stages;
