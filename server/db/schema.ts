@@ -1,5 +1,6 @@
 import type { Locale } from '../i18n/locale.js';
 import { dealSources, dealStatuses, pipelineModes, stageKinds, taskTypes } from '../../src/lib/model/schema.js';
+import { stageRuleDueUnits } from '../../src/lib/model/stage-rules.js';
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
@@ -703,7 +704,8 @@ export const auditActions = [
 	'form.disabled',
 	'webhook.created',
 	'webhook.rotated',
-	'member.availability_changed'
+	'member.availability_changed',
+	'stage_rules.changed'
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -960,6 +962,42 @@ export const routingTurns = pgTable('routing_turns', {
 });
 
 export type IntakeSourceRow = typeof intakeSources.$inferSelect;
+
+// ---- Stage rules: tasks made from templates when a deal enters a stage ----
+
+export const stageRuleDueUnit = pgEnum('stage_rule_due_unit', stageRuleDueUnits);
+
+/**
+ * One task template of a stage: when a deal enters the stage (moved, or
+ * created in it), the board's room adds a task from each enabled template
+ * (server/rules/stage-entry.ts). Keyed by pipeline and stage id; the stage
+ * lives in the board document, so no foreign key reaches it: the API checks
+ * it exists, and a deleted stage's templates never fire again. A null
+ * assignee means the deal's owner.
+ */
+export const stageRules = pgTable(
+	'stage_rules',
+	{
+		id: text('id').primaryKey(),
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		pipelineId: text('pipeline_id')
+			.notNull()
+			.references(() => pipelines.id, { onDelete: 'cascade' }),
+		stageId: text('stage_id').notNull(),
+		position: integer('position').notNull(),
+		title: text('title').notNull(),
+		type: taskType('type').notNull(),
+		dueAmount: integer('due_amount').notNull(),
+		dueUnit: stageRuleDueUnit('due_unit').notNull(),
+		assigneeId: text('assignee_id'),
+		enabled: boolean('enabled').notNull().default(true),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('stage_rules_pipeline_idx').on(t.pipelineId, t.stageId, t.position), index('stage_rules_workspace_idx').on(t.workspaceId)]
+);
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

@@ -7,6 +7,7 @@ import { systemWriter, type Writer } from '../board/writer.js';
 import { checkChange, type BoardContext } from '../rules/check-change.js';
 import { keyOf, readTouchedEntities, refusedKeys, writeEntities, type TouchedEntity } from '../rules/keep-valid.js';
 import { addRepairTask, findUnseenCompletions, type KnownState } from '../rules/repair.js';
+import { planRuleTasks, readStageMoves, writeRuleTasks, type PlannedRuleTask, type StageEntryMove, type StageRuleOutcome, type StageRuleSet } from '../rules/stage-entry.js';
 
 /** A refused update rarely breaks more than a few rules; its author hears of the first ones. */
 const maxRefusalsReported = 10;
@@ -21,7 +22,12 @@ export interface GuardOptions {
 	/** An accepted change, for the batch that will carry it to disk. */
 	accepted: (changes: ChangeSet, writer: Writer) => void;
 	log: (line: string, detail?: unknown) => void;
+	/** The board's stage rules; without them no stage makes tasks. */
+	stageRules?: () => StageRuleSet;
+	/** What the stage rules did (synchronously; the listener queues its own slow work). */
+	rulesRan?: (outcomes: StageRuleOutcome[]) => void;
 }
+
 
 /**
  * The rules of a board, applied to every change: applied, checked, and
@@ -39,6 +45,9 @@ export class BoardGuard {
 	private changeAt: Date | null = null;
 
 	private collecting: ChangeSet | null = null;
+
+	/** Stage entries accepted and not yet given their rules' tasks. */
+	private entries: StageEntryMove[] = [];
 
 	constructor(private readonly options: GuardOptions) {
 		options.doc.on('afterTransaction', (transaction: Y.Transaction) => {
@@ -71,6 +80,7 @@ export class BoardGuard {
 		);
 		const refused = violations.length > 0 ? this.keepValidPart(writer, touched, violations, excuse) : [];
 		if (repairs.size > 0) this.repairDeals([...repairs]);
+		this.runStageRules();
 		return refused.slice(0, maxRefusalsReported);
 	}
 
@@ -85,6 +95,7 @@ export class BoardGuard {
 					result = run(this.options.doc);
 				}, origin);
 			});
+			this.runStageRules();
 			return { result, violations };
 		} finally {
 			this.changeAt = null;
@@ -127,6 +138,31 @@ export class BoardGuard {
 			}, origin)
 		);
 		if (violations.length > 0) this.options.log('repair refused', violations);
+	}
+
+	/**
+	 * Gives each deal that entered a stage with rules the stage's tasks, as
+	 * the server, right after the change that moved it: the same batch
+	 * carries both to disk and to every open board. Only the node that
+	 * accepted the move runs this (applyTrusted does not); the task ids come
+	 * from the move, so a replay adds nothing twice. A refused task is
+	 * reported and never undoes the move: the move was accepted already.
+	 */
+	private runStageRules(): void {
+		if (this.entries.length === 0) return;
+		const moves = this.entries.splice(0);
+		const rules = this.options.stageRules!();
+		const members = this.options.context().members;
+		const planned = moves.flatMap((move) => planRuleTasks(this.options.doc, move, rules, members));
+		if (planned.length === 0) return;
+		const write = (some: PlannedRuleTask[]) => {
+			const origin = { writer: systemWriter, stageRules: true };
+			return this.applyChecked(systemWriter, origin, () => this.options.doc.transact(() => writeRuleTasks(this.options.doc, some), origin));
+		};
+		// All at once when they pass; one by one when not, so one bad template does not hold back the rest.
+		const outcomes: StageRuleOutcome[] =
+			write(planned).length === 0 ? planned.map((one) => ({ planned: one, violations: [] })) : planned.map((one) => ({ planned: one, violations: write([one]) }));
+		this.options.rulesRan?.(outcomes);
 	}
 
 	/**
@@ -193,6 +229,8 @@ export class BoardGuard {
 			for (const change of changes.tasks.values()) change.by = writer.userId;
 			if (changes.stages.size > 0) changes.stagesBy = writer.userId;
 			this.options.accepted(changes, writer);
+			// History written after the fact (sample data) moved no deal today: its past moves make no tasks.
+			if (this.options.stageRules && !this.changeAt) this.entries.push(...readStageMoves(doc, changes, this.options.stageRules(), at));
 			return [];
 		} finally {
 			this.collecting = null;

@@ -20,7 +20,9 @@ export type FanoutMessage =
 	/** Something the workspace's event streams on every node pass on (server/live/). */
 	| { kind: 'workspace-event'; workspaceId: string; event: WorkspaceEvent }
 	/** An admin changed the workspace's custom fields: rooms reload the definitions. */
-	| { kind: 'fields-changed'; workspaceId: string };
+	| { kind: 'fields-changed'; workspaceId: string }
+	/** An admin changed stage rules or the team's calendar: rooms reload their stage rules. */
+	| { kind: 'stage-rules-changed'; workspaceId: string };
 
 export interface Fanout {
 	publish(message: FanoutMessage): void;

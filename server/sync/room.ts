@@ -1,12 +1,15 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { validateBoard, type Violation } from '../../src/lib/model/validate.js';
+import { boardMaps } from '../../src/lib/model/board.js';
 import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
 import { TaskDealIndex } from '../board/task-index.js';
 import type { Writer } from '../board/writer.js';
 import type { Health } from '../health.js';
 import type { BoardContext } from '../rules/check-change.js';
 import type { CustomFieldDef } from '../../src/lib/model/fields.js';
+import { noStageRules, type StageRuleOutcome, type StageRuleSet } from '../rules/stage-entry.js';
+import type { StageRuleRun } from '../automation/stage-rule-log.js';
 import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
@@ -39,6 +42,8 @@ export interface BoardLookups {
 	memberIds(): Promise<Set<string>>;
 	/** The workspace's active deal fields; without it a deal may carry no custom values. */
 	dealFields?(): Promise<Map<string, CustomFieldDef>>;
+	/** The pipeline's stage rules and the team's calendar; without it no stage makes tasks. */
+	stageRules?(): Promise<StageRuleSet>;
 }
 
 export interface RoomOptions {
@@ -59,6 +64,8 @@ export interface RoomOptions {
 	fanout?: Fanout;
 	/** With other nodes: how often the update log is read for updates pub/sub lost (see catch-up.ts). */
 	catchUpMs?: number;
+	/** What this room's stage rules did; called synchronously, so it must only queue its work. */
+	stageRulesRan?: (runs: StageRuleRun[]) => void;
 }
 
 /**
@@ -110,6 +117,7 @@ export class Room {
 	private readonly catchUp: UpdateCatchUp | null;
 	private members: Set<string>;
 	private dealFields = new Map<string, CustomFieldDef>();
+	private stageRules: StageRuleSet = noStageRules;
 	private unloaded = false;
 	/** Resolves once the stored content has been checked (tests). */
 	readonly contentCheck: Promise<void>;
@@ -136,7 +144,9 @@ export class Room {
 			context: () => this.context,
 			now: options.now,
 			accepted: (changes, writer) => this.queue.noteAccepted(changes, writer),
-			log: (line, detail) => console.error(`room ${this.docId}: ${line}`, detail ?? '')
+			log: (line, detail) => console.error(`room ${this.docId}: ${line}`, detail ?? ''),
+			stageRules: () => this.stageRules,
+			rulesRan: (outcomes) => this.reportStageRules(outcomes)
 		});
 		this.queue = new WriteQueue({
 			store: options.store,
@@ -186,13 +196,15 @@ export class Room {
 	}
 
 	static async load(options: RoomOptions): Promise<Room> {
-		const [stored, members, dealFields] = await Promise.all([
+		const [stored, members, dealFields, stageRules] = await Promise.all([
 			options.store.loadDoc(options.docId),
 			options.lookups.memberIds(),
-			options.lookups.dealFields?.() ?? new Map<string, CustomFieldDef>()
+			options.lookups.dealFields?.() ?? new Map<string, CustomFieldDef>(),
+			options.lookups.stageRules?.() ?? noStageRules
 		]);
 		const room = new Room(options, stored, members);
 		room.dealFields = dealFields;
+		room.stageRules = stageRules;
 		// A crash or a failed batch left the projection behind the log: project the whole board.
 		if ((options.projectedUpTo ?? 0) < stored.lastUpdateId) room.projection?.catchUp(stored.lastUpdateId);
 		return room;
@@ -369,6 +381,27 @@ export class Room {
 	/** The workspace's deal fields changed: refresh what a deal's custom values may be. */
 	async refreshFields(): Promise<void> {
 		this.dealFields = (await this.options.lookups.dealFields?.()) ?? new Map();
+	}
+
+	/** The pipeline's stage rules or the team's calendar changed: the next move uses the new ones. */
+	async refreshStageRules(): Promise<void> {
+		this.stageRules = (await this.options.lookups.stageRules?.()) ?? noStageRules;
+	}
+
+	/** Hands what the stage rules did to the log, with the deal's title as it is now. */
+	private reportStageRules(outcomes: StageRuleOutcome[]): void {
+		const { deals } = boardMaps(this.doc);
+		const at = this.options.now();
+		for (const outcome of outcomes) {
+			const reasons = outcome.violations.map((violation) => renderText(violation.message, 'en'));
+			if (reasons.length > 0) console.error(`room ${this.docId}: stage rule ${outcome.planned.ruleId} refused: ${reasons.join('; ')}`);
+		}
+		this.options.stageRulesRan?.(
+			outcomes.map((outcome) => {
+				const title = deals.get(outcome.planned.task.dealId)?.get('title');
+				return { ...outcome, workspaceId: this.workspaceId, pipelineId: this.docId, dealTitle: typeof title === 'string' ? title : null, at };
+			})
+		);
 	}
 
 	// ---- server-side changes ----

@@ -4,6 +4,10 @@ import { findIdsOnOtherBoards, findBoardIdentity } from '../pipelines/board-ids.
 import { projectBoard, readProjectionMark, type ProjectedHandovers } from '../pipelines/projection.js';
 import { listMemberIds } from '../workspaces/member.js';
 import { listFields } from '../fields/field-store.js';
+import { listStageRulesOfPipeline, readTeamCalendar } from '../automation/stage-rule-store.js';
+import { StageRuleLog } from '../automation/stage-rule-log.js';
+import type { StageRuleTemplate } from '../../src/lib/model/stage-rules.js';
+import type { StageRuleSet } from '../rules/stage-entry.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import { defaultSyncLimits, type SyncLimits } from './limits.js';
 import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
@@ -54,17 +58,21 @@ export class RoomManager {
 	readonly health: Health;
 	readonly limits: SyncLimits;
 	private readonly store: DocStore;
+	/** What the stage rules of this node's rooms did, written in order off the rooms' path. */
+	readonly stageRuleLog: StageRuleLog;
 
 	constructor(private readonly options: RoomManagerOptions) {
 		this.health = options.health ?? new Health();
 		this.limits = options.limits ?? defaultSyncLimits;
 		this.store = options.store ?? createDocStore(options.db);
+		this.stageRuleLog = new StageRuleLog(options.db);
 		options.fanout?.onMessage((message) => this.receive(message));
 	}
 
 	private receive(message: FanoutMessage): void {
 		if (message.kind === 'members-changed') void this.refreshMembersHere(message.workspaceId);
 		else if (message.kind === 'fields-changed') void this.refreshFieldsHere(message.workspaceId);
+		else if (message.kind === 'stage-rules-changed') void this.refreshStageRulesHere(message.workspaceId);
 		else if (message.kind === 'update' || message.kind === 'awareness') {
 			const entry = this.rooms.get(message.docId);
 			if (entry?.loaded) entry.loaded.applyRemote(message);
@@ -117,8 +125,10 @@ export class RoomManager {
 			lookups: {
 				idsOnOtherBoards: (ids) => findIdsOnOtherBoards(db, docId, ids),
 				memberIds: () => listMemberIds(db, identity.workspaceId),
-				dealFields: async () => new Map((await listFields(db, identity.workspaceId, { entity: 'deal' })).map((field) => [field.id, field]))
+				dealFields: async () => new Map((await listFields(db, identity.workspaceId, { entity: 'deal' })).map((field) => [field.id, field])),
+				stageRules: () => loadStageRuleSet(db, identity.workspaceId, docId)
 			},
+			stageRulesRan: (runs) => this.stageRuleLog.record(runs),
 			project: project
 				? async (board, scope) => {
 						const handovers = await projectBoard(db, board, scope);
@@ -206,6 +216,22 @@ export class RoomManager {
 		}
 	}
 
+	/**
+	 * A workspace's stage rules, time zone or working hours changed: its rooms
+	 * on every node reload them, so the next move uses them.
+	 */
+	async stageRulesChanged(workspaceId: string): Promise<void> {
+		this.options.fanout?.publish({ kind: 'stage-rules-changed', workspaceId });
+		await this.refreshStageRulesHere(workspaceId);
+	}
+
+	private async refreshStageRulesHere(workspaceId: string): Promise<void> {
+		for (const entry of this.rooms.values()) {
+			const room = entry.loaded;
+			if (room?.workspaceId === workspaceId) await room.refreshStageRules().catch((error) => console.error(`room ${room.docId}: stage rules`, error));
+		}
+	}
+
 	/** Flushes and snapshots every room: for shutdown. A room whose database is gone is given up after a while. */
 	async closeAll(): Promise<void> {
 		const ids = [...this.rooms.keys()];
@@ -220,5 +246,18 @@ export class RoomManager {
 				await Promise.race([room.unload().catch((error) => console.error(`room ${id}: unload failed`, error)), timeout]);
 			})
 		);
+		// The log of what stage rules did while the rooms closed.
+		await this.stageRuleLog.idle();
 	}
+}
+
+/** A pipeline's enabled stage rules by stage, with the team's calendar. */
+async function loadStageRuleSet(db: Database, workspaceId: string, pipelineId: string): Promise<StageRuleSet> {
+	const [rules, calendar] = await Promise.all([listStageRulesOfPipeline(db, pipelineId), readTeamCalendar(db, workspaceId)]);
+	const byStage = new Map<string, StageRuleTemplate[]>();
+	for (const rule of rules) {
+		if (!rule.enabled) continue;
+		byStage.set(rule.stageId, [...(byStage.get(rule.stageId) ?? []), rule]);
+	}
+	return { byStage, calendar };
 }

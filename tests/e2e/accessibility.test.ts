@@ -27,6 +27,12 @@ describeWithBrowser('accessibility of the main pages', () => {
 		owner = await signUpOwner(browser, baseUrl, 'Olga Owner');
 		const pipeline = await firstPipeline(owner);
 		pipelineId = pipeline.id;
+		// A stage rule (one on, one off): the deal made in Qualified gets its task, the rules page a log line.
+		const rules = [
+			{ title: 'Check the budget', type: 'call', dueAmount: 1, dueUnit: 'working_days', assigneeId: null },
+			{ title: 'Send the brochure', type: 'email', dueAmount: 2, dueUnit: 'hours', assigneeId: null, enabled: false }
+		];
+		expect((await owner.context.request.put(`/api/pipelines/${pipelineId}/stages/${pipeline.stages[1]!.id}/rules`, { data: { rules } })).status()).toBe(200);
 		dealId = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
 		await createDeal(owner, pipeline, 'Initech: pilot', 'Qualified');
 		// Sample deals bring overdue tasks, idle cards and several currencies.
@@ -92,6 +98,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Calendar feed' }).waitFor() },
 		{ name: 'forms settings', path: () => `/w/${owner.workspaceId}/settings/forms`, ready: (page) => page.getByTestId('form-item').first().waitFor() },
 		{ name: 'routing settings', path: () => `/w/${owner.workspaceId}/settings/routing`, ready: (page) => page.getByTestId('routing-member').first().waitFor() },
+		{ name: 'stage rules settings', path: () => `/w/${owner.workspaceId}/settings/stage-rules`, ready: (page) => page.getByTestId('rule-log-entry').first().waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',
 			path: () => `/w/${owner.workspaceId}/contacts/import`,

@@ -62,6 +62,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['fields', `${w}/settings/fields`, () => page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor()],
 			['forms', `${w}/settings/forms`, () => page.getByTestId('form-item').first().waitFor()],
 			['routing', `${w}/settings/routing`, () => page.getByTestId('routing-member').first().waitFor()],
+			['stage rules', `${w}/settings/stage-rules`, () => page.getByRole('heading', { name: 'What the rules did' }).waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],

@@ -555,6 +555,32 @@ export const routeTable: Record<string, RouteCase> = {
 		write: true,
 		minRole: 'rep',
 		request: (t, caller) => ({ path: `/api/workspaces/${t.workspaceId}/members/${caller.userId}/availability`, json: { available: true } })
+	},
+	'GET /api/pipelines/{pipelineId}/stage-rules': {
+		scope: 'pipeline',
+		write: false,
+		request: (t) => ({ path: `/api/pipelines/${t.pipelineId}/stage-rules` })
+	},
+	'PUT /api/pipelines/{pipelineId}/stages/{stageId}/rules': {
+		scope: 'pipeline',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({
+			path: `/api/pipelines/${t.pipelineId}/stages/${t.stageIds[1]}/rules`,
+			json: { rules: [{ title: 'Planted rule', type: 'call', dueAmount: 1, dueUnit: 'days', assigneeId: null }] }
+		})
+	},
+	'GET /api/workspaces/{workspaceId}/stage-rules': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/stage-rules` })
+	},
+	'GET /api/workspaces/{workspaceId}/stage-rules/log': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/stage-rules/log?limit=10` })
 	}
 };
 

@@ -4,3 +4,4 @@ export * from './board.js';
 export * from './commands.js';
 export * from './validate.js';
 export * from './fields.js';
+export * from './stage-rules.js';

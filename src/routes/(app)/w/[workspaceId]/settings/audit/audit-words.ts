@@ -48,7 +48,8 @@ export const auditKinds: AuditKind[] = [
 			'form.changed',
 			'form.disabled',
 			'webhook.created',
-			'webhook.rotated'
+			'webhook.rotated',
+			'stage_rules.changed'
 		]
 	},
 	{ id: 'deals', label: m.settings_audit_kind_deals, actions: ['deal.stage_changed', 'deal.owner_changed', 'deal.value_changed', 'deal.close_date_changed', 'deal.closed', 'deal.reopened', 'deal.deleted', 'deal.restored'] },
@@ -163,6 +164,8 @@ export function describeEvent(event: AuditEvent): Words[] {
 			const stage = target ?? m.settings_audit_some_stage();
 			return pipeline ? emphasise(m.settings_audit_stage_deleted_in, { actor, target: stage, pipeline }) : emphasise(m.settings_audit_stage_deleted, { actor, target: stage });
 		}
+		case 'stage_rules.changed':
+			return emphasise(m.rules_audit_changed, { actor, target: target ?? m.settings_audit_some_stage(), pipeline: pipeline ?? m.settings_audit_some_pipeline() });
 		case 'deal.stage_changed':
 			return dealMovedWords(actor, target ?? m.settings_audit_some_deal(), detail, pipeline);
 		case 'deal.owner_changed':
