@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { dealsProjection, pipelines, stagesProjection, tasksProjection } from '../db/schema.js';
 import { canSeePipeline } from '../pipelines/pipeline.js';
 import { hasRoleAtLeast, type Role } from '../workspaces/roles.js';
+import { repairTaskIdPrefix } from '../rules/repair.js';
 
 /** Who is looking: managers and up see every deal and task of the pipelines they see; reps and viewers their own. */
 export interface PanelViewer {
@@ -39,9 +40,19 @@ const taskColumns = {
 
 export type PanelTaskRow = Awaited<ReturnType<typeof listPanelTasks>>[number];
 
+/** A task the server added to repair a deal: `auto`, and named like a repair (a stage rule's tasks are `auto` too). */
+function isRepairTask(): SQL {
+	return and(eq(tasksProjection.auto, true), like(tasksProjection.id, `${repairTaskIdPrefix}%`))!;
+}
+
+/** In memory, the same test as isRepairTask. */
+export function isRepairTaskRow(task: { auto: boolean | null; id: string }): boolean {
+	return task.auto === true && task.id.startsWith(repairTaskIdPrefix);
+}
+
 /**
  * The open tasks the panel counts: those due before `until` (overdue and
- * due today) and every one the server added to repair a deal (`auto`),
+ * due today) and every one the server added to repair a deal,
  * soonest first. A rep's are those assigned to them.
  */
 export function listPanelTasks(db: Database, viewer: PanelViewer, until: Date) {
@@ -53,7 +64,7 @@ export function listPanelTasks(db: Database, viewer: PanelViewer, until: Date) {
 		.where(
 			and(
 				eq(tasksProjection.done, false),
-				or(lt(tasksProjection.dueAt, until), eq(tasksProjection.auto, true)),
+				or(lt(tasksProjection.dueAt, until), isRepairTask()),
 				eq(dealsProjection.workspaceId, viewer.workspaceId),
 				isNull(dealsProjection.deletedAt),
 				visiblePipelines(db, viewer),

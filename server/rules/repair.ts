@@ -11,6 +11,12 @@ interface ItemId {
 	clock: number;
 }
 
+/**
+ * How a repair task's id starts. Stage rules mark their tasks `auto` too
+ * (made by the server), but only repairs are "deals the server repaired".
+ */
+export const repairTaskIdPrefix = 'auto-';
+
 /** The item that wrote a task's current `done` value, read from Yjs internals. */
 function doneItemOf(task: Y.Map<unknown>): ItemId | null {
 	const item = (task as unknown as { _map: Map<string, { id: ItemId }> })._map.get('done');
@@ -63,7 +69,7 @@ export function repairTaskId(doc: Y.Doc, dealId: string): string {
 		if (id) completions.push(`${id.client}:${id.clock}`);
 	});
 	const digest = sha256(new TextEncoder().encode(`${dealId}|${completions.sort().join(',')}`));
-	return `auto-${encodeHexLowerCase(digest).slice(0, 24)}`;
+	return `${repairTaskIdPrefix}${encodeHexLowerCase(digest).slice(0, 24)}`;
 }
 
 /** Adds "Plan the next step" for the deal's owner, due now, marked auto. */

@@ -1,9 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import type * as Y from 'yjs';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { stageRules, workspaces } from '../../server/db/schema.js';
+import { stageRules, tasksProjection, workspaces } from '../../server/db/schema.js';
 import { boardMaps, createDeal, moveDeal, readDeal } from '../../src/lib/model/index.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
@@ -202,7 +202,7 @@ describeEachDatabase('stage rules', (database) => {
 	});
 
 	it('a deal moved out and back gets the tasks twice; a move to the same stage, another stage or a closed deal gets none', async () => {
-		const { api, stages, setRules, newDeal, ruleTasks, log } = await setUp();
+		const { api, owner, stages, setRules, newDeal, ruleTasks, log } = await setUp();
 		const [first, second, , target] = stages;
 		await setRules(target!.id, [proposal, { ...proposal, title: 'Switched off', enabled: false }]);
 		const dealId = await newDeal('Back and forth');
@@ -219,6 +219,12 @@ describeEachDatabase('stage rules', (database) => {
 		await api('POST', `/api/deals/${dealId}/move`, { stageId: first!.id });
 		expect(await ruleTasks(dealId)).toHaveLength(2);
 		expect((await log()).filter((entry) => entry.dealId === dealId)).toHaveLength(2);
+		// Rule tasks are the server's (`auto`) but no repair: the control panel's "repaired" leaves them out.
+		const projected = () => database().db.select().from(tasksProjection).where(and(eq(tasksProjection.dealId, dealId), like(tasksProjection.id, 'rule-%')));
+		await eventually(async () => (await projected()).length === 2, 'rule tasks projected');
+		const panel = await api('GET', `/api/workspaces/${owner.workspaceId}/panel`);
+		expect(panel.status).toBe(200);
+		expect(panel.body.repaired.total).toBe(0);
 	});
 
 	it('sets the due time in working hours and days of the workspace’s time zone, by the server’s clock', async () => {

@@ -1,5 +1,5 @@
 import type { TaskType } from '../../../src/lib/model/schema.js';
-import { listDealsWithoutTask, listPanelTasks, listRottingDeals, panelListLimit, seesWholeTeam, type PanelTaskRow } from '../../deals/control-panel.js';
+import { isRepairTaskRow, listDealsWithoutTask, listPanelTasks, listRottingDeals, panelListLimit, seesWholeTeam, type PanelTaskRow } from '../../deals/control-panel.js';
 import { requireAuth, requireWorkspace } from '../../http/auth.js';
 import { createRouter } from '../../http/router.js';
 import { listMembers } from '../../workspaces/member.js';
@@ -59,7 +59,7 @@ const router = createRouter().openapi(routes.panelRoute, async (c) => {
 	const byRep = new Map<string, PanelTaskRow[]>();
 	for (const task of overdue) byRep.set(task.assigneeId, [...(byRep.get(task.assigneeId) ?? []), task]);
 	const dueToday = tasks.filter((task) => task.dueAt.getTime() >= now.getTime() && task.dueAt.getTime() < dayEnd.getTime());
-	const repaired = tasks.filter((task) => task.auto);
+	const repaired = tasks.filter(isRepairTaskRow);
 
 	const stages = new Map<string, { rows: typeof rotting; first: (typeof rotting)[number] }>();
 	for (const row of rotting) {
