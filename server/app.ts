@@ -22,6 +22,7 @@ import targetsRouter from './api/reports/targets.index.js';
 import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import fieldsRouter from './api/fields/fields.index.js';
+import processesRouter from './api/processes/processes.index.js';
 import auditRouter from './api/audit/audit.index.js';
 import { partyRouter } from './api/parties/party.index.js';
 import directoryRouter from './api/parties/directory.index.js';
@@ -107,6 +108,7 @@ function createApi() {
 		.route('/api', eventsRouter)
 		.route('/api', auditRouter)
 		.route('/api', fieldsRouter)
+		.route('/api', processesRouter)
 		.route('/api', reportsRouter)
 		.route('/api', targetsRouter);
 }
