@@ -509,6 +509,12 @@ export const routeTable: Record<string, RouteCase> = {
 		write: true,
 		minRole: 'admin',
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}/reports-to`, json: { reportsTo: t.members.manager.userId } })
+	},
+	'DELETE /api/workspaces/{workspaceId}/members/{userId}/reports-to': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}/reports-to` })
 	}
 };
 

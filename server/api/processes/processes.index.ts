@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../../http/context.js';
 import { createRouter } from '../../http/router.js';
 import { requireWorkspace } from '../../http/auth.js';
 import { describeIssues, errorBody, localeOfCaller, notFound, unprocessable } from '../../http/errors.js';
@@ -77,25 +79,36 @@ const router = createRouter()
 		const { workspaceId, userId } = c.req.valid('param');
 		const workspace = await requireWorkspace(c, workspaceId, 'admin');
 		const { reportsTo } = c.req.valid('json');
-		const { db, now } = c.var.deps;
-		if (reportsTo !== null && (reportsTo === userId || !(await isWorkspaceMember(db, workspace.id, reportsTo)))) {
+		if (reportsTo === userId || !(await isWorkspaceMember(c.var.deps.db, workspace.id, reportsTo))) {
 			throw unprocessable('unknown_manager', t(m.process_reports_to_unknown), [{ path: 'reportsTo', message: t(m.process_reports_to_unknown) }]);
 		}
-		const changed = await db.transaction(async (tx) => {
-			const result = await setReportsTo(tx, workspace.id, userId, reportsTo);
-			if (!result || result.previous === reportsTo) return result;
-			await recordAuditEvent(tx, {
-				...auditActor(c),
-				workspaceId: workspace.id,
-				action: 'workspace.settings_changed',
-				target: { type: 'user', id: userId, label: null },
-				detail: { setting: 'reportsTo', from: result.previous, to: reportsTo },
-				at: now()
-			});
-			return result;
-		});
-		if (!changed) throw notFound(t(m.error_member_not_found));
+		await changeReportsTo(c, workspace.id, userId, reportsTo);
 		return c.json({ userId, reportsTo }, 200);
+	})
+	.openapi(routes.clearReportsToRoute, async (c) => {
+		const { workspaceId, userId } = c.req.valid('param');
+		const workspace = await requireWorkspace(c, workspaceId, 'admin');
+		await changeReportsTo(c, workspace.id, userId, null);
+		return c.json({ userId, reportsTo: null }, 200);
 	});
+
+/** Sets whom a member reports to, audited like the workspace's other settings; 404 for a non-member. */
+async function changeReportsTo(c: Context<AppEnv>, workspaceId: string, userId: string, reportsTo: string | null): Promise<void> {
+	const { db, now } = c.var.deps;
+	const changed = await db.transaction(async (tx) => {
+		const result = await setReportsTo(tx, workspaceId, userId, reportsTo);
+		if (!result || result.previous === reportsTo) return result;
+		await recordAuditEvent(tx, {
+			...auditActor(c),
+			workspaceId,
+			action: 'workspace.settings_changed',
+			target: { type: 'user', id: userId, label: null },
+			detail: { setting: 'reportsTo', from: result.previous, to: reportsTo },
+			at: now()
+		});
+		return result;
+	});
+	if (!changed) throw notFound(t(m.error_member_not_found));
+}
 
 export default router;

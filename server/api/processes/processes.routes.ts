@@ -101,10 +101,10 @@ export const setReportsToRoute = createRoute({
 	method: 'put',
 	path: '/workspaces/{workspaceId}/members/{userId}/reports-to',
 	tags: ['Members'],
-	summary: 'Whom a member’s overdue tasks are escalated to (admin); null: the pipeline’s managers',
+	summary: 'Whom a member’s overdue tasks are escalated to (admin)',
 	request: {
 		params: workspaceParams.extend({ userId: idParam }),
-		body: jsonBody(z.object({ reportsTo: idParam.nullable() }).strict())
+		body: jsonBody(z.object({ reportsTo: idParam }).strict())
 	},
 	responses: {
 		200: jsonResponse(reportsToJson, 'Saved'),
@@ -113,5 +113,19 @@ export const setReportsToRoute = createRoute({
 		403: errors[403],
 		404: errors[404],
 		422: errors[422]
+	}
+});
+
+export const clearReportsToRoute = createRoute({
+	method: 'delete',
+	path: '/workspaces/{workspaceId}/members/{userId}/reports-to',
+	tags: ['Members'],
+	summary: 'Escalate a member’s overdue tasks to the pipeline’s managers and admins again (admin)',
+	request: { params: workspaceParams.extend({ userId: idParam }) },
+	responses: {
+		200: jsonResponse(reportsToJson, 'Cleared'),
+		401: errors[401],
+		403: errors[403],
+		404: errors[404]
 	}
 });
