@@ -43,6 +43,9 @@ export interface SchedulerDeps {
 	now: () => Date;
 	/** Tests run their own list; the default is every scheduled job. */
 	jobs?: ScheduledJob[];
+	/** How often the timer runs the jobs (10 minutes), and the first time after start (30 s); the e2e server runs them often. */
+	everyMs?: number;
+	firstAfterMs?: number;
 }
 
 // Any constant both nodes agree on: the advisory lock the job runs take ("voronka" in ASCII).
@@ -94,8 +97,8 @@ async function runJobs(deps: SchedulerDeps): Promise<void> {
  */
 export function startJobs(deps: SchedulerDeps): () => void {
 	const run = () => void runJobsOnce(deps).catch((error: unknown) => console.error('scheduled jobs failed', error));
-	const first = setTimeout(run, 30_000);
-	const timer = setInterval(run, everyMs);
+	const first = setTimeout(run, deps.firstAfterMs ?? 30_000);
+	const timer = setInterval(run, deps.everyMs ?? everyMs);
 	first.unref();
 	timer.unref();
 	return () => {

@@ -87,6 +87,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'reports', path: () => `/w/${owner.workspaceId}/reports`, ready: (page) => page.locator('#funnel canvas').waitFor() },
 		{ name: 'settings', path: () => `/w/${owner.workspaceId}/settings`, ready: (page) => page.getByRole('heading', { name: 'Members' }).waitFor() },
 		{ name: 'fields settings', path: () => `/w/${owner.workspaceId}/settings/fields`, ready: (page) => page.getByText('Temperature').first().waitFor() },
+		{ name: 'processes settings', path: () => `/w/${owner.workspaceId}/settings/processes`, ready: (page) => page.getByTestId('process-log').waitFor() },
 		{ name: 'account', path: () => '/account', ready: (page) => page.getByRole('heading', { name: 'Appearance' }).waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',

@@ -59,6 +59,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['reports', `${w}/reports`, () => page.locator('#funnel canvas').waitFor()],
 			['settings', `${w}/settings`, () => page.getByRole('heading', { name: 'Members' }).waitFor()],
 			['fields', `${w}/settings/fields`, () => page.getByRole('heading', { name: 'Fields', level: 1 }).waitFor()],
+			['processes', `${w}/settings/processes`, () => page.getByTestId('process-log').waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],
