@@ -43,6 +43,10 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			data: { entity: 'deal', label: 'Temperature', type: 'choice', options: [{ label: 'Hot' }, { label: 'Cold' }], pinned: true }
 		});
 		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, { data: { entity: 'contact', label: 'Budget', type: 'money', pinned: true } });
+		// A check-in rule: the Processes page in its widest state.
+		await owner.context.request.put(`/api/workspaces/${owner.workspaceId}/processes/check-in`, {
+			data: { enabled: true, settings: { rules: [{ segment: 'key', interval: 'quarterly', day: 1, pipelineId: pipeline.id, title: 'Quarterly check-in call', type: 'call' }] } }
+		});
 		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
 		const w = `/w/${owner.workspaceId}`;
 		const pages: Array<[string, string, () => Promise<unknown>]> = [
