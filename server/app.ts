@@ -23,6 +23,7 @@ import dealsRouter from './api/deals/deals.index.js';
 import tasksRouter from './api/tasks/tasks.index.js';
 import fieldsRouter from './api/fields/fields.index.js';
 import stageRulesRouter from './api/stage-rules/stage-rules.index.js';
+import processesRouter from './api/processes/processes.index.js';
 import auditRouter from './api/audit/audit.index.js';
 import { partyRouter } from './api/parties/party.index.js';
 import directoryRouter from './api/parties/directory.index.js';
@@ -126,6 +127,7 @@ function createApi() {
 		.route('/api', auditRouter)
 		.route('/api', fieldsRouter)
 		.route('/api', stageRulesRouter)
+		.route('/api', processesRouter)
 		.route('/api', reportsRouter)
 		.route('/api', targetsRouter)
 		.route('/api', notificationsRouter)

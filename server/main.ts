@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
 	const server = await startServer({ database, config, buildDir: apiOnly ? undefined : buildDir });
 	log(`Voronka is running at ${config.ORIGIN ?? server.url}`);
-	const stopJobs = startJobs({ db: database.db, rooms: server.rooms, now: () => new Date(), notifier: server.notifier });
+	const stopJobs = startJobs({ database, rooms: server.rooms, notifier: server.notifier, now: () => new Date() });
 	const stopWatching = watchDatabase(database, (event) => {
 		if (config.LOG_LEVEL === 'silent') return;
 		if (!event.available) console.error(`Database unavailable (${event.error}): board edits wait in memory and are retried.`);

@@ -511,7 +511,10 @@ const partyColumns = () => ({
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 	// In the trash since then; purged 30 days later. Lists and search leave it out.
 	deletedAt: timestamp('deleted_at', { withTimezone: true }),
-	deletedBy: text('deleted_by')
+	deletedBy: text('deleted_by'),
+	// Flagged by the at-risk process (server/processes/at-risk.ts) when the customer's usual ordering interval
+	// passed several times without a won deal; cleared by their next won deal.
+	atRiskSince: timestamp('at_risk_since', { withTimezone: true })
 });
 
 export const companies = pgTable(
@@ -997,6 +1000,44 @@ export const stageRules = pgTable(
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [index('stage_rules_pipeline_idx').on(t.pipelineId, t.stageId, t.position), index('stage_rules_workspace_idx').on(t.workspaceId)]
+);
+
+// ---- Scheduled processes: each workspace's settings, and the periods the scheduler has done ----
+
+export const processNames = ['check-in', 'status-promotion', 'at-risk', 'escalation', 'birthday'] as const;
+export type ProcessName = (typeof processNames)[number];
+export const processName = pgEnum('process_name', processNames);
+
+/** A workspace's scheduled process: on or off, and its settings (validated by the API, see server/processes/settings.ts). */
+export const workspaceProcesses = pgTable(
+	'workspace_processes',
+	{
+		workspaceId: text('workspace_id')
+			.notNull()
+			.references(() => workspaces.id, { onDelete: 'cascade' }),
+		process: processName('process').notNull(),
+		enabled: boolean('enabled').notNull().default(false),
+		settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.workspaceId, t.process] })]
+);
+
+/**
+ * The last period each periodic job finished, per scope (a workspace, or ''
+ * for the installation): after downtime the scheduler knows which periods it
+ * missed, and a period once done is never done again.
+ */
+export const jobRuns = pgTable(
+	'job_runs',
+	{
+		job: text('job').notNull(),
+		scope: text('scope').notNull(),
+		// 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY-Qn' in the workspace's time zone: compared as strings within one job.
+		lastPeriod: text('last_period').notNull(),
+		ranAt: timestamp('ran_at', { withTimezone: true }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.job, t.scope] })]
 );
 
 export type User = typeof users.$inferSelect;

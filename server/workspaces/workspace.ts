@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { memberships, workspaces } from '../db/schema.js';
+import { memberships, workspaces, type WorkingHours } from '../db/schema.js';
+import { defaultWorkingHours } from './working-time.js';
 import { generateId } from '../auth/tokens.js';
 import type { Role } from './roles.js';
 import { createPipeline } from '../pipelines/pipeline.js';
@@ -53,15 +54,30 @@ export async function getWorkspaceOfUser(
 
 export interface WorkspaceSettings {
 	closedDealDays: number;
+	// The team calendar the scheduled processes read due times and "today" in.
+	timeZone: string;
+	workingHours: WorkingHours;
 }
 
 export async function getWorkspaceSettings(db: Database, workspaceId: string): Promise<WorkspaceSettings> {
-	const [row] = await db.select({ closedDealDays: workspaces.closedDealDays }).from(workspaces).where(eq(workspaces.id, workspaceId));
-	return row ?? { closedDealDays: 7 };
+	const [row] = await db
+		.select({ closedDealDays: workspaces.closedDealDays, timeZone: workspaces.timeZone, workingHours: workspaces.workingHours })
+		.from(workspaces)
+		.where(eq(workspaces.id, workspaceId));
+	return row ?? { closedDealDays: 7, timeZone: 'UTC', workingHours: defaultWorkingHours };
 }
 
-export async function updateWorkspace(db: Database, workspaceId: string, changes: { name?: string; closedDealDays?: number }): Promise<void> {
-	const set = { name: changes.name?.trim(), closedDealDays: changes.closedDealDays };
-	if (set.name === undefined && set.closedDealDays === undefined) return;
+export interface WorkspaceChanges {
+	name?: string;
+	closedDealDays?: number;
+	timeZone?: string;
+	workingHours?: WorkingHours;
+}
+
+export async function updateWorkspace(db: Database, workspaceId: string, changes: WorkspaceChanges): Promise<void> {
+	// Days in order and once each, however they were sent.
+	const workingHours = changes.workingHours && { ...changes.workingHours, days: [...new Set(changes.workingHours.days)].sort((a, b) => a - b) };
+	const set = { name: changes.name?.trim(), closedDealDays: changes.closedDealDays, timeZone: changes.timeZone, workingHours };
+	if (Object.values(set).every((value) => value === undefined)) return;
 	await db.update(workspaces).set(set).where(eq(workspaces.id, workspaceId));
 }

@@ -99,6 +99,7 @@ describeWithBrowser('accessibility of the main pages', () => {
 		{ name: 'forms settings', path: () => `/w/${owner.workspaceId}/settings/forms`, ready: (page) => page.getByTestId('form-item').first().waitFor() },
 		{ name: 'routing settings', path: () => `/w/${owner.workspaceId}/settings/routing`, ready: (page) => page.getByTestId('routing-member').first().waitFor() },
 		{ name: 'stage rules settings', path: () => `/w/${owner.workspaceId}/settings/stage-rules`, ready: (page) => page.getByTestId('rule-log-entry').first().waitFor() },
+		{ name: 'processes settings', path: () => `/w/${owner.workspaceId}/settings/processes`, ready: (page) => page.getByTestId('process-log').waitFor() },
 		{
 			name: 'import page with a file’s columns and preview',
 			path: () => `/w/${owner.workspaceId}/contacts/import`,

@@ -7,6 +7,7 @@ import { ensureAppBuilt } from '../../server/build-app';
 import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/db/client';
 import { startServer } from '../../server/server';
+import { startJobs } from '../../server/jobs/scheduler';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -35,8 +36,11 @@ export default async function setup(project: TestProject) {
 		buildDir
 	});
 	project.provide('baseUrl', server.url);
+	// The scheduler as `npm start` runs it, every few seconds: a process turned on in a test acts within the test.
+	const stopJobs = startJobs({ database, rooms: server.rooms, notifier: server.notifier, now: () => new Date(), everyMs: 3000, firstAfterMs: 3000 });
 
 	return async () => {
+		stopJobs();
 		await server.close();
 		await database.close();
 		rmSync(dataDir, { recursive: true, force: true });

@@ -44,6 +44,10 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 		});
 		await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/fields`, { data: { entity: 'contact', label: 'Budget', type: 'money', pinned: true } });
 		await owner.context.request.post(`/api/pipelines/${pipeline.id}/forms`, { data: { name: 'Website contact form for the spring campaign', stageId: pipeline.stages[0]!.id, allowedOrigins: ['https://shop.example'] } });
+		// A check-in rule: the Processes page in its widest state.
+		await owner.context.request.put(`/api/workspaces/${owner.workspaceId}/processes/check-in`, {
+			data: { enabled: true, settings: { rules: [{ segment: 'key', interval: 'quarterly', day: 1, pipelineId: pipeline.id, title: 'Quarterly check-in call', type: 'call' }] } }
+		});
 		const { context, page } = await newPhone(browser, baseUrl, phone, await owner.context.storageState());
 		const w = `/w/${owner.workspaceId}`;
 		const pages: Array<[string, string, () => Promise<unknown>]> = [
@@ -63,6 +67,7 @@ describeWithBrowser('every main page on a 360 px phone', () => {
 			['forms', `${w}/settings/forms`, () => page.getByTestId('form-item').first().waitFor()],
 			['routing', `${w}/settings/routing`, () => page.getByTestId('routing-member').first().waitFor()],
 			['stage rules', `${w}/settings/stage-rules`, () => page.getByRole('heading', { name: 'What the rules did' }).waitFor()],
+			['processes', `${w}/settings/processes`, () => page.getByTestId('process-log').waitFor()],
 			['audit', `${w}/settings/audit`, () => page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()],
 			['pipelines', `${w}/pipelines`, () => page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor()],
 			['pipeline', `${w}/pipelines/${pipeline.id}`, () => page.getByRole('heading', { level: 1 }).waitFor()],

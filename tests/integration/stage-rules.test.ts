@@ -230,16 +230,18 @@ describeEachDatabase('stage rules', (database) => {
 	it('sets the due time in working hours and days of the workspace’s time zone, by the server’s clock', async () => {
 		// Friday 4 December 2026, 17:00 in Moscow (UTC+3): one working hour left that day.
 		let now = new Date('2026-12-04T14:00:00Z');
-		const { server, owner, stages, setRules, newDeal, ruleTasks, api } = await setUp(() => now);
-		await database().db.update(workspaces).set({ timeZone: 'Europe/Moscow' }).where(eq(workspaces.id, owner.workspaceId));
+		const { server, owner, stages, setRules, newDeal, ruleTasks, api, board } = await setUp(() => now);
 		await setRules(stages[1]!.id, [
 			{ ...proposal, title: 'In two working hours', dueAmount: 2, dueUnit: 'working_hours' },
 			{ ...proposal, title: 'Next working day', dueAmount: 1, dueUnit: 'working_days' },
 			{ ...proposal, title: 'In 30 minutes', dueAmount: 30, dueUnit: 'minutes' }
 		]);
-		// Whoever changes the calendar tells the rooms, as the rules API does.
-		await server.rooms.stageRulesChanged(owner.workspaceId);
 		const dealId = await newDeal('Friday evening');
+		// The board's room is open (a client holds it) with the UTC calendar; the team calendar set through the API
+		// reaches it at once.
+		await board();
+		expect(server.rooms.loadedCount).toBe(1);
+		expect((await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { timeZone: 'Europe/Moscow' })).status).toBe(200);
 		now = new Date('2026-12-04T14:00:00Z');
 		await api('POST', `/api/deals/${dealId}/move`, { stageId: stages[1]!.id });
 		// Monday 7 December, 10:00 Moscow: one hour on Friday, one on Monday from 9:00.

@@ -581,6 +581,36 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		minRole: 'admin',
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/stage-rules/log?limit=10` })
+	},
+	'GET /api/workspaces/{workspaceId}/processes': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/processes` })
+	},
+	'PUT /api/workspaces/{workspaceId}/processes/{process}': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/processes/escalation`, json: { enabled: false, settings: { afterHours: 48 } } })
+	},
+	'GET /api/workspaces/{workspaceId}/processes/log': {
+		scope: 'workspace',
+		write: false,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/processes/log?limit=5` })
+	},
+	'PUT /api/workspaces/{workspaceId}/members/{userId}/reports-to': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}/reports-to`, json: { reportsTo: t.members.manager.userId } })
+	},
+	'DELETE /api/workspaces/{workspaceId}/members/{userId}/reports-to': {
+		scope: 'workspace',
+		write: true,
+		minRole: 'admin',
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/members/${t.members.rep.userId}/reports-to` })
 	}
 };
 

@@ -21,6 +21,7 @@ export function toPartyJson(row: PartyRow, companyName: string | null): ContactJ
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 		deletedAt: row.deletedAt?.toISOString() ?? null,
+		atRiskSince: row.atRiskSince?.toISOString() ?? null,
 		custom: row.custom ?? {}
 	};
 	// Typed as a contact: the routes' schemas tell the two apart for the API's readers.

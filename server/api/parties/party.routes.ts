@@ -90,6 +90,7 @@ const partyJsonFields = {
 	createdAt: z.string(),
 	updatedAt: z.string(),
 	deletedAt: z.string().nullable().openapi({ description: 'In the trash since then; purged 30 days later' }),
+	atRiskSince: z.string().nullable().openapi({ description: 'Flagged at risk by the at-risk process since then; cleared by the next won deal' }),
 	custom: z.record(z.string(), z.unknown()).openapi({ description: 'Custom field values by field id' })
 };
 export const contactJson = z

@@ -64,8 +64,15 @@ const router = createRouter()
 				const detail = { setting: 'closedDealDays', from: before.closedDealDays, to: changes.closedDealDays };
 				events.push({ ...event, action: 'workspace.settings_changed', target, detail });
 			}
+			for (const setting of ['timeZone', 'workingHours'] as const) {
+				const to = changes[setting];
+				if (to === undefined || JSON.stringify(to) === JSON.stringify(before[setting])) continue;
+				events.push({ ...event, action: 'workspace.settings_changed', target, detail: { setting, from: before[setting], to } });
+			}
 			await recordAuditEvents(tx, events);
 		});
+		// Open boards compute stage rules' due times in the team's calendar: they take the new one at once, on every node.
+		if (changes.timeZone !== undefined || changes.workingHours !== undefined) await c.var.deps.rooms.stageRulesChanged(workspace.id);
 		return c.json({ workspace: { ...workspace, name }, settings: await getWorkspaceSettings(db, workspace.id) }, 200);
 	})
 	.openapi(routes.listMembersRoute, async (c) => {

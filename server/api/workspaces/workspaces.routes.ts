@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors } from '../responses.js';
+import { isTimeZone } from '../../workspaces/working-time.js';
+import { schemaMessage } from '../../../src/lib/schema-text.js';
+import { m } from '../../../src/lib/paraglide/messages.js';
+
+// 00:00 to 23:59, two digits each: compared as strings, so 09:00 < 18:00.
+const clockTime = /^([01]\d|2[0-3]):[0-5]\d$/;
 import {
 	idParam,
 	inviteSchema,
@@ -12,7 +18,22 @@ import {
 } from '../schemas.js';
 
 const workspaceParams = z.object({ workspaceId: idParam });
-const settingsSchema = z.object({ closedDealDays: z.number().int() }).openapi('WorkspaceSettings');
+const workingHoursSchema = z
+	.object({
+		days: z.array(z.number().int().min(1).max(7)).max(7).openapi({ description: 'ISO weekdays the team works, 1 = Monday' }),
+		start: z.string().regex(clockTime, schemaMessage(m.process_time_invalid)),
+		end: z.string().regex(clockTime, schemaMessage(m.process_time_invalid))
+	})
+	.strict()
+	.refine((hours) => hours.end > hours.start, { message: schemaMessage(m.process_hours_order), path: ['end'] })
+	.openapi('WorkingHours');
+const settingsSchema = z
+	.object({
+		closedDealDays: z.number().int(),
+		timeZone: z.string().openapi({ description: 'IANA time zone of the team: due times and "today" of the scheduled processes' }),
+		workingHours: z.object({ days: z.array(z.number().int()), start: z.string(), end: z.string() })
+	})
+	.openapi('WorkspaceSettings');
 const memberParams = workspaceParams.extend({ userId: idParam });
 const inviteParams = workspaceParams.extend({ inviteId: idParam });
 
@@ -53,7 +74,14 @@ export const renameWorkspaceRoute = createRoute({
 		body: jsonBody(
 			z.object({
 				name: workspaceNameField.optional(),
-				closedDealDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days a closed deal stays on the live boards' })
+				closedDealDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days a closed deal stays on the live boards' }),
+				timeZone: z
+					.string()
+					.max(64)
+					.refine(isTimeZone, schemaMessage(m.process_time_zone_invalid))
+					.optional()
+					.openapi({ description: 'IANA name, e.g. Europe/Moscow' }),
+				workingHours: workingHoursSchema.optional()
 			}).strict()
 		)
 	},

@@ -8,6 +8,7 @@ import { formatDay } from '$lib/format';
 import { m } from '$lib/i18n';
 import { modeLabel, type PipelineMode } from '$lib/pipelines';
 import { roleLabel } from '$lib/roles';
+import { processNames, processTitles, type ProcessName } from '../processes/process-types';
 
 export type { Words };
 
@@ -118,7 +119,7 @@ export function describeEvent(event: AuditEvent): Words[] {
 		case 'workspace.renamed':
 			return emphasise(m.settings_audit_workspace_renamed, { actor, from: text(detail.from) ?? '?', to: text(detail.to) ?? '?' });
 		case 'workspace.settings_changed':
-			return emphasise(m.settings_audit_workspace_settings, { actor, from: String(detail.from), to: String(detail.to) }, ['from', 'to']);
+			return settingChanged(actor, target, detail);
 		case 'member.joined':
 			return emphasise(m.settings_audit_member_joined, { actor, role: role(detail.role) }, ['role']);
 		case 'member.role_changed':
@@ -259,4 +260,22 @@ function lostReasonsWords(actor: string, from: string[], to: string[]): Words[] 
 	if (added) return emphasise(m.settings_audit_lost_reasons_added, { actor, added }, ['added']);
 	if (removed) return emphasise(m.settings_audit_lost_reasons_removed, { actor, removed }, ['removed']);
 	return emphasise(m.settings_audit_lost_reasons_order, { actor });
+}
+
+/** A changed workspace setting, by the setting the detail names (closed-deal days when it names none). */
+function settingChanged(actor: string, target: string | null, detail: Record<string, unknown>): Words[] {
+	const setting = typeof detail.setting === 'string' ? detail.setting : 'closedDealDays';
+	if (setting === 'timeZone') return emphasise(m.process_audit_time_zone, { actor, from: String(detail.from), to: String(detail.to) }, ['from', 'to']);
+	if (setting === 'workingHours') {
+		const to = detail.to as { start?: string; end?: string } | null;
+		return emphasise(m.process_audit_working_hours, { actor, to: `${to?.start ?? '?'}–${to?.end ?? '?'}` }, ['to']);
+	}
+	if (setting === 'reportsTo') return emphasise(m.process_audit_reports_to, { actor, target: target ?? m.settings_audit_some_member() });
+	if (setting.startsWith('process:')) {
+		const enabled = (detail.to as { enabled?: boolean } | null)?.enabled;
+		const name = setting.slice('process:'.length);
+		const process = (processNames as readonly string[]).includes(name) ? processTitles[name as ProcessName]() : name;
+		return emphasise(m.process_audit_process, { actor, process, state: enabled ? m.process_enabled() : m.process_disabled() }, ['process']);
+	}
+	return emphasise(m.settings_audit_workspace_settings, { actor, from: String(detail.from), to: String(detail.to) }, ['from', 'to']);
 }
