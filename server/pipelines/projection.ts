@@ -145,7 +145,10 @@ export async function projectBoard(db: Database, board: ProjectedBoard, scope: P
 /**
  * Tasks a change gave to someone: a new task on an existing deal, or a task
  * whose assignee changed. A task created with its deal (a new lead, an
- * import, sample data) is the deal's own news, told as such if at all.
+ * import, sample data) is the deal's own news, told as such if at all. A new
+ * task the server wrote (no member did) is the automation's: a scheduled
+ * process tells of its own tasks with what made them (one notification, not
+ * two), and a repair or a stage rule's task is the board's routine.
  */
 function findTaskAssignments(tasks: Task[], previousAssignee: ReadonlyMap<string, string>, changes: ChangeSet): ProjectedHandovers['assigned'] {
 	return tasks.flatMap((task) => {
@@ -154,6 +157,7 @@ function findTaskAssignments(tasks: Task[], previousAssignee: ReadonlyMap<string
 		const previous = previousAssignee.get(task.id);
 		const isNew = previous === undefined;
 		if (isNew && changes.deals.get(task.dealId)?.created) return [];
+		if (isNew && (change.by ?? null) === null) return [];
 		if (!isNew && previous === task.assigneeId) return [];
 		return [{ taskId: task.id, dealId: task.dealId, title: task.title, assigneeId: task.assigneeId, by: change.by ?? null }];
 	});

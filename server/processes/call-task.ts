@@ -143,7 +143,15 @@ export async function runCallStep(context: JobContext, step: CallStep): Promise<
 		workspaceId: step.workspaceId,
 		userId: step.party.ownerId,
 		kind: step.notification.kind,
-		params: { ...step.notification.params, taskTitle: step.task.title, dealTitle: placed.dealTitle, dueAt: step.task.dueAt.toISOString() },
+		// `title` is what the notification's words name (src/lib/notifications/notification-text.ts): the customer
+		// for "at risk", the task for "a task for you"; no `by`, so it reads as the automation's.
+		params: {
+			...step.notification.params,
+			title: step.notification.kind === 'customer_at_risk' ? step.party.name : step.task.title,
+			taskTitle: step.task.title,
+			dealTitle: placed.dealTitle,
+			dueAt: step.task.dueAt.toISOString()
+		},
 		dealId: placed.dealId,
 		taskId: placed.taskId,
 		contactId,

@@ -63,7 +63,8 @@ export async function escalateOverdueTasks(context: JobContext): Promise<void> {
 					workspaceId: workspace.workspaceId,
 					userId,
 					kind: 'task_escalated',
-					params: { taskTitle: task.title, dealTitle: task.dealTitle, assigneeName: task.assigneeName ?? '', dueAt: task.dueAt.toISOString() },
+					// `title` and `by` are what the notification's words name: the task, and whose it is.
+					params: { title: task.title, by: task.assigneeName ?? null, taskTitle: task.title, dealTitle: task.dealTitle, assigneeName: task.assigneeName ?? '', dueAt: task.dueAt.toISOString() },
 					dealId: task.dealId,
 					taskId: task.taskId,
 					contactId: task.contactId,

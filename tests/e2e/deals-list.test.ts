@@ -120,7 +120,7 @@ describeWithBrowser('the deals list', () => {
 		const moved = a.page.waitForResponse((response) => response.url().endsWith('/deals/bulk'));
 		await bar.getByRole('button', { name: target.name }).click();
 		expect((await moved).status()).toBe(200);
-		await expect(bar.count()).resolves.toBe(0);
+		await expect.poll(() => bar.count()).toBe(0);
 
 		// After a reload the list shows what the server's projection holds.
 		await expect

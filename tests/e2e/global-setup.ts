@@ -8,6 +8,7 @@ import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/db/client';
 import { startServer } from '../../server/server';
 import { startJobs } from '../../server/jobs/scheduler';
+import { processJobs } from '../../server/processes/run-processes';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -36,8 +37,10 @@ export default async function setup(project: TestProject) {
 		buildDir
 	});
 	project.provide('baseUrl', server.url);
-	// The scheduler as `npm start` runs it, every few seconds: a process turned on in a test acts within the test.
-	const stopJobs = startJobs({ database, rooms: server.rooms, notifier: server.notifier, now: () => new Date(), everyMs: 3000, firstAfterMs: 3000 });
+	// The workspaces' processes every few seconds: a process turned on in a test acts within the test. Only
+	// those: the cleanup and due-task jobs would sweep every test's workspace every 3 s on the one PGlite
+	// connection all the browsers wait on (processes are off until a test turns them on).
+	const stopJobs = startJobs({ database, rooms: server.rooms, notifier: server.notifier, now: () => new Date(), everyMs: 3000, firstAfterMs: 3000, jobs: processJobs });
 
 	return async () => {
 		stopJobs();

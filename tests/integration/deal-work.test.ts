@@ -198,7 +198,7 @@ describeEachDatabase('working deals through the API', (database) => {
 	it('takes closed deals off the board after the workspace’s days, keeps them findable, and reopens them onto it', async () => {
 		const { owner, api, newDeal } = await setUp();
 		const settings = await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { closedDealDays: 3 });
-		expect(settings.body.settings).toEqual({ closedDealDays: 3 });
+		expect(settings.body.settings).toEqual({ closedDealDays: 3, timeZone: 'UTC', workingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' } });
 		expect((await api('PATCH', `/api/workspaces/${owner.workspaceId}`, { closedDealDays: -1 })).status).toBe(422);
 		const { deal: lost } = await newDeal('Lost one');
 		const { deal: open } = await newDeal('Still open');

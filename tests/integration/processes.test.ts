@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { automationLog, contacts, notifications, tasksProjection, dealsProjection } from '../../server/db/schema.js';
 import { createPostgresDatabase, describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, signUpOwner } from '../support/sync-server.js';
+import { describeNotification } from '../../src/lib/notifications/notification-text.js';
 
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
 // Europe/Moscow is UTC+3 all year: 09:00 there is 06:00Z.
@@ -148,6 +149,9 @@ describeEachDatabase('scheduled processes', (database) => {
 		const byTask = (title: string) => escalated.filter((row) => row.params.taskTitle === title).map((row) => row.userId).sort();
 		expect(byTask('Call Anna')).toEqual([manager.userId]);
 		expect(byTask('Call Oleg')).toEqual([owner.userId, manager.userId].sort());
+		// The centre and the push word it from its params: whose task, and which.
+		const anna = escalated.find((row) => row.params.taskTitle === 'Call Anna')!;
+		expect(describeNotification('task_escalated', anna.params, 'en')).toBe(`Overdue task of ${anna.params.assigneeName} needs you: Call Anna`);
 	});
 
 	it('promotes a first-time buyer, flags a lapsed customer at risk once per episode with one recovery call', async () => {
@@ -179,7 +183,8 @@ describeEachDatabase('scheduled processes', (database) => {
 		await run();
 		expect((await status()).atRiskSince?.toISOString()).toBe('2026-06-15T09:00:00.000Z');
 		expect(await tasksTitled('Recovery call: Anna Regular')).toHaveLength(1);
-		expect(await database().db.select().from(notifications).where(eq(notifications.kind, 'customer_at_risk'))).toHaveLength(1);
+		const [atRisk] = await database().db.select().from(notifications).where(eq(notifications.kind, 'customer_at_risk'));
+		expect(describeNotification('customer_at_risk', atRisk!.params, 'en')).toBe('Customer at risk: Anna Regular');
 		// An order ends the episode; the next lapse is a new one, with its own call.
 		await winOn('2026-06-20T09:00:00Z');
 		await run();
