@@ -75,8 +75,19 @@ describeWithBrowser('accessibility of the main pages', () => {
 	});
 
 	async function visit(page: Page, path: string, ready: (page: Page) => Promise<unknown>): Promise<void> {
-		await page.goto(path);
-		await ready(page);
+		const errors: string[] = [];
+		const onError = (error: Error) => errors.push(error.message);
+		page.on('pageerror', onError);
+		try {
+			await page.goto(path);
+			await ready(page);
+		} catch (error) {
+			// Say what the page showed instead: a page that never got ready once failed only in full runs.
+			const shown = (await page.locator('main').innerText().catch(() => '(no main)')).slice(0, 600);
+			throw new Error(`${path} was not ready: ${(error as Error).message}\npage errors: ${errors.join(' | ') || 'none'}\nshown: ${shown}`);
+		} finally {
+			page.off('pageerror', onError);
+		}
 		// Let transitions and late data settle, so axe sees what a user sees.
 		await page.waitForTimeout(400);
 	}
