@@ -2,6 +2,9 @@ import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { automationLog, type AutomationKind, type AutomationOutcome } from '../db/schema.js';
 
+/** How a finished step ended. Only intake has unfinished ('pending') entries: stage rules and jobs log a step once it is done. */
+export type FinishedOutcome = Exclude<AutomationOutcome, 'pending'>;
+
 export interface AutomationEntry {
 	workspaceId: string;
 	kind: AutomationKind;

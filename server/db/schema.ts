@@ -764,7 +764,8 @@ export const auditEvents = pgTable(
 export const automationKinds = ['intake', 'stage-rule', 'job'] as const;
 export type AutomationKind = (typeof automationKinds)[number];
 export const automationKind = pgEnum('automation_kind', automationKinds);
-export const automationOutcomes = ['done', 'skipped', 'failed'] as const;
+// 'pending': begun and not yet finished (an intake whose deal is not on the board yet); a recovery job finishes it.
+export const automationOutcomes = ['done', 'skipped', 'failed', 'pending'] as const;
 export type AutomationOutcome = (typeof automationOutcomes)[number];
 export const automationOutcome = pgEnum('automation_outcome', automationOutcomes);
 

@@ -1,8 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { automationLog, companies, contacts, interactions, pipelines, recordEvents, workspaces, type IntakeSourceRow } from '../db/schema.js';
-import { createDeal } from '../../src/lib/model/commands.js';
-import { listStages } from '../../src/lib/model/board.js';
+import { interactions, pipelines, workspaces, type IntakeSourceRow } from '../db/schema.js';
 import type { DealSource } from '../../src/lib/model/schema.js';
 import { limits } from '../../src/lib/model/schema.js';
 import { generateId } from '../auth/tokens.js';
@@ -13,12 +11,21 @@ import { normaliseCompanyName } from '../contacts/normalise.js';
 import { logAutomation } from '../automation/automation-log.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { RoomManager } from '../sync/rooms.js';
-import type { Writer } from '../board/writer.js';
 import { BoardUnavailable, RefusedChange } from '../board/refused-change.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { addWorkingTime, type TeamCalendar } from '../workspaces/working-time.js';
 import { t } from '../i18n/text.js';
 import { m } from '../../src/lib/paraglide/messages.js';
+import {
+	intakeKey,
+	markIntakeDone,
+	notifyIntakeOwner,
+	placeIntakeDeal,
+	readIntakeOutcome,
+	undoIntake,
+	type IntakePlan,
+	type PendingIntake
+} from './pending-intake.js';
 import { chooseOwner, type RoutingReason } from './routing.js';
 import type { IntakeRequest } from './submission.js';
 
@@ -27,17 +34,20 @@ import type { IntakeRequest } from './submission.js';
  * link or create the contact and company, choose the owner, put the deal
  * with its first task on the board, record the request, notify the owner.
  *
- * No partial writes, without one transaction spanning the database and the
- * board (the board's room writes its own update log, and on PGlite, one
- * connection, holding a transaction open while awaiting the room deadlocks):
+ * No partial writes and no lost request, without one transaction spanning
+ * the database and the board (the board's room writes its own update log, and
+ * on PGlite, one connection, holding a transaction open while awaiting the
+ * room deadlocks):
  * 1. everything is read and decided first (matches, owner, due time, ids);
- * 2. the database rows (new contact/company, the interaction, the log entry)
- *    are written in one transaction;
- * 3. the deal goes on the board last. Should the board refuse it or be
- *    unavailable, step 2 is undone (compensated) and a 'failed' entry says so.
- * A crash between 2 and 3 leaves a contact with the request's text in its
- * history and a log entry without a deal on the board: the request is still
- * captured, and nobody is told of a deal that does not exist.
+ * 2. the database rows (new contact/company, the interaction) are written in
+ *    one transaction with a 'pending' log entry that holds everything needed
+ *    to put the deal on the board (pending-intake.ts);
+ * 3. the deal goes on the board; should the board refuse it or be
+ *    unavailable, step 2 is undone (compensated) and the entry turns 'failed';
+ * 4. the owner is told and the entry turns 'done'.
+ * A crash after step 2 leaves the entry pending: the recovery job
+ * (intake-recovery.ts) finishes it with the same ids, so the lead still
+ * becomes one deal with its task, and its owner is told once.
  */
 
 export interface IntakeDeps {
@@ -57,9 +67,6 @@ export interface IntakeResult {
 	/** The contact was known before (matched on phone or email). */
 	contactMatched: boolean;
 }
-
-/** The board writer of intake: the server, acting for a form or webhook rather than a person. */
-const intakeWriter: Writer = { kind: 'system', userId: null };
 
 const dealSourceOf: Record<IntakeRequest['channel'], DealSource> = { form: 'form', email: 'email', phone: 'phone' };
 const interactionKindOf = { form: 'note', email: 'email', phone: 'call' } as const;
@@ -88,8 +95,8 @@ export async function runIntake(deps: IntakeDeps, source: IntakeSourceRow, reque
 	const interactionId = generateId();
 	const title = dealTitle(source, request);
 
-	// 2. The database rows, all or nothing.
-	const created = await db.transaction(async (tx) => {
+	// 2. The database rows, all or nothing, with the intake recorded as pending and everything needed to finish it.
+	const intake = await db.transaction(async (tx): Promise<PendingIntake> => {
 		let companyId = companyMatch;
 		let newCompanyId: string | null = null;
 		if (!companyId && request.company) {
@@ -120,74 +127,69 @@ export async function runIntake(deps: IntakeDeps, source: IntakeSourceRow, reque
 			at,
 			userId: null
 		});
+		const plan: IntakePlan = {
+			title,
+			pipelineId: source.pipelineId,
+			stageId: source.stageId,
+			ownerId: owner.userId,
+			routing: owner.reason,
+			contactMatched: contactMatch !== null,
+			companyId,
+			dueAt,
+			currency: source.locale === 'ru' ? 'RUB' : 'EUR',
+			dealSource: dealSourceOf[request.channel],
+			taskType: source.taskType,
+			taskTitle: source.taskTitle,
+			sourceName: source.name,
+			interactionId,
+			createdContactId: newContactId,
+			createdCompanyId: newCompanyId
+		};
 		await logAutomation(tx, {
 			workspaceId: source.workspaceId,
 			kind: 'intake',
 			source: source.id,
-			outcome: 'done',
+			outcome: 'pending',
 			dealId,
 			contactId,
 			taskId,
-			key: `intake:${dealId}`,
-			detail: { title, ownerId: owner.userId, routing: owner.reason, contactMatched: contactMatch !== null, companyId, dueAt },
+			key: intakeKey(dealId),
+			detail: plan,
 			at
 		});
-		return { contactId, companyId, newContactId, newCompanyId };
+		return { workspaceId: source.workspaceId, sourceId: source.id, dealId, taskId, contactId, at, plan };
 	});
 
-	// 3. The deal on the board, last.
+	// 3. The deal on the board, last. Should this process die from here on, the recovery job finishes the intake.
 	try {
-		await deps.rooms.withRoom(source.pipelineId, (room) =>
-			room.change(intakeWriter, (doc) =>
-				createDeal(
-					doc,
-					{
-						id: dealId,
-						title,
-						valueMinor: 0,
-						currency: source.locale === 'ru' ? 'RUB' : 'EUR',
-						stageId: openStageOf(doc, source.stageId),
-						ownerId: owner.userId,
-						contactId: created.contactId,
-						...(created.companyId ? { companyId: created.companyId } : {}),
-						source: dealSourceOf[request.channel]
-					},
-					{ id: taskId, type: source.taskType, title: source.taskTitle, dueAt, assigneeId: owner.userId },
-					{ now: () => at.toISOString() }
-				)
-			)
-		);
+		await placeIntakeDeal(db, deps.rooms, intake);
 	} catch (error) {
-		await undoRows(db, source, { dealId, interactionId, contactId: created.newContactId, companyId: created.newCompanyId });
-		await logAutomation(db, {
-			workspaceId: source.workspaceId,
-			kind: 'intake',
-			source: source.id,
-			outcome: 'failed',
-			detail: { title, error: error instanceof Error ? error.message : String(error) },
-			at
-		});
+		const reason = error instanceof RefusedChange ? 'board_refused' : 'board_unavailable';
+		const undone = await undoIntake(db, intake, reason, error instanceof Error ? error.message : String(error));
+		// Not pending any more: the recovery job finished it meanwhile (this request was slower than its grace).
+		if (!undone && (await readIntakeOutcome(db, intake)) === 'done') return resultOf(intake);
 		if (error instanceof BoardUnavailable || error instanceof RefusedChange) {
 			throw new ApiError(503, 'intake_failed', t(m.intake_error_board_failed), undefined, { 'Retry-After': '5' });
 		}
 		throw error;
 	}
 
-	// The deal exists: a notification that fails is logged, not a failed request.
-	await deps.notifier
-		.notify({
-			workspaceId: source.workspaceId,
-			userId: owner.userId,
-			kind: 'lead_assigned',
-			params: { title, source: source.name },
-			dealId,
-			taskId,
-			contactId: created.contactId,
-			key: `intake:${dealId}`,
-			at
-		})
-		.catch((error: unknown) => console.error('intake: notifying the owner failed', error));
-	return { dealId, taskId, contactId: created.contactId, companyId: created.companyId, ownerId: owner.userId, dueAt, contactMatched: contactMatch !== null };
+	// 4. Told before marked done: a crash between the two tells again under the same key, which is once.
+	await notifyIntakeOwner(deps.notifier, intake, at);
+	await markIntakeDone(db, intake, null);
+	return resultOf(intake);
+}
+
+function resultOf(intake: PendingIntake): IntakeResult {
+	return {
+		dealId: intake.dealId,
+		taskId: intake.taskId,
+		contactId: intake.contactId,
+		companyId: intake.plan.companyId,
+		ownerId: intake.plan.ownerId,
+		dueAt: intake.plan.dueAt,
+		contactMatched: intake.plan.contactMatched
+	};
 }
 
 /** The existing contact this person is: an exact phone or email match, never a similar name alone. */
@@ -209,12 +211,6 @@ async function matchCompany(db: Database, workspaceId: string, name: string): Pr
 	return candidates.find((candidate) => normaliseCompanyName(candidate.name) === nameKey)?.id ?? null;
 }
 
-/** The form's stage, or the board's first open one when that stage was closed or deleted since: a request is never lost for it. */
-function openStageOf(doc: Parameters<typeof listStages>[0], stageId: string): string {
-	const open = listStages(doc).filter((stage) => stage.kind === 'open');
-	return (open.find((stage) => stage.id === stageId) ?? open[0])?.id ?? stageId;
-}
-
 function dealTitle(source: IntakeSourceRow, request: IntakeRequest): string {
 	const words = { form: m.intake_deal_title_form, email: m.intake_deal_title_email, phone: m.intake_deal_title_phone }[request.channel];
 	const title = words({ name: request.name }, { locale: source.locale }) + (request.titleSuffix ? ` — ${request.titleSuffix}` : '');
@@ -225,17 +221,4 @@ function interactionText(source: IntakeSourceRow, request: IntakeRequest): strin
 	const heading = m.intake_interaction_heading({ source: source.name }, { locale: source.locale });
 	const notes = request.notes.map((note) => `${note.label}: ${note.value}`);
 	return [heading, request.message, notes.join('\n')].filter((part) => part).join('\n\n');
-}
-
-/** Takes back what step 2 wrote, when the board did not take the deal. */
-async function undoRows(db: Database, source: IntakeSourceRow, written: { dealId: string; interactionId: string; contactId: string | null; companyId: string | null }) {
-	await db.transaction(async (tx) => {
-		await tx.delete(interactions).where(and(eq(interactions.id, written.interactionId), eq(interactions.workspaceId, source.workspaceId)));
-		await tx.delete(automationLog).where(and(eq(automationLog.workspaceId, source.workspaceId), eq(automationLog.key, `intake:${written.dealId}`)));
-		const created = [written.contactId, written.companyId].filter((id): id is string => id !== null);
-		if (created.length === 0) return;
-		await tx.delete(recordEvents).where(and(eq(recordEvents.workspaceId, source.workspaceId), inArray(recordEvents.subjectId, created)));
-		if (written.contactId) await tx.delete(contacts).where(and(eq(contacts.id, written.contactId), eq(contacts.workspaceId, source.workspaceId)));
-		if (written.companyId) await tx.delete(companies).where(and(eq(companies.id, written.companyId), eq(companies.workspaceId, source.workspaceId)));
-	});
 }

@@ -7,6 +7,7 @@ import { purgeDealTrash } from '../deals/deal-trash.js';
 import { purgeTrash } from '../contacts/party-store.js';
 import { processJobs } from '../processes/run-processes.js';
 import { notifyDueTasks } from '../notifications/due-tasks.js';
+import { recoverPendingIntakes } from '../intake/intake-recovery.js';
 
 const everyMs = 10 * 60_000;
 
@@ -30,6 +31,8 @@ export interface ScheduledJob {
  * next run does the rest without doing anything twice.
  */
 export const scheduledJobs: ScheduledJob[] = [
+	// First: a request a crash left half done is a customer waiting for a call.
+	{ name: 'recover-intake', run: (c) => recoverPendingIntakes(c) },
 	{ name: 'archive-closed-deals', run: (c) => archiveClosedDeals(c.db, c.rooms, c.now) },
 	// The trash keeps deals, contacts and companies 30 days, then these remove them for good.
 	{ name: 'purge-deal-trash', run: (c) => purgeDealTrash(c.db, c.now) },

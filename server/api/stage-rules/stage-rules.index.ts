@@ -5,7 +5,7 @@ import { generateId } from '../../auth/tokens.js';
 import { listStages } from '../../../src/lib/model/board.js';
 import { listMemberIds } from '../../workspaces/member.js';
 import { listStageRulesOfPipeline, listStageRulesOfWorkspace, replaceStageRules } from '../../automation/stage-rule-store.js';
-import { listAutomationLog } from '../../automation/automation-log.js';
+import { listAutomationLog, type FinishedOutcome } from '../../automation/automation-log.js';
 import { recordAuditEvent } from '../../audit/audit-log.js';
 import { auditActor } from '../audit-actor.js';
 import type { StageRuleTemplate } from '../../../src/lib/model/stage-rules.js';
@@ -78,7 +78,8 @@ const router = createRouter()
 		const entries = rows.map((row) => ({
 			id: row.id,
 			at: row.at.toISOString(),
-			outcome: row.outcome,
+			// The stage rule log writes each task's entry after the fact: never pending.
+			outcome: row.outcome as FinishedOutcome,
 			ruleId: row.source,
 			pipelineId: text(row.detail.pipelineId),
 			stageId: text(row.detail.stageId),

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."automation_outcome" ADD VALUE 'pending';
