@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { automationLog, contacts, notifications, tasksProjection, dealsProjection } from '../../server/db/schema.js';
 import { createPostgresDatabase, describeEachDatabase } from '../support/databases.js';
 import { addMember, callApi, signUpOwner } from '../support/sync-server.js';
+import { startJobProcess, type JobProcess } from '../support/job-process.js';
 import { describeNotification } from '../../src/lib/notifications/notification-text.js';
 
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
@@ -270,6 +271,72 @@ if (process.env.TEST_DATABASE_URL) describe('scheduled jobs on two nodes (postgr
 		} finally {
 			for (const server of servers) await server.close();
 			for (const handle of handles) await handle.close();
+			await scratch.drop();
+		}
+	});
+
+	/*
+	 * The same with two OS processes (tests/support/job-process-main.ts), each
+	 * its own server with its own pool, sharing only the database: the lock is
+	 * PostgreSQL's, not anything in one process's memory. (PGlite is one
+	 * process's database by design: there the in-process flag is the lock.)
+	 * Which process wins a race is left to chance; the assertions are not.
+	 */
+	it('two server processes running the jobs at once, and twice, create each task once; one holding the lock turns the other away', async () => {
+		const scratch = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+		const handle = openDatabase({ kind: 'postgres', url: scratch.url });
+		await handle.migrate();
+		const clock = new Date('2026-11-30T21:30:00Z');
+		// An in-process server sets the workspace up, then stops: from there only the two processes run.
+		let setup: RunningServer | null = await startServer({ database: handle, config, now: () => clock });
+		const children: JobProcess[] = [];
+		try {
+			const { owner, rep } = await setUp(setup);
+			for (let index = 0; index < 5; index += 1) {
+				await createParty(setup, owner, 'contacts', { name: `Key customer ${index}`, segment: 'key', status: 'customer', ownerId: rep.userId });
+			}
+			await enable(setup, owner, 'check-in', { rules: [{ segment: 'key', interval: 'monthly', day: 1, pipelineId: owner.pipeline.id, title: 'Monthly check-in', type: 'call' }] });
+			await setup.close();
+			setup = null;
+			children.push(...(await Promise.all([startJobProcess(scratch.url, clock), startJobProcess(scratch.url, clock)])));
+			const [a, b] = children as [JobProcess, JobProcess];
+			expect(a.pid).not.toBe(b.pid);
+			const result = async (child: JobProcess) => {
+				const event = await child.next();
+				if (event.event !== 'result') throw new Error(`expected a result, got ${JSON.stringify(event)}`);
+				return event.result;
+			};
+
+			// Both processes' timers fire at once, twice: nothing but the jobs has run them before.
+			for (let round = 0; round < 2; round += 1) {
+				a.send({ cmd: 'run' });
+				b.send({ cmd: 'run' });
+				const outcomes = await Promise.all([result(a), result(b)]);
+				for (const outcome of outcomes) expect(['ran', 'busy']).toContain(outcome);
+			}
+			const tasks = () => handle.db.select().from(tasksProjection).where(like(tasksProjection.title, 'Monthly check-in'));
+			expect(await tasks()).toHaveLength(5);
+			expect(new Set((await tasks()).map((task) => task.dealId)).size).toBe(5);
+			expect(await handle.db.select().from(notifications).where(eq(notifications.kind, 'task_assigned'))).toHaveLength(5);
+
+			// Each process in turn holds the lock (its run stays open after the jobs): the other is turned away, then both run again.
+			for (const [holder, other] of [[a, b], [b, a]] as const) {
+				holder.send({ cmd: 'run', hold: true });
+				expect(await holder.next()).toEqual({ event: 'holding' });
+				other.send({ cmd: 'run' });
+				expect(await result(other)).toBe('busy');
+				holder.send({ cmd: 'release' });
+				expect(await result(holder)).toBe('ran');
+			}
+			b.send({ cmd: 'run' });
+			expect(await result(b)).toBe('ran');
+			expect(await tasks()).toHaveLength(5);
+			expect(await handle.db.select().from(notifications).where(eq(notifications.kind, 'task_assigned'))).toHaveLength(5);
+			expect(await Promise.all(children.map((child) => child.exit()))).toEqual([0, 0]);
+		} finally {
+			for (const child of children) child.kill();
+			await setup?.close();
+			await handle.close();
 			await scratch.drop();
 		}
 	});

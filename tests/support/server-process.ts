@@ -37,7 +37,7 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-let bundled: Promise<string> | null = null;
+const bundles = new Map<string, Promise<string>>();
 
 /**
  * `server/main.ts` as one ES module (npm packages stay imports), built once
@@ -50,14 +50,23 @@ let bundled: Promise<string> | null = null;
  * resolve from the repository's node_modules.
  */
 export function bundleServer(): Promise<string> {
-	bundled ??= (async () => {
-		const outfile = join(root, 'tests', '.artifacts', 'server-main.mjs');
-		await build({ entryPoints: [join(root, 'server', 'main.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
-		if (!existsSync(join(dirname(outfile), '..', '..', 'drizzle', 'meta', '_journal.json'))) {
-			throw new Error(`the bundled server at ${outfile} would not find the migrations`);
-		}
-		return outfile;
-	})();
+	return bundleEntry(join('server', 'main.ts'), 'server-main.mjs');
+}
+
+/** Any entry of the repository (a path from its root) bundled like the server, once per test run. */
+export function bundleEntry(entry: string, name: string): Promise<string> {
+	let bundled = bundles.get(name);
+	if (!bundled) {
+		bundled = (async () => {
+			const outfile = join(root, 'tests', '.artifacts', name);
+			await build({ entryPoints: [join(root, entry)], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+			if (!existsSync(join(dirname(outfile), '..', '..', 'drizzle', 'meta', '_journal.json'))) {
+				throw new Error(`the bundle at ${outfile} would not find the migrations`);
+			}
+			return outfile;
+		})();
+		bundles.set(name, bundled);
+	}
 	return bundled;
 }
 
