@@ -138,7 +138,7 @@ export const formLogRoute = createRoute({
 	method: 'get',
 	path: '/forms/{formId}/log',
 	tags: ['Intake'],
-	summary: 'What a form or webhook did, newest first (admin): deals created, spam skipped, failures',
+	summary: 'What a form or webhook did, newest first (admin): deals created, requests whose deal is not on the board yet (pending), spam skipped, failures',
 	request: {
 		params: formParams,
 		query: z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict()
