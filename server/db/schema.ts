@@ -355,6 +355,9 @@ export const stageEvents = pgTable(
 	(t) => [
 		// A deal's history in order, with to_stage_id so that reports read the index alone.
 		index('stage_events_deal_idx').on(t.dealId, t.at, t.toStageId),
+		// One deal's history on one board, in order: what the stays trigger reworks after each stage entry.
+		// Without it the planner may walk the pipeline's whole index (deal_id is its fifth column).
+		index('stage_events_deal_history_idx').on(t.pipelineId, t.dealId, t.at, t.id),
 		// A pipeline's entries in a period with everything time in stage needs, read from the index alone.
 		index('stage_events_pipeline_idx').on(t.pipelineId, t.at, t.toStageId, t.leftAt, t.dealId),
 		// The ended stays of one stage and one length class: where an exact median is looked up.
