@@ -159,6 +159,8 @@ export function createVoronka(options: AppOptions) {
 		store: options.docStore,
 		compaction: options.compaction,
 		projectionDelayMs: options.config.PROJECTION_DELAY_MS,
+		// PGlite is one connection; on PostgreSQL most of the pool stays free for appends and requests.
+		projectionWidth: options.database.kind === 'pglite' ? 1 : 2,
 		catchUpMs: options.catchUpMs,
 		health,
 		limits,

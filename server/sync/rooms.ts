@@ -11,6 +11,7 @@ import type { StageRuleSet } from '../rules/stage-entry.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import { defaultSyncLimits, type SyncLimits } from './limits.js';
 import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
+import { ProjectionGate } from './projection-gate.js';
 import { Room } from './room.js';
 
 export interface RoomManagerOptions {
@@ -29,6 +30,8 @@ export interface RoomManagerOptions {
 	compaction?: CompactionPolicy;
 	/** How long a board's persisted batches gather before one projection (see projection-follower.ts). */
 	projectionDelayMs?: number;
+	/** How many boards' projections run at once (projection-gate.ts); 1 on PGlite's single connection. */
+	projectionWidth?: number;
 	/** With other nodes: how often a room reads the update log for what pub/sub lost. */
 	catchUpMs?: number;
 	/** Called after each projection of a board commits: the workspace's live channel tells its clients. */
@@ -60,12 +63,14 @@ export class RoomManager {
 	private readonly store: DocStore;
 	/** What the stage rules of this node's rooms did, written in order off the rooms' path. */
 	readonly stageRuleLog: StageRuleLog;
+	private readonly projectionGate: ProjectionGate;
 
 	constructor(private readonly options: RoomManagerOptions) {
 		this.health = options.health ?? new Health();
 		this.limits = options.limits ?? defaultSyncLimits;
 		this.store = options.store ?? createDocStore(options.db);
 		this.stageRuleLog = new StageRuleLog(options.db);
+		this.projectionGate = new ProjectionGate(options.projectionWidth ?? 1);
 		options.fanout?.onMessage((message) => this.receive(message));
 	}
 
@@ -131,7 +136,7 @@ export class RoomManager {
 			stageRulesRan: (runs) => this.stageRuleLog.record(runs),
 			project: project
 				? async (board, scope) => {
-						const handovers = await projectBoard(db, board, scope);
+						const handovers = await this.projectionGate.run(() => projectBoard(db, board, scope));
 						this.options.onProjected?.(board.workspaceId, board.pipelineId, handovers);
 					}
 				: undefined,

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ProjectionGate } from '../../../server/sync/projection-gate.js';
+
+/** A piece of work that stays running until released, recording how many ran at once. */
+function tracker() {
+	let running = 0;
+	let most = 0;
+	const order: string[] = [];
+	const releases = new Map<string, () => void>();
+	const work = (name: string) => async () => {
+		running += 1;
+		most = Math.max(most, running);
+		order.push(name);
+		await new Promise<void>((resolve) => releases.set(name, resolve));
+		running -= 1;
+		return name;
+	};
+	const release = (name: string) => releases.get(name)!();
+	return { work, release, order, most: () => most, running: () => running };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ProjectionGate', () => {
+	it('runs one projection at a time at width 1, in the order they asked', async () => {
+		const gate = new ProjectionGate(1);
+		const t = tracker();
+		const done = ['a', 'b', 'c'].map((name) => gate.run(t.work(name)));
+		await settle();
+		expect(t.order).toEqual(['a']);
+		t.release('a');
+		await settle();
+		expect(t.order).toEqual(['a', 'b']);
+		t.release('b');
+		await settle();
+		t.release('c');
+		expect(await Promise.all(done)).toEqual(['a', 'b', 'c']);
+		expect(t.most()).toBe(1);
+	});
+
+	it('runs up to its width at once', async () => {
+		const gate = new ProjectionGate(2);
+		const t = tracker();
+		const done = ['a', 'b', 'c', 'd'].map((name) => gate.run(t.work(name)));
+		await settle();
+		expect(t.order).toEqual(['a', 'b']);
+		t.release('b');
+		await settle();
+		expect(t.order).toEqual(['a', 'b', 'c']);
+		t.release('a');
+		t.release('c');
+		await settle();
+		t.release('d');
+		await Promise.all(done);
+		expect(t.most()).toBe(2);
+	});
+
+	it('frees the slot when a projection fails', async () => {
+		const gate = new ProjectionGate(1);
+		await expect(gate.run(async () => Promise.reject(new Error('database gone')))).rejects.toThrow('database gone');
+		await expect(gate.run(async () => 'next')).resolves.toBe('next');
+	});
+});
