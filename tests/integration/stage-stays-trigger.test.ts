@@ -37,6 +37,9 @@ describeEachDatabase('stage stays kept by the trigger', (database) => {
 			select ${pipelineId}, r.deal_id, r.to_stage_id, r.at from json_to_recordset(${JSON.stringify(rows)}::json) as r(deal_id text, to_stage_id text, at timestamptz)`);
 	}
 
+	/** The rows of a raw query (the Database type does not say their shape). */
+	const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
 	/** Stored against recomputed values, for every entry and deal of the pipeline: rows that differ. */
 	async function findDrift(db: Database, pipelineId: string) {
 		const stays = await db.execute(sql`
@@ -52,7 +55,7 @@ describeEachDatabase('stage stays kept by the trigger', (database) => {
 			select d.id from deals d
 			where d.pipeline_id = ${pipelineId} and d.reached_stage_ids is distinct from coalesce(
 				(select array_agg(distinct s.to_stage_id order by s.to_stage_id) from stage_events s where s.pipeline_id = d.pipeline_id and s.deal_id = d.id), '{}'::text[])`);
-		return { stays: stays.rows.length, reached: reached.rows.length };
+		return { stays: rowsOf(stays).length, reached: rowsOf(reached).length };
 	}
 
 	it('keeps every end and reached stage exact, for few deals and for a bulk statement', async () => {
@@ -95,7 +98,7 @@ describeEachDatabase('stage stays kept by the trigger', (database) => {
 		// Then a few of them moved again, earlier than their last entry: the per-deal path on the same deals.
 		await insertEntries(db, scope.pipelineId, bulk.slice(0, 4).map((dealId) => ({ dealId, stageId: stages[0]!, minute: 150 })));
 		const ended = await db.execute(sql`select count(*)::int as n from stage_events where pipeline_id = ${scope.pipelineId} and deal_id like 'bulk-%' and left_at is not null`);
-		expect(Number((ended.rows[0] as { n: number }).n)).toBeGreaterThan(600);
+		expect(Number(rowsOf<{ n: number }>(ended)[0]!.n)).toBeGreaterThan(600);
 		expect(await findDrift(db, scope.pipelineId)).toEqual({ stays: 0, reached: 0 });
 	});
 });
