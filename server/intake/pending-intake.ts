@@ -68,7 +68,10 @@ export const intakeKey = (dealId: string) => `intake:${dealId}`;
  */
 export async function placeIntakeDeal(db: Database, rooms: RoomManager, intake: PendingIntake, options: { create?: boolean } = {}): Promise<'created' | 'existed' | 'absent'> {
 	const { plan } = intake;
-	const [known] = await db.select({ id: dealsProjection.id }).from(dealsProjection).where(eq(dealsProjection.id, intake.dealId));
+	const [known] = await db
+		.select({ id: dealsProjection.id })
+		.from(dealsProjection)
+		.where(and(eq(dealsProjection.id, intake.dealId), eq(dealsProjection.pipelineId, plan.pipelineId), eq(dealsProjection.workspaceId, intake.workspaceId)));
 	if (known) return 'existed';
 	return rooms.withRoom(plan.pipelineId, async (room) => {
 		// The document, not only the projection: a deal written just before a crash may not be projected yet.
