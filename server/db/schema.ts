@@ -329,7 +329,12 @@ export const tasksProjection = pgTable(
 		doneAt: timestamp('done_at', { withTimezone: true }),
 		auto: boolean('auto').notNull().default(false)
 	},
-	(t) => [index('tasks_deal_idx').on(t.dealId), index('tasks_assignee_idx').on(t.assigneeId, t.done)]
+	(t) => [
+		index('tasks_deal_idx').on(t.dealId),
+		index('tasks_assignee_idx').on(t.assigneeId, t.done),
+		// A board's open tasks in each deal's order of work: the deal list's next task for a whole board in one pass.
+		index('tasks_open_by_deal_idx').on(t.pipelineId, t.dealId, t.dueAt, t.id).where(sql`not ${t.done}`)
+	]
 );
 
 /** Each entry of a deal into a stage: who moved it and when (conversion, time in stage). */

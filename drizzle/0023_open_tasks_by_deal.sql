@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_open_by_deal_idx" ON "tasks" USING btree ("pipeline_id","deal_id","due_at","id") WHERE not "tasks"."done";
