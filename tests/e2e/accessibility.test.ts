@@ -35,8 +35,10 @@ describeWithBrowser('accessibility of the main pages', () => {
 		expect((await owner.context.request.put(`/api/pipelines/${pipelineId}/stages/${pipeline.stages[1]!.id}/rules`, { data: { rules } })).status()).toBe(200);
 		dealId = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
 		await createDeal(owner, pipeline, 'Initech: pilot', 'Qualified');
-		// Sample deals bring overdue tasks, idle cards and several currencies.
-		const sample = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/sample-data`, { data: { count: 8, pipelineId } });
+		// Sample deals bring overdue tasks, idle cards and several currencies. The seed is fixed: sample data
+		// otherwise draws a new one each call, and about one board in four of eight deals has nothing overdue,
+		// which left the control panel without the rows it is checked with.
+		const sample = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/sample-data`, { data: { count: 8, pipelineId, seed: 42 } });
 		expect(sample.status()).toBe(201);
 		const company = await owner.context.request.post(`/api/workspaces/${owner.workspaceId}/companies`, { data: { name: 'Stroymontazh', taxId: '7707083893', status: 'customer' } });
 		const companyId = ((await company.json()) as { company: { id: string } }).company.id;
