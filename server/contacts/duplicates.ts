@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { companies, type PartyKind, type PartyStatus } from '../db/schema.js';
 import { partyTable, textArray } from './party.js';
@@ -48,14 +48,15 @@ export async function findDuplicates(
 	options: { exceptId?: string; limit?: number } = {}
 ): Promise<DuplicateCandidate[]> {
 	const table = partyTable(kind);
-	const matches: SQL[] = [];
-	if (keys.phoneKeys.length > 0) matches.push(sql`${table.phoneKeys} && ${textArray(keys.phoneKeys)}`);
-	if (keys.emailKeys.length > 0) matches.push(sql`${table.emailKeys} && ${textArray(keys.emailKeys)}`);
-	if (kind === 'company' && keys.taxKey) matches.push(eq(companies.taxKey, keys.taxKey));
-	if (keys.nameKey.length >= 3) {
-		matches.push(sql`(${table.nameKey} % ${keys.nameKey} and similarity(${table.nameKey}, ${keys.nameKey}) >= ${nameSimilarity})`);
-	}
-	if (matches.length === 0) return [];
+	const keyMatches: SQL[] = [];
+	if (keys.phoneKeys.length > 0) keyMatches.push(sql`${table.phoneKeys} && ${textArray(keys.phoneKeys)}`);
+	if (keys.emailKeys.length > 0) keyMatches.push(sql`${table.emailKeys} && ${textArray(keys.emailKeys)}`);
+	if (kind === 'company' && keys.taxKey) keyMatches.push(eq(companies.taxKey, keys.taxKey));
+	const nameMatch =
+		keys.nameKey.length >= 3 ? sql`(${table.nameKey} % ${keys.nameKey} and similarity(${table.nameKey}, ${keys.nameKey}) >= ${nameSimilarity})` : undefined;
+	if (keyMatches.length === 0 && !nameMatch) return [];
+	const sharesAKey = keyMatches.length > 0 ? or(...keyMatches) : undefined;
+	const similarity = nameMatch ? sql<number>`similarity(${table.nameKey}, ${keys.nameKey})` : sql<number>`0`;
 	// `%` picks rows by pg_trgm.similarity_threshold (0.3 unless set): at
 	// 100,000 contacts that is thousands of "Анна …" for similarity() to
 	// throw away. Set to our threshold, the index hands over only the near ones.
@@ -71,11 +72,15 @@ export async function findDuplicates(
 			phoneKeys: table.phoneKeys,
 			emailKeys: table.emailKeys,
 			taxKey: kind === 'company' ? companies.taxKey : sql<null>`null`,
-			similarity: keys.nameKey ? sql<number>`similarity(${table.nameKey}, ${keys.nameKey})` : sql<number>`0`,
+			similarity,
 			companyName: companyNameOf({ workspaceId, kind })
 		})
 		.from(table)
-		.where(and(eq(table.workspaceId, workspaceId), isNull(table.deletedAt), options.exceptId ? ne(table.id, options.exceptId) : undefined, or(...matches)))
+		.where(and(eq(table.workspaceId, workspaceId), isNull(table.deletedAt), options.exceptId ? ne(table.id, options.exceptId) : undefined, or(sharesAKey, nameMatch)))
+		// A shared phone, e-mail or tax id first: a common name ("Anna Petrova")
+		// can match more rows than are read, and the one with the same phone
+		// must not be among those left out.
+		.orderBy(...(sharesAKey ? [desc(sharesAKey)] : []), ...(nameMatch ? [desc(similarity)] : []))
 		.limit(50);
 	});
 	return rows

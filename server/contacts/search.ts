@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import { companies, dealsProjection, pipelines, stagesProjection, type PartyKind } from '../db/schema.js';
 import { companyNameOf } from './party-store.js';
 import { escapeLike } from '../db/like.js';
+import { findCorrections } from './name-words.js';
 import { normaliseEmail, normaliseName, normalisePhone, normaliseTaxId, phoneSearchDigits } from './normalise.js';
 import { defaultPhoneCountry, partyTable, textArray } from './party.js';
 
@@ -17,6 +18,8 @@ export interface SearchTerms {
 	taxKey: string | null;
 	/** A whole phone, e-mail or tax id, as the key it is stored under: looked up in the key indexes first. */
 	keys: { phone: string | null; email: string | null; tax: string | null };
+	/** Set for the corrected step: each word's spellings to look for, the word as typed and the names' words it may be a typo of. */
+	spellings?: string[][];
 }
 
 /**
@@ -68,17 +71,30 @@ function contains(column: SQL | Column, needle: string): SQL {
  *    index. The rank is cheap (a name word starting with the query comes
  *    first): computing a similarity for each of the thousands of "Петров…"
  *    that "петр" finds costs more than the 50 ms the whole answer has.
- * 3. Only when no group found anything exactly, the near-miss step: each word
- *    is part of the string or close to a word of the name (`<%`, pg_trgm's
- *    word similarity: "Петрва" finds "Петрова"), closest first. It looks at
- *    the short name only; against the whole string (e-mail domains, digits)
- *    a word like "gmail" resembles half the table. A typo is a fallback, not
- *    a second search on every keystroke: "Gibs" shows the Gibsons, not also
- *    every Gibbs.
+ * 3. Only when no group found anything exactly, the corrected step: each
+ *    word not found is looked up in the vocabulary of the names' words
+ *    (name-words.ts: a few thousand words, by edit distance, so a swapped
+ *    pair of letters, "Peetrson", is caught where trigrams see too little
+ *    alike), and the exact step runs again with the word or its corrections.
+ *    A typo is a fallback, not a second search on every keystroke: "Gibs"
+ *    shows the Gibsons, not also every Gibbs.
+ * 4. When the corrections find no contact or company either, the near-miss
+ *    step: each word is part of the string or close to a word of the name
+ *    (`<%`, pg_trgm's word similarity), closest first. It looks at the short
+ *    name only; against the whole string (e-mail domains, digits) a word like
+ *    "gmail" resembles half the table. This is the slow step (tens of
+ *    milliseconds over 100,000 names: the index hands over every name sharing
+ *    a few trigrams, "…ова" for a Russian surname), so it is the last one.
+ *    Deals have no vocabulary and are looked for this way whenever the
+ *    corrections found nobody.
  */
 function exactMatch(column: SQL | Column, terms: SearchTerms): SQL {
 	if (terms.digits) return or(contains(column, terms.digits), terms.taxKey ? ilike(column, `%${escapeLike(terms.taxKey)}%`) : undefined)!;
 	return and(...terms.words.map((word) => contains(column, word)))!;
+}
+
+function correctedMatch(column: SQL | Column, spellings: string[][]): SQL {
+	return and(...spellings.map((words) => or(...words.map((word) => contains(column, word)))))!;
 }
 
 function nearMatch(column: SQL | Column, nameColumn: SQL | Column, terms: SearchTerms, normalise: (word: string) => string): SQL {
@@ -114,7 +130,7 @@ function startsAWord(nameColumn: SQL | Column, word: string): SQL<boolean> {
  */
 const candidateLimit = 100;
 
-type Step = 'key' | 'exact' | 'near';
+type Step = 'key' | 'exact' | 'corrected' | 'near';
 
 async function searchParties(db: Database, workspaceId: string, kind: PartyKind, terms: SearchTerms, step: Step, limit: number) {
 	const table = partyTable(kind);
@@ -147,6 +163,14 @@ async function searchParties(db: Database, workspaceId: string, kind: PartyKind,
 			.orderBy(desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
 			.limit(limit);
 	}
+	if (step === 'corrected') {
+		return db
+			.select(columns)
+			.from(table)
+			.where(candidates(correctedMatch(table.searchText, terms.spellings ?? [])))
+			.orderBy(desc(sql`word_similarity(${normaliseName(terms.text)}, ${table.nameKey})`), asc(table.nameKey))
+			.limit(limit);
+	}
 	// Near misses are for names: an e-mail or a number is typed exactly or not at all.
 	if (terms.digits || terms.words.some((word) => /[@\d]/.test(word))) return [];
 	return db
@@ -159,7 +183,7 @@ async function searchParties(db: Database, workspaceId: string, kind: PartyKind,
 
 async function searchDeals(db: Database, workspaceId: string, terms: SearchTerms, visible: SQL | undefined, step: Step, limit: number) {
 	// A deal has no phone, e-mail or tax id of its own: those find its contact or company.
-	if (step === 'key' || terms.digits || terms.keys.email) return [];
+	if (step === 'key' || step === 'corrected' || terms.digits || terms.keys.email) return [];
 	const title = sql`lower(${dealsProjection.title})`;
 	const words = { ...terms, digits: null, taxKey: null };
 	const [where, order] =
@@ -221,10 +245,30 @@ export async function searchWorkspace(db: Database, workspaceId: string, query: 
 			await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.4`);
 			return search(tx);
 		});
-	const [contactsNear, companiesNear, deals] = await Promise.all([
-		near((tx) => searchParties(tx, workspaceId, 'contact', terms, 'near', limit)),
-		near((tx) => searchParties(tx, workspaceId, 'company', terms, 'near', limit)),
-		near((tx) => searchDeals(tx, workspaceId, terms, visible, 'near', limit))
+	const nearParties = async () => {
+		const [contactsNear, companiesNear] = await Promise.all([
+			near((tx) => searchParties(tx, workspaceId, 'contact', terms, 'near', limit)),
+			near((tx) => searchParties(tx, workspaceId, 'company', terms, 'near', limit))
+		]);
+		return { contacts: contactsNear, companies: companiesNear };
+	};
+	// A name found by its corrected spelling is the answer; near-miss deal
+	// titles beside it would be a second, slower search of something else.
+	const corrected = await searchCorrected(db, workspaceId, terms, limit);
+	if (corrected) return { ...corrected, deals: [] };
+	const [parties, deals] = await Promise.all([nearParties(), near((tx) => searchDeals(tx, workspaceId, terms, visible, 'near', limit))]);
+	return { ...parties, deals };
+}
+
+/** The contacts and companies found with the typed words' corrections, or null when there are none or they find nobody. */
+async function searchCorrected(db: Database, workspaceId: string, terms: SearchTerms, limit: number) {
+	const corrections = await findCorrections(db, workspaceId, terms.words.map(normaliseName));
+	if (corrections.size === 0) return null;
+	const spellings = terms.words.map((word) => [word, ...(corrections.get(normaliseName(word)) ?? [])]);
+	const corrected = { ...terms, spellings };
+	const [foundContacts, foundCompanies] = await Promise.all([
+		searchParties(db, workspaceId, 'contact', corrected, 'corrected', limit),
+		searchParties(db, workspaceId, 'company', corrected, 'corrected', limit)
 	]);
-	return { contacts: contactsNear, companies: companiesNear, deals };
+	return foundContacts.length + foundCompanies.length > 0 ? { contacts: foundContacts, companies: foundCompanies } : null;
 }

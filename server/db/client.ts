@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -83,12 +84,13 @@ const byteaCodec = {
 
 function openPglite(dataDir: string | null): DatabaseHandle {
 	if (dataDir) mkdirSync(resolve(dataDir), { recursive: true });
-	// pg_trgm: similar names for duplicate control and typo-tolerant search, the same extension as on PostgreSQL.
+	// pg_trgm: similar names for duplicate control and typo-tolerant search; fuzzystrmatch: the edit
+	// distance that corrects a mistyped word (server/contacts/name-words.ts). The same extensions as on PostgreSQL.
 	const client = new PGlite({
 		...(dataDir ? { dataDir: pgliteDirectory(dataDir) } : {}),
 		parsers: byteaCodec.parsers,
 		serializers: byteaCodec.serializers,
-		extensions: { pg_trgm }
+		extensions: { pg_trgm, fuzzystrmatch }
 	});
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	return {

@@ -1,0 +1,2 @@
+CREATE INDEX "companies_trash_idx" ON "companies" USING btree ("deleted_at") WHERE "companies"."deleted_at" is not null;--> statement-breakpoint
+CREATE INDEX "contacts_trash_idx" ON "contacts" USING btree ("deleted_at") WHERE "contacts"."deleted_at" is not null;
