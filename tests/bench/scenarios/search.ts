@@ -70,15 +70,18 @@ async function seedDeals(workspace: BenchWorkspace, seededCompanies: Seeded['com
 }
 
 interface SearchAnswer {
-	contacts: Array<{ id: string }>;
-	companies: Array<{ id: string }>;
+	contacts: Array<{ id: string; name: string }>;
+	companies: Array<{ id: string; name: string }>;
 	deals: Array<{ id: string }>;
 }
+
+/** What a query must find: the record it was made from, or (where namesakes share the name) a record of that name. */
+type Expectation = { group: keyof SearchAnswer; id: string } | { group: 'contacts'; name: string };
 
 /** One kind of query: how to make one from the data, and which record it must find (null: many match). */
 interface QueryKind {
 	name: string;
-	make(seeded: Seeded, random: Random): { q: string; expect: { group: keyof SearchAnswer; id: string } | null };
+	make(seeded: Seeded, random: Random): { q: string; expect: Expectation | null };
 }
 
 const queryKinds: QueryKind[] = [
@@ -93,7 +96,8 @@ const queryKinds: QueryKind[] = [
 		name: 'Full name with a typo',
 		make: (seeded, random) => {
 			const contact = random.pick(seeded.contacts);
-			return { q: contact.name.replace(contact.surname, withTypo(random, contact.surname)), expect: null };
+			// Namesakes are many (the names come from short lists), so any contact of the name counts as found.
+			return { q: contact.name.replace(contact.surname, withTypo(random, contact.surname)), expect: { group: 'contacts', name: contact.name } };
 		}
 	},
 	{
@@ -200,7 +204,8 @@ runScenarioMain(async (options) => {
 					all.push(ms);
 					if (expect) {
 						samples.expected += 1;
-						if (body[expect.group].some((row) => row.id === expect.id)) samples.found += 1;
+						const rows: Array<{ id: string; name?: string }> = body[expect.group];
+						if (rows.some((row) => ('id' in expect ? row.id === expect.id : row.name === expect.name))) samples.found += 1;
 					}
 				}
 			}
@@ -283,7 +288,7 @@ runScenarioMain(async (options) => {
 			'The server (its own process, pinned to core 0) signs up the owner and stops; the contacts and companies are written into its database ' +
 			'with the values the API stores (`toPartyValues`); it starts again and the deals come through the batch API. ' +
 			`Then, from core 1, ${sizes.perKind} queries of each kind per pass, the kinds interleaved, each a \`GET /api/workspaces/:id/search?q=\` ` +
-			'timed until the JSON is read; 10 queries of each kind before are a warm-up. "Record found": the record the query was made from is in the answer. ' +
+			'timed until the JSON is read; 10 queries of each kind before are a warm-up. "Record found": the record the query was made from is in the answer (for a name with a typo, a contact of that name: namesakes are many). ' +
 			`After each pass, ${sizes.duplicates} duplicate checks of an existing contact and ${sizes.duplicates} of a new person. ` +
 			`Machine: ${formatMachine(describeMachine())}.`,
 		tables
