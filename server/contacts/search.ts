@@ -12,8 +12,14 @@ export interface SearchTerms {
 	text: string;
 	/** The words, each of which a record must contain (or, for a near miss, resemble). */
 	words: string[];
-	/** A typed phone or tax id: the digits every stored form contains. */
+	/** A typed phone or tax id: its digits, as typed. */
 	digits: string | null;
+	/**
+	 * The same digits without what may be a national trunk prefix ("8 (912) 345"
+	 * is 912345 in the E.164 digits we keep); looked for beside the digits as
+	 * typed, since "862-06-92" may as well be the end of a number.
+	 */
+	trunkless: string | null;
 	/** A tax id typed with its separators ("12345678-2-42"): the key it is stored under. */
 	taxKey: string | null;
 	/** A whole phone, e-mail or tax id, as the key it is stored under: looked up in the key indexes first. */
@@ -29,12 +35,14 @@ export interface SearchTerms {
 export function searchTerms(query: string): SearchTerms {
 	const text = query.trim().toLowerCase().replace(/\s+/g, ' ');
 	const looksLikePhone = /^[\d\s()+.-]+$/.test(text);
-	const digits = looksLikePhone ? phoneFragment(phoneSearchDigits(text)) : '';
+	const digits = looksLikePhone ? phoneSearchDigits(text) : '';
+	const trunkless = withoutTrunkPrefix(digits);
 	const taxKey = looksLikePhone ? normaliseTaxId(text)?.toLowerCase() ?? null : null;
 	return {
 		text,
 		words: text.split(' ').filter((word) => word.length > 0),
 		digits: digits.length >= 3 ? digits : null,
+		trunkless: trunkless !== digits && trunkless.length >= 3 ? trunkless : null,
 		taxKey: taxKey && taxKey !== digits ? taxKey : null,
 		keys: {
 			phone: looksLikePhone ? normalisePhone(text, defaultPhoneCountry) : null,
@@ -45,11 +53,11 @@ export function searchTerms(query: string): SearchTerms {
 }
 
 /**
- * The part of a typed number that every stored form contains: a national
- * trunk prefix ("8" in Russia, "06" in Hungary) is not in the E.164 digits
- * we keep, so a partial "8 (912) 345" looks for "912345".
+ * A typed number without a national trunk prefix ("8" in Russia, "06" in
+ * Hungary), which the E.164 digits we keep do not have: a partial
+ * "8 (912) 345" looks for "912345" too.
  */
-function phoneFragment(digits: string): string {
+function withoutTrunkPrefix(digits: string): string {
 	if (digits.length < 11 && /^8\d{3}/.test(digits)) return digits.slice(1);
 	if (/^06\d{3}/.test(digits)) return digits.slice(2);
 	return digits;
@@ -89,7 +97,13 @@ function contains(column: SQL | Column, needle: string): SQL {
  *    corrections found nobody.
  */
 function exactMatch(column: SQL | Column, terms: SearchTerms): SQL {
-	if (terms.digits) return or(contains(column, terms.digits), terms.taxKey ? ilike(column, `%${escapeLike(terms.taxKey)}%`) : undefined)!;
+	if (terms.digits) {
+		return or(
+			contains(column, terms.digits),
+			terms.trunkless ? contains(column, terms.trunkless) : undefined,
+			terms.taxKey ? ilike(column, `%${escapeLike(terms.taxKey)}%`) : undefined
+		)!;
+	}
 	return and(...terms.words.map((word) => contains(column, word)))!;
 }
 
@@ -115,6 +129,15 @@ function keyMatch(kind: PartyKind, terms: SearchTerms): SQL | null {
 		tax && kind === 'company' ? eq(companies.taxKey, tax) : undefined
 	].filter((match) => match !== undefined);
 	return matches.length > 0 ? or(...matches)! : null;
+}
+
+/**
+ * True when one of the record's numbers ends with the typed digits: a partial
+ * number is usually its last digits, so "363-06-85" ranks +7 995 363-06-85
+ * above the Hungarian numbers that merely contain 36 30 685.
+ */
+function endsANumber(column: SQL | Column, digits: string): SQL<boolean> {
+	return sql<boolean>`(${column} || ' ') like ${`%${escapeLike(digits)} %`}`;
 }
 
 /** True when a word of the name starts with the query's first word: "петр" ranks "Анна Петрова" above "Ипетров". */
@@ -160,7 +183,7 @@ async function searchParties(db: Database, workspaceId: string, kind: PartyKind,
 			.select(columns)
 			.from(table)
 			.where(candidates(exactMatch(table.searchText, terms)))
-			.orderBy(desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
+			.orderBy(...(terms.digits ? [desc(endsANumber(table.searchText, terms.digits))] : []), desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
 			.limit(limit);
 	}
 	if (step === 'corrected') {
@@ -185,7 +208,7 @@ async function searchDeals(db: Database, workspaceId: string, terms: SearchTerms
 	// A deal has no phone, e-mail or tax id of its own: those find its contact or company.
 	if (step === 'key' || step === 'corrected' || terms.digits || terms.keys.email) return [];
 	const title = sql`lower(${dealsProjection.title})`;
-	const words = { ...terms, digits: null, taxKey: null };
+	const words = { ...terms, digits: null, trunkless: null, taxKey: null };
 	const [where, order] =
 		step === 'exact'
 			? [exactMatch(title, words), desc(startsAWord(title, terms.words[0] ?? ''))]

@@ -203,4 +203,22 @@ describeEachDatabase('contacts and companies', (database) => {
 		expect((await search('olgakim+crm@gmail.com')).contacts.map((c: { id: string }) => c.id)).toEqual([olga.id]);
 		expect((await api('GET', `${ws}/search`)).status).toBe(422);
 	});
+
+	it('finds a partial number by the digits it ends with first, also when it starts like a trunk prefix', async () => {
+		const { api, ws } = await setUp();
+		// Nine Hungarian numbers that contain the digits typed below, under names that sort first.
+		for (let i = 0; i < 9; i++) {
+			const created = await api('POST', `${ws}/contacts`, { name: `Aaron ${i}`, phones: [`+36 30 685 100${i}`, `+36 20 620 692${i}`], force: true });
+			expect(created.status).toBe(201);
+		}
+		const zoya = (await api('POST', `${ws}/contacts`, { name: 'Зоя Зуева', phones: ['+7 995 363-06-85'] })).body.contact;
+		const zinaida = (await api('POST', `${ws}/contacts`, { name: 'Зинаида Зимина', phones: ['+7 (990) 862-06-92'] })).body.contact;
+		const search = async (q: string) => (await api('GET', `${ws}/search?q=${encodeURIComponent(q)}`)).body.contacts as Array<{ id: string }>;
+		// "363-06-85" is the end of Zoya's number; it is also inside every +36 30 685… number.
+		expect((await search('363-06-85'))[0]?.id).toBe(zoya.id);
+		// "862-06-92" starts with 8, but it is the end of a number, not a Russian trunk prefix.
+		expect((await search('862-06-92'))[0]?.id).toBe(zinaida.id);
+		// A typed trunk prefix still finds the number stored without it.
+		expect((await search('8 (995) 363'))[0]?.id).toBe(zoya.id);
+	});
 });
