@@ -107,8 +107,34 @@ function exactMatch(column: SQL | Column, terms: SearchTerms): SQL {
 	return and(...terms.words.map((word) => contains(column, word)))!;
 }
 
-function correctedMatch(column: SQL | Column, spellings: string[][]): SQL {
-	return and(...spellings.map((words) => or(...words.map((word) => contains(column, word)))))!;
+/**
+ * The corrected step's match: each word as typed (a part of the string, as
+ * in the exact step) or one of its corrections as a whole word of the name
+ * ("михайлов" is inside "Михайлович", which is not the name meant).
+ */
+function correctedMatch(column: SQL | Column, nameColumn: SQL | Column, spellings: string[][]): SQL {
+	return and(
+		...spellings.map(([typed, ...corrections]) =>
+			or(contains(column, typed!), ...corrections.map((word) => and(contains(column, word), isAWord(nameColumn, word))))
+		)
+	)!;
+}
+
+/**
+ * How far a record is from what was meant: for each word, the place of the
+ * first of its corrections the name has (0 for the likeliest), summed. So
+ * "Hannah Harrion" lists the Harrisons (one letter dropped) before the Harrises.
+ */
+function correctionRank(nameColumn: SQL | Column, spellings: string[][]): SQL<number> {
+	const ranks = spellings
+		.filter((words) => words.length > 1)
+		.map(([, ...corrections]) => sql`(case ${sql.join(corrections.map((word, place) => sql`when ${isAWord(nameColumn, word)} then ${place}`), sql` `)} else ${corrections.length} end)`);
+	return ranks.length > 0 ? sql<number>`(${sql.join(ranks, sql` + `)})` : sql<number>`0`;
+}
+
+/** True when the word is a whole word of the (normalised) name. */
+function isAWord(nameColumn: SQL | Column, word: string): SQL<boolean> {
+	return sql<boolean>`(' ' || ${nameColumn} || ' ') like ${`% ${escapeLike(word)} %`}`;
 }
 
 function nearMatch(column: SQL | Column, nameColumn: SQL | Column, terms: SearchTerms, normalise: (word: string) => string): SQL {
@@ -140,9 +166,25 @@ function endsANumber(column: SQL | Column, digits: string): SQL<boolean> {
 	return sql<boolean>`(${column} || ' ') like ${`%${escapeLike(digits)} %`}`;
 }
 
-/** True when a word of the name starts with the query's first word: "петр" ranks "Анна Петрова" above "Ипетров". */
+/** True when a word of the name starts with the word: "петр" ranks "Анна Петрова" above "Ипетров". */
 function startsAWord(nameColumn: SQL | Column, word: string): SQL<boolean> {
 	return sql<boolean>`(' ' || ${nameColumn}) like ${`% ${escapeLike(word)}%`}`;
+}
+
+/**
+ * The exact step's order for names: the name as typed, word for word, first
+ * ("Máté Balázs" before "Balázs Máté"); then the names with more of the
+ * typed words at the start of one of their words ("Oliver Ward" before
+ * "Oliver Edwards", which has "ward" only inside a word); then by name.
+ */
+function nameOrder(nameColumn: SQL | Column, terms: SearchTerms): SQL[] {
+	const words = terms.words.map(normaliseName).filter((word) => word.length > 0);
+	if (words.length === 0) return [asc(nameColumn)];
+	const wordStarts = sql.join(
+		words.map((word) => sql`(${startsAWord(nameColumn, word)})::int`),
+		sql` + `
+	);
+	return [desc(sql`${nameColumn} like ${`${escapeLike(words.join(' '))}%`}`), desc(sql`(${wordStarts})`), asc(nameColumn)];
 }
 
 /**
@@ -178,20 +220,19 @@ async function searchParties(db: Database, workspaceId: string, kind: PartyKind,
 		return db.select(columns).from(table).where(candidates(match)).orderBy(asc(table.nameKey)).limit(limit);
 	}
 	if (step === 'exact') {
-		const firstWord = normaliseName(terms.words[0] ?? '');
 		return db
 			.select(columns)
 			.from(table)
 			.where(candidates(exactMatch(table.searchText, terms)))
-			.orderBy(...(terms.digits ? [desc(endsANumber(table.searchText, terms.digits))] : []), desc(startsAWord(table.nameKey, firstWord)), asc(table.nameKey))
+			.orderBy(...(terms.digits ? [desc(endsANumber(table.searchText, terms.digits))] : []), ...nameOrder(table.nameKey, terms))
 			.limit(limit);
 	}
 	if (step === 'corrected') {
 		return db
 			.select(columns)
 			.from(table)
-			.where(candidates(correctedMatch(table.searchText, terms.spellings ?? [])))
-			.orderBy(desc(sql`word_similarity(${normaliseName(terms.text)}, ${table.nameKey})`), asc(table.nameKey))
+			.where(candidates(correctedMatch(table.searchText, table.nameKey, terms.spellings ?? [])))
+			.orderBy(asc(correctionRank(table.nameKey, terms.spellings ?? [])), desc(sql`word_similarity(${normaliseName(terms.text)}, ${table.nameKey})`), asc(table.nameKey))
 			.limit(limit);
 	}
 	// Near misses are for names: an e-mail or a number is typed exactly or not at all.

@@ -143,6 +143,38 @@ describeEachDatabase('the names vocabulary and corrected search', (database) => 
 		expect((await search('Olivia Palemr', other.token, other.workspaceId)).contacts.map((c) => c.name)).toEqual(['Olivia Palmer']);
 	});
 
+	it('ranks the name meant first: as typed, whole words, the likeliest correction', async () => {
+		server = await startTestServer(database());
+		const owner = await signUpOwner(server.url);
+		const ws = `/api/workspaces/${owner.workspaceId}`;
+		const create = async (name: string) => (await callApi(server!.url, 'POST', `${ws}/contacts`, { token: owner.token, json: { name, force: true } })).body.contact as { id: string };
+		const first = async (q: string) =>
+			((await callApi(server!.url, 'GET', `${ws}/search?q=${encodeURIComponent(q)}`, { token: owner.token })).body.contacts as Array<{ id: string; name: string }>)[0]?.name;
+
+		// Exact words: the name as typed before the same words in another order, a whole word before a word inside another.
+		await create('Balázs Máté');
+		await create('Máté Balázs');
+		await create('Oliver Edwards');
+		await create('Oliver Ward');
+		expect(await first('Máté Balázs')).toBe('Máté Balázs');
+		expect(await first('Oliver Ward')).toBe('Oliver Ward');
+
+		// Corrections: a whole word of the name ("михайлов" is inside "Михайлович"), the fewest edits, then the same letters.
+		await create('Баранов Михаил Михайлович');
+		await create('Михайлов Михаил Михайлович');
+		const names = async (q: string) =>
+			((await callApi(server!.url, 'GET', `${ws}/search?q=${encodeURIComponent(q)}`, { token: owner.token })).body.contacts as Array<{ name: string }>).map((c) => c.name);
+		expect(await names('Миайлов Михаил Михайлович')).toEqual(['Михайлов Михаил Михайлович']);
+		await create('Hannah Harris');
+		await create('Hannah Harrison');
+		expect(await first('Hannah Harrion')).toBe('Hannah Harrison');
+		// "viarg" is two edits from both; Virág has its letters (a swapped pair), though Varga is the commoner name.
+		await create('Varga Éva');
+		await create('Varga Anna');
+		await create('Virág Éva');
+		expect(await first('Viárg Éva')).toBe('Virág Éva');
+	});
+
 	it('offers the record sharing a phone first, even when more records share the name than are read', async () => {
 		server = await startTestServer(database());
 		const owner = await signUpOwner(server.url);
