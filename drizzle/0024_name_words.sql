@@ -39,9 +39,10 @@ BEGIN
 END $$;--> statement-breakpoint
 CREATE FUNCTION name_words_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	-- Only renamed rows count. The delta is worked out twice, once for the
-	-- words gained and once for those lost, rather than kept in a temporary
-	-- table that a pooled connection would carry on to its next user.
+	-- Only renamed rows count. One statement adds the words gained and takes
+	-- off those lost: each word has one net change, so the two never touch
+	-- the same row (a temporary table would outlive the statement on a pooled
+	-- connection).
 	WITH renamed AS (
 		SELECT o.workspace_id AS old_workspace, o.name_key AS old_name, n.workspace_id AS new_workspace, n.name_key AS new_name
 		FROM old_rows o JOIN new_rows n ON n.id = o.id
@@ -53,21 +54,10 @@ BEGIN
 			SELECT old_workspace, word, -1 FROM renamed, unnest(string_to_array(old_name, ' ')) AS word
 		) AS changes
 		WHERE word <> '' GROUP BY workspace_id, word
-	)
-	INSERT INTO name_words (workspace_id, word, uses)
-	SELECT workspace_id, word, change FROM delta WHERE change > 0 ORDER BY workspace_id, word
-	ON CONFLICT (workspace_id, word) DO UPDATE SET uses = name_words.uses + excluded.uses;
-	WITH renamed AS (
-		SELECT o.workspace_id AS old_workspace, o.name_key AS old_name, n.workspace_id AS new_workspace, n.name_key AS new_name
-		FROM old_rows o JOIN new_rows n ON n.id = o.id
-		WHERE o.name_key IS DISTINCT FROM n.name_key
-	), delta AS (
-		SELECT workspace_id, word, sum(change) AS change FROM (
-			SELECT new_workspace AS workspace_id, word, 1 AS change FROM renamed, unnest(string_to_array(new_name, ' ')) AS word
-			UNION ALL
-			SELECT old_workspace, word, -1 FROM renamed, unnest(string_to_array(old_name, ' ')) AS word
-		) AS changes
-		WHERE word <> '' GROUP BY workspace_id, word
+	), gained AS (
+		INSERT INTO name_words (workspace_id, word, uses)
+		SELECT workspace_id, word, change FROM delta WHERE change > 0 ORDER BY workspace_id, word
+		ON CONFLICT (workspace_id, word) DO UPDATE SET uses = name_words.uses + excluded.uses
 	)
 	UPDATE name_words SET uses = name_words.uses + delta.change
 	FROM delta
