@@ -51,6 +51,7 @@ import { syncLimitsOf } from './config.js';
 import { Connections } from './sync/connections.js';
 import type { CompactionPolicy, DocStore } from './sync/persistence.js';
 import { mountSync, recheckConnection } from './sync/sync.route.js';
+import { Admissions } from './sync/admissions.js';
 import { t } from './i18n/text.js';
 import { m } from '../src/lib/paraglide/messages.js';
 
@@ -171,6 +172,8 @@ export function createVoronka(options: AppOptions) {
 		}
 	});
 	const connections = new Connections(options.fanout);
+	const admissions = new Admissions(options.config.SYNC_RECHECK_SECONDS * 1000);
+	connections.onRevoked((match) => admissions.forget(match));
 	// PGlite is one connection: while a batch's transaction is open every other
 	// request waits for it, so its batches are kept short (about a tenth of a
 	// second) with a breath between them for requests of several queries.
@@ -183,6 +186,7 @@ export function createVoronka(options: AppOptions) {
 		now,
 		rooms,
 		connections,
+		admissions,
 		health,
 		// A phone that vanished without closing shows as present for at most two beats.
 		syncHeartbeatMs: options.syncHeartbeatMs ?? 10_000,

@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createVoronka, type AppOptions } from './app.js';
 import { Redis } from 'ioredis';
@@ -7,6 +7,16 @@ import { IntakeThrottle } from './intake/intake-throttle.js';
 import { connectRedisFanout } from './sync/fanout.js';
 import type { RoomManager } from './sync/rooms.js';
 import type { Notifier } from './notifications/notifier.js';
+
+/**
+ * How many connections the kernel may hold for us before we accept them
+ * (capped by net.core.somaxconn). Node's default, 511, overflows when a few
+ * thousand sockets reconnect at once after a network drop: the kernel then
+ * drops their handshakes and each client resends on TCP's backoff (1, 3, 7,
+ * 15, 31, 63 s), so a storm the server could clear in seconds took minutes
+ * with the server mostly idle.
+ */
+const listenBacklog = 4096;
 
 export interface RunningServer {
 	url: string;
@@ -29,10 +39,11 @@ export async function startServer(options: AppOptions): Promise<RunningServer> {
 	const intakeThrottle = options.intakeThrottle ?? (throttleRedis ? IntakeThrottle.inRedis(throttleRedis, options.intakeLimits) : undefined);
 	const { app, injectWebSocket, rooms, connections, sockets, imports, events, notifier } = createVoronka({ ...options, fanout, throttle, intakeThrottle });
 	return new Promise((resolve, reject) => {
-		let server: ServerType;
 		const onError = (error: Error) => reject(error);
-		server = serve({ fetch: app.fetch, hostname: options.config.HOST, port: options.config.PORT }, (info: AddressInfo) => {
+		const server: ServerType = createAdaptorServer({ fetch: app.fetch });
+		server.listen({ host: options.config.HOST, port: options.config.PORT, backlog: listenBacklog }, () => {
 			server.off('error', onError);
+			const info = server.address() as AddressInfo;
 			const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
 			resolve({
 				url: `http://${host}:${info.port}`,

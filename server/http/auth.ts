@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { validateApiToken } from '../auth/api-token.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
 import { validateSessionToken } from '../auth/session.js';
+import { hashSecret } from '../auth/tokens.js';
 import { getWorkspaceOfUser, listWorkspacesOfUser, type WorkspaceOfUser } from '../workspaces/workspace.js';
 import { hasRoleAtLeast, roleName, type Role } from '../workspaces/roles.js';
 import { getPipelineAccess, type PipelineAccess } from '../pipelines/pipeline.js';
@@ -20,6 +21,31 @@ export const resolveAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 	await next();
 };
 
+/** The credential a request presents, not yet checked. */
+export type PresentedCredential = { kind: 'token'; token: string } | { kind: 'session'; token: string };
+
+/**
+ * What a request presents: `Authorization: Bearer <api token>` (or, with
+ * `tokenInQuery`, `?token=`), else the session cookie. A malformed
+ * Authorization header is refused, never a silent fall-back to the cookie.
+ */
+export function readCredential(c: Context<AppEnv>, options: { tokenInQuery?: boolean } = {}): PresentedCredential | null {
+	const queryToken = options.tokenInQuery ? c.req.query('token') : undefined;
+	const header = c.req.header('authorization') ?? (queryToken !== undefined ? `Bearer ${queryToken}` : undefined);
+	if (header !== undefined) {
+		const match = /^Bearer\s+(\S+)$/i.exec(header);
+		if (!match) throw unauthorized(t(m.error_api_token_invalid));
+		return { kind: 'token', token: match[1]! };
+	}
+	const token = readSessionCookie(c);
+	return token ? { kind: 'session', token } : null;
+}
+
+/** A name for a credential that holds no secret (the hash the database keeps). */
+export function credentialKey(credential: PresentedCredential): string {
+	return `${credential.kind}:${hashSecret(credential.token)}`;
+}
+
 /**
  * Who is calling. `tokenInQuery` is for the websocket upgrade, where a
  * browser-less client cannot set a header: `?token=` then counts as the
@@ -27,24 +53,20 @@ export const resolveAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export async function findAuth(c: Context<AppEnv>, options: { tokenInQuery?: boolean } = {}): Promise<Auth | null> {
 	const { db, now } = c.var.deps;
-	const queryToken = options.tokenInQuery ? c.req.query('token') : undefined;
-	const header = c.req.header('authorization') ?? (queryToken !== undefined ? `Bearer ${queryToken}` : undefined);
-	if (header) {
-		const match = /^Bearer\s+(\S+)$/i.exec(header);
-		const found = match ? await validateApiToken(db, match[1]!, now()) : null;
-		// A wrong token is an error, never a silent fall-back to the cookie.
+	const credential = readCredential(c, options);
+	if (!credential) return null;
+	if (credential.kind === 'token') {
+		const found = await validateApiToken(db, credential.token, now());
 		if (!found) throw unauthorized(t(m.error_api_token_invalid));
 		return { user: found.user, sessionId: null, apiTokenId: found.tokenId };
 	}
-	const token = readSessionCookie(c);
-	if (!token) return null;
-	const validation = await validateSessionToken(db, token, now());
+	const validation = await validateSessionToken(db, credential.token, now());
 	if (!validation) {
 		clearSessionCookie(c);
 		return null;
 	}
-	if (validation.renewed) setSessionCookie(c, token, validation.session.expiresAt);
-	return { user: validation.user, sessionId: validation.session.id, apiTokenId: null };
+	if (validation.renewed) setSessionCookie(c, credential.token, validation.session.expiresAt);
+	return { user: validation.user, sessionId: validation.session.id, apiTokenId: null, sessionExpiresAt: validation.session.expiresAt };
 }
 
 export function requireAuth(c: Context<AppEnv>): Auth {

@@ -5,6 +5,7 @@ import type { User } from '../db/schema.js';
 import type { AuthThrottle } from '../auth/throttle.js';
 import type { Health } from '../health.js';
 import type { Connections } from '../sync/connections.js';
+import type { Admissions } from '../sync/admissions.js';
 import type { RoomManager } from '../sync/rooms.js';
 import type { SyncConnection } from '../sync/socket.js';
 import type { ImportRunner } from '../imports/import-job.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
 	rooms: RoomManager;
 	/** Live board connections, closed when the right they were opened with is taken away. */
 	connections: Connections;
+	/** Recent board admissions, so a reconnect storm is admitted from memory (sync/admissions.ts). */
+	admissions: Admissions;
 	health: Health;
 	syncHeartbeatMs: number;
 	now: () => Date;
@@ -42,6 +45,8 @@ export interface Auth {
 	sessionId: string | null;
 	/** Set when the request came with an API token. */
 	apiTokenId: string | null;
+	/** When the session ends, when the request came with the session cookie. */
+	sessionExpiresAt?: Date;
 }
 
 export type AppEnv = {

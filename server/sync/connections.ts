@@ -44,6 +44,7 @@ export class Connections {
 	private readonly open = new Set<OpenConnection>();
 	private timer: NodeJS.Timeout | null = null;
 	private recheck: RecheckFn | null = null;
+	private readonly revokedListeners: ((match: ConnectionMatch) => void)[] = [];
 
 	constructor(private readonly fanout?: Fanout) {
 		fanout?.onMessage((message) => {
@@ -59,6 +60,11 @@ export class Connections {
 	add(connection: OpenConnection): () => void {
 		this.open.add(connection);
 		return () => this.open.delete(connection);
+	}
+
+	/** Called whenever a right is taken away here or on another node (admissions.ts forgets what it covers). */
+	onRevoked(listener: (match: ConnectionMatch) => void): void {
+		this.revokedListeners.push(listener);
 	}
 
 	/** Closes the matching connections on every node. */
@@ -87,6 +93,8 @@ export class Connections {
 			if (!answer) answers.set(key, (answer = recheck(connection).catch(() => true /* the database is down: keep, check again later */)));
 			const valid = await answer;
 			if (valid || !this.open.has(connection)) continue;
+			// A path that took the right away without saying so: forget what this user was admitted with.
+			this.notifyRevoked({ userId: credential.userId });
 			connection.peer.close(closeCodes.accessChanged, 'access changed');
 			this.open.delete(connection);
 			closed += 1;
@@ -98,10 +106,15 @@ export class Connections {
 		if (this.timer) clearInterval(this.timer);
 	}
 
+	private notifyRevoked(match: ConnectionMatch): void {
+		for (const listener of this.revokedListeners) listener(match);
+	}
+
 	private closeHere(match: ConnectionMatch, reason: string): number {
+		this.notifyRevoked(match);
 		let closed = 0;
 		for (const connection of [...this.open]) {
-			if (!matches(connection, match)) continue;
+			if (!matchesConnection(connection, match)) continue;
 			connection.peer.close(closeCodes.accessChanged, reason.slice(0, 120));
 			this.open.delete(connection);
 			closed += 1;
@@ -110,7 +123,8 @@ export class Connections {
 	}
 }
 
-function matches(connection: OpenConnection, match: ConnectionMatch): boolean {
+/** Whether a connection (or what one was admitted with) falls under a match; an empty match covers nothing. */
+export function matchesConnection(connection: Pick<OpenConnection, 'credential' | 'workspaceId' | 'pipelineId'>, match: ConnectionMatch): boolean {
 	const { credential } = connection;
 	if (Object.values(match).every((value) => value === undefined)) return false;
 	return (

@@ -107,19 +107,32 @@ describeEachDatabase('board trust', (database) => {
 		expect(list.body.deals).toEqual([]);
 	});
 
-	const revocations: Array<{ name: string; revoke: (ctx: { url: string; token: string; cookie: string; owner: Awaited<ReturnType<typeof signUpOwner>>; userId: string; byCookie: boolean }) => Promise<unknown>; byCookie: boolean }> = [
+	// `reconnect`: what the same credential meets when it comes straight back (its admission moments ago must not stand).
+	const revocations: Array<{
+		name: string;
+		revoke: (ctx: { url: string; token: string; cookie: string; owner: Awaited<ReturnType<typeof signUpOwner>>; userId: string; byCookie: boolean }) => Promise<unknown>;
+		byCookie: boolean;
+		reconnect: 'upgrade refused: 401' | 'upgrade refused: 403' | 'admitted';
+	}> = [
 		{
 			name: 'its API token is revoked',
 			byCookie: false,
+			reconnect: 'upgrade refused: 401',
 			revoke: async ({ url, cookie }) => {
 				const tokens = await fetch(`${url}/api/tokens`, { headers: { cookie } }).then((r) => r.json() as Promise<{ tokens: Array<{ id: string }> }>);
 				return fetch(`${url}/api/tokens/${tokens.tokens[0]!.id}`, { method: 'DELETE', headers: { cookie } });
 			}
 		},
-		{ name: 'its session logs out', byCookie: true, revoke: ({ url, cookie }) => fetch(`${url}/api/auth/logout`, { method: 'POST', headers: { cookie } }) },
+		{
+			name: 'its session logs out',
+			byCookie: true,
+			reconnect: 'upgrade refused: 401',
+			revoke: ({ url, cookie }) => fetch(`${url}/api/auth/logout`, { method: 'POST', headers: { cookie } })
+		},
 		{
 			name: 'the password is changed',
 			byCookie: false,
+			reconnect: 'admitted',
 			revoke: ({ url, cookie }) =>
 				fetch(`${url}/api/me/password`, {
 					method: 'POST',
@@ -130,16 +143,18 @@ describeEachDatabase('board trust', (database) => {
 		{
 			name: 'the member’s role changes',
 			byCookie: false,
+			reconnect: 'admitted',
 			revoke: ({ url, owner, userId }) => callApi(url, 'PATCH', `/api/workspaces/${owner.workspaceId}/members/${userId}`, { token: owner.token, json: { role: 'viewer' } })
 		},
 		{
 			name: 'the member is removed',
 			byCookie: false,
+			reconnect: 'upgrade refused: 403',
 			revoke: ({ url, owner, userId }) => callApi(url, 'DELETE', `/api/workspaces/${owner.workspaceId}/members/${userId}`, { token: owner.token })
 		}
 	];
 
-	it.each(revocations)('closes a live connection at once when $name', async ({ revoke, byCookie }) => {
+	it.each(revocations)('closes a live connection at once when $name, and a reconnect is authorised afresh', async ({ revoke, byCookie, reconnect }) => {
 		const { url } = await start();
 		const owner = await signUpOwner(url);
 		const member = await addMemberWithCookie(url, owner, 'rep');
@@ -149,6 +164,27 @@ describeEachDatabase('board trust', (database) => {
 		expect(response.status).toBeLessThan(300);
 		const closed = await withTimeout(socket.closed, 3000, 'the socket closes');
 		expect(closed.code).toBe(4501);
+		const again = await raw(url, owner.pipeline.id, byCookie ? { cookie: member.cookie } : { token: member.token }).then(
+			() => 'admitted',
+			(error: Error) => error.message
+		);
+		expect(again).toBe(reconnect);
+	});
+
+	it('lets a member whose role changed straight back in only with the new role', async () => {
+		const { url } = await start();
+		const owner = await signUpOwner(url);
+		const rep = await addMember(url, owner.token, owner.workspaceId, 'rep');
+		const before = await raw(url, owner.pipeline.id, { token: rep.token });
+		await eventually(() => before.messages.length > 0, 'the rep was admitted');
+		await callApi(url, 'PATCH', `/api/workspaces/${owner.workspaceId}/members/${rep.userId}`, { token: owner.token, json: { role: 'viewer' } });
+		expect((await withTimeout(before.closed, 3000, 'the socket closes')).code).toBe(4501);
+		const after = connect(url, owner.pipeline.id, rep.token);
+		await after.synced();
+		const stage = listStages(after.doc)[0]!.id;
+		createDeal(after.doc, { id: 'by-former-rep', title: 'Still a rep?', valueMinor: 1, currency: 'EUR', stageId: stage, ownerId: rep.userId }, task('by-former-rep-task'), clock);
+		await eventually(() => after.refusals.length > 0, 'the viewer is told');
+		expect(after.refusals[0]).toMatchObject({ rule: 'read-only' });
 	});
 
 	it('closes the connection of a manager who rewrote meta.workspaceId once they are removed (the rewrite is refused)', async () => {
