@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
 import { databaseTarget, openDatabase, watchDatabase } from './db/client.js';
+import { createPgliteFiles } from './db/pglite-files.js';
 import { ensureAppBuilt } from './build-app.js';
 import { startServer } from './server.js';
 import { startJobs } from './jobs/scheduler.js';
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
 	const buildDir = resolve(root, 'build');
 	if (!apiOnly) ensureAppBuilt(root, buildDir, log);
 
-	const database = openDatabase(databaseTarget(config));
+	const target = databaseTarget(config);
+	await createPgliteFiles(target);
+	const database = openDatabase(target);
 	await database.migrate();
 	log(
 		database.kind === 'postgres'

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupError, createBackup, defaultBackupPath, restoreBackup } from '../../server/db/backup.js';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from '../../server/db/client.js';
+import { createPgliteFiles } from '../../server/db/pglite-files.js';
 import type { RunningServer } from '../../server/server.js';
 import { createPostgresDatabase, type DatabaseKind } from '../support/databases.js';
 import { addMember, callApi, connectBoard, signUpOwner, startTestServer } from '../support/sync-server.js';
@@ -31,6 +32,7 @@ async function createInstance(kind: DatabaseKind, label: string): Promise<Instan
 
 /** Opens and migrates the instance as `npm start` does, and serves the app on it. */
 async function startApp(instance: Instance): Promise<{ database: DatabaseHandle; server: RunningServer; stop(): Promise<void> }> {
+	await createPgliteFiles(instance.target);
 	const database = openDatabase(instance.target);
 	await database.migrate();
 	const server = await startTestServer(database);
