@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { dealsProjection, pipelines, tasksProjection } from '../db/schema.js';
 import { canSeePipeline } from '../pipelines/pipeline.js';
@@ -25,28 +25,29 @@ const columns = {
 	pipelineName: pipelines.name
 };
 
+/** A task's deal, matched within the task's pipeline: ids are unique only there. */
+const dealOfTask = and(eq(dealsProjection.pipelineId, tasksProjection.pipelineId), eq(dealsProjection.id, tasksProjection.dealId));
+const pipelineOfTask = eq(pipelines.id, tasksProjection.pipelineId);
+
 /**
  * A user's tasks on the live pipelines they may open: a task on an archived
  * pipeline, or on one they were taken off, is not theirs to work any more.
- * A task's deal is matched within the task's pipeline: ids are unique only there.
+ * For a query joining the task's deal and pipeline.
  */
+function isTaskOf(db: Database, owner: TaskOwner, condition: SQL) {
+	return and(
+		eq(tasksProjection.assigneeId, owner.userId),
+		condition,
+		eq(pipelines.workspaceId, owner.workspaceId),
+		eq(dealsProjection.workspaceId, owner.workspaceId),
+		isNull(dealsProjection.deletedAt),
+		isNull(pipelines.archivedAt),
+		canSeePipeline(db, owner.userId, owner.role)
+	);
+}
+
 function selectTasksOf(db: Database, owner: TaskOwner, condition: SQL) {
-	return db
-		.select(columns)
-		.from(tasksProjection)
-		.innerJoin(dealsProjection, and(eq(dealsProjection.pipelineId, tasksProjection.pipelineId), eq(dealsProjection.id, tasksProjection.dealId)))
-		.innerJoin(pipelines, eq(pipelines.id, tasksProjection.pipelineId))
-		.where(
-			and(
-				eq(tasksProjection.assigneeId, owner.userId),
-				condition,
-				eq(pipelines.workspaceId, owner.workspaceId),
-				eq(dealsProjection.workspaceId, owner.workspaceId),
-				isNull(dealsProjection.deletedAt),
-				isNull(pipelines.archivedAt),
-				canSeePipeline(db, owner.userId, owner.role)
-			)
-		);
+	return db.select(columns).from(tasksProjection).innerJoin(dealsProjection, dealOfTask).innerJoin(pipelines, pipelineOfTask).where(isTaskOf(db, owner, condition));
 }
 
 /** The open tasks assigned to a user in a workspace, soonest first, with their deal. */
@@ -59,4 +60,19 @@ export function listRecentlyDoneTasksOfUser(db: Database, owner: TaskOwner, sinc
 	return selectTasksOf(db, owner, and(eq(tasksProjection.done, true), gte(tasksProjection.doneAt, since))!)
 		.orderBy(desc(tasksProjection.doneAt), asc(tasksProjection.id))
 		.limit(limit);
+}
+
+/**
+ * How many of a user's open tasks were due before `now`: the navigation's
+ * badge, asked every minute by every open tab, which must not cost the whole
+ * list (thousands of rows on a big board).
+ */
+export async function countOverdueTasksOfUser(db: Database, owner: TaskOwner, now: Date): Promise<number> {
+	const [row] = await db
+		.select({ overdue: count() })
+		.from(tasksProjection)
+		.innerJoin(dealsProjection, dealOfTask)
+		.innerJoin(pipelines, pipelineOfTask)
+		.where(isTaskOf(db, owner, and(eq(tasksProjection.done, false), lt(tasksProjection.dueAt, now))!));
+	return row?.overdue ?? 0;
 }

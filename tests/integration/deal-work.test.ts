@@ -137,6 +137,8 @@ describeEachDatabase('working deals through the API', (database) => {
 		await api('POST', `/api/deals/${deal.id}/tasks`, { type: 'email', title: 'Send the contract', dueAt: '2020-01-01T09:00:00Z' });
 		const mine = await api('GET', `/api/workspaces/${owner.workspaceId}/my-tasks`);
 		expect(mine.body.overdue).toBe(1);
+		// The navigation's badge asks for the count alone, and gets the list's.
+		expect((await api('GET', `/api/workspaces/${owner.workspaceId}/my-tasks/overdue`)).body).toEqual({ overdue: 1 });
 		expect(mine.body.tasks.map((t: { title: string; overdue: boolean }) => [t.title, t.overdue])).toEqual([
 			['Send the contract', true],
 			['Call back', false]
@@ -183,9 +185,15 @@ describeEachDatabase('working deals through the API', (database) => {
 		const { task: renewal } = await newDeal('Renewal', undefined, renewals.id);
 		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { assigneeId: rep.userId })).status).toBe(200);
 		expect((await mine(rep.token)).body.tasks.map((t: { title: string }) => t.title)).toEqual(['Call back']);
+		const overdue = async (token: string) => (await api('GET', `/api/workspaces/${owner.workspaceId}/my-tasks/overdue`, undefined, token)).body;
+		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { dueAt: '2020-01-01T09:00:00Z' })).status).toBe(200);
+		expect(await overdue(rep.token)).toEqual({ overdue: 1 });
 		expect((await api('PUT', `/api/pipelines/${renewals.id}/members`, { userIds: [] })).status).toBe(200);
 		expect((await api('PATCH', `/api/pipelines/${renewals.id}`, { access: 'members' })).status).toBe(200);
 		expect((await mine(rep.token)).body.tasks).toEqual([]);
+		// The badge counts only what the list shows.
+		expect(await overdue(rep.token)).toEqual({ overdue: 0 });
+		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { dueAt: '2030-01-02T11:00:00Z' })).status).toBe(200);
 
 		// An archived pipeline's tasks are nobody's work any more, the owner's neither.
 		expect((await api('PATCH', `/api/tasks/${renewal.id}`, { assigneeId: owner.userId })).status).toBe(200);

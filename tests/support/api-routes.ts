@@ -476,6 +476,11 @@ export const routeTable: Record<string, RouteCase> = {
 		write: false,
 		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/my-tasks` })
 	},
+	'GET /api/workspaces/{workspaceId}/my-tasks/overdue': {
+		scope: 'workspace',
+		write: false,
+		request: (t) => ({ path: `/api/workspaces/${t.workspaceId}/my-tasks/overdue` })
+	},
 	'GET /api/workspaces/{workspaceId}/team-tasks': {
 		scope: 'workspace',
 		write: false,

@@ -1,7 +1,7 @@
 import { readTask, setTaskDone, updateTask } from '../../../src/lib/model/index.js';
 import { generateId } from '../../auth/tokens.js';
 import { findTaskPipeline } from '../../deals/deal-lookup.js';
-import { listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
+import { countOverdueTasksOfUser, listOpenTasksOfUser, listRecentlyDoneTasksOfUser } from '../../deals/my-tasks.js';
 import { findTeamTasks, listTeamTasks } from '../../deals/team-tasks.js';
 import { findInProjection, requireAuth, requirePipeline, requireWorkspace } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
@@ -116,6 +116,11 @@ const router = createRouter()
 		});
 		const tasks = open.map(toJson);
 		return c.json({ tasks, overdue: tasks.filter((task) => task.overdue).length, done: done.map(toJson) }, 200);
+	})
+	.openapi(routes.myOverdueCountRoute, async (c) => {
+		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);
+		const owner = { workspaceId: workspace.id, userId: requireAuth(c).user.id, role: workspace.role };
+		return c.json({ overdue: await countOverdueTasksOfUser(c.var.deps.db, owner, c.var.deps.now()) }, 200);
 	})
 	.openapi(routes.listLostReasonsRoute, async (c) => {
 		const workspace = await requireWorkspace(c, c.req.valid('param').workspaceId);

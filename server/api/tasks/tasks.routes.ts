@@ -75,6 +75,19 @@ export const myTasksRoute = createRoute({
 	}
 });
 
+export const myOverdueCountRoute = createRoute({
+	method: 'get',
+	path: '/workspaces/{workspaceId}/my-tasks/overdue',
+	tags: ['Tasks'],
+	summary: 'How many of the caller’s open tasks are overdue, counted as `my-tasks` counts them, without the list',
+	request: { params: z.object({ workspaceId: idParam }) },
+	responses: {
+		200: jsonResponse(z.object({ overdue: z.number() }).openapi('MyOverdueCount'), 'The count'),
+		401: errors[401],
+		404: errors[404]
+	}
+});
+
 export const listLostReasonsRoute = createRoute({
 	method: 'get',
 	path: '/workspaces/{workspaceId}/lost-reasons',

@@ -120,6 +120,20 @@ export async function fetchLostReasons(workspaceId: string): Promise<LostReason[
 	}
 }
 
+/** How many of my tasks are overdue; without a connection, from the boards on this device. */
+export async function fetchOverdueCount(workspaceId: string, options?: CallOptions): Promise<number> {
+	if (openOfflineBoards().length === 0) {
+		try {
+			return (await call(api.api.workspaces[':workspaceId']['my-tasks']['overdue'].$get({ param: { workspaceId } }), options)).overdue;
+		} catch (failure) {
+			if (!isNetworkFailure(failure)) throw failure;
+		}
+	}
+	const offline = await myTasksFromBoards(workspaceId);
+	if (!offline) throw new ApiFailure(0, 'network', m.common_error_network());
+	return offline.overdue;
+}
+
 /** My tasks; without a connection, from the boards on this device. */
 export async function fetchMyTasks(workspaceId: string, options?: CallOptions): Promise<MyTasks> {
 	if (openOfflineBoards().length === 0) {
