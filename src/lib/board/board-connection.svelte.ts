@@ -1,9 +1,13 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { holdBackgroundWork } from '$lib/background-work';
 import { m } from '$lib/i18n';
+import { applyArrivedUpdate } from './arrived-update';
 import { closeBoard, openBoard } from './board-preload';
 import { noteBoardEdit, noteBoardSynced } from '$lib/offline/sync-status.svelte';
 import { LocalCopy, boardCopyName } from './local-copy';
@@ -35,6 +39,7 @@ export interface Refusal {
 	at: number;
 }
 
+const messageSync = 0;
 const messageAuth = 2;
 const refusalShownMs = 7000;
 
@@ -78,6 +83,11 @@ export class BoardConnection {
 	#provider: WebsocketProvider | null = null;
 	#refusalKey = 0;
 	#destroyed = false;
+	/** This device's own edits while the server cannot hear them: counted for the top bar (see #watch). */
+	#noteEdit = (_update: Uint8Array, origin: unknown) => {
+		if (this.state === 'live' || origin === this.#provider || origin instanceof LocalCopy) return;
+		noteBoardEdit(this.#pipelineId);
+	};
 	#cleanups: Array<() => void> = [];
 	#releaseBackground: () => void;
 
@@ -156,6 +166,23 @@ export class BoardConnection {
 			// every connect: hundreds of milliseconds on a board of 5,000 deals.
 			disableBc: true
 		});
+		// y-websocket's own handler, but what the server sends is applied
+		// without Yjs encoding it again for the update listeners (arrived-update.ts).
+		provider.messageHandlers[messageSync] = (encoder, decoder, provider, emitSynced) => {
+			encoding.writeVarUint(encoder, messageSync);
+			const type = decoding.readVarUint(decoder);
+			if (type === syncProtocol.messageYjsSyncStep1) syncProtocol.readSyncStep1(decoder, encoder, this.doc);
+			else if (type === syncProtocol.messageYjsSyncStep2 || type === syncProtocol.messageYjsUpdate) {
+				const update = decoding.readVarUint8Array(decoder);
+				try {
+					applyArrivedUpdate(this.doc, update, provider, [provider._updateHandler, this.#noteEdit, this.#localCopy.storeUpdate]);
+				} catch (error) {
+					// As y-protocols does: an observer's error must not end the connection.
+					console.error('Caught error while handling a Yjs update', error);
+				}
+				if (emitSynced && type === syncProtocol.messageYjsSyncStep2 && !provider.synced) provider.synced = true;
+			} else throw new Error(`Unknown sync message type ${type}`);
+		};
 		// The server reverts a refused update and says why with the stock auth message.
 		provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
 			authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => this.#refused(reason));
@@ -199,16 +226,12 @@ export class BoardConnection {
 		const onPeers = () => this.#readPeers();
 		// This device's own edits while the server cannot hear them: counted for
 		// the top bar, and remembered so they are sent even if the page closes.
-		const onUpdate = (_update: Uint8Array, origin: unknown) => {
-			if (this.state === 'live' || origin === this.#provider || origin instanceof LocalCopy) return;
-			noteBoardEdit(this.#pipelineId);
-		};
-		this.doc.on('update', onUpdate);
+		this.doc.on('update', this.#noteEdit);
 		this.awareness.on('change', onPeers);
 		window.addEventListener('offline', onOffline);
 		window.addEventListener('online', onOnline);
 		this.#cleanups.push(() => {
-			this.doc.off('update', onUpdate);
+			this.doc.off('update', this.#noteEdit);
 			this.awareness.off('change', onPeers);
 			window.removeEventListener('offline', onOffline);
 			window.removeEventListener('online', onOnline);

@@ -35,7 +35,8 @@ export class LocalCopy {
 	#stored = 0;
 	#compactTimer: ReturnType<typeof setTimeout> | undefined;
 	#destroyed = false;
-	#store = (update: Uint8Array, origin: unknown) => {
+	/** Stores each update of the document but its own (on `update`, once the copy is loaded). */
+	readonly storeUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === this) return;
 		void this.#db.then((db) => {
 			if (this.#destroyed) return;
@@ -56,7 +57,7 @@ export class LocalCopy {
 	destroy(): void {
 		this.#destroyed = true;
 		clearTimeout(this.#compactTimer);
-		this.#doc.off('update', this.#store);
+		this.#doc.off('update', this.storeUpdate);
 		void this.#db.then((db) => db.close());
 	}
 
@@ -70,7 +71,7 @@ export class LocalCopy {
 		// One transaction: the board's observers see one change, not one per stored update.
 		Y.transact(this.#doc, () => updates.forEach((update) => Y.applyUpdate(this.#doc, update)), this, false);
 		this.#stored = updates.length;
-		this.#doc.on('update', this.#store);
+		this.#doc.on('update', this.storeUpdate);
 		if (updates.length >= compactAfter) this.#scheduleCompaction();
 		return updates.length > 0;
 	}
