@@ -69,4 +69,31 @@ describe('applyArrivedUpdate', () => {
 		expect(rebuilt.getMap('deals').size).toBe(20);
 		expect(listener.seen.at(-1)!.origin).toBeNull();
 	});
+
+	it('hands the listeners what the document took in when an observer throws, and throws', () => {
+		const { server, update } = serverState();
+		const doc = new Y.Doc();
+		const listener = recorder();
+		doc.on('update', listener);
+		doc.getMap('deals').observe(() => {
+			throw new Error('a broken observer');
+		});
+		expect(() => applyArrivedUpdate(doc, update, provider, [listener])).toThrow('a broken observer');
+		expect(listener.seen).toHaveLength(1);
+		const rebuilt = new Y.Doc();
+		Y.applyUpdate(rebuilt, listener.seen[0]!.update);
+		expect(rebuilt.getMap('deals').toJSON()).toEqual(server.getMap('deals').toJSON());
+		expect(listener.seen[0]!.origin).toBe(provider);
+	});
+
+	it('never hands on bytes that did not decode', () => {
+		const { update } = serverState();
+		const doc = new Y.Doc();
+		const listener = recorder();
+		doc.on('update', listener);
+		const broken = update.slice(0, 40);
+		expect(() => applyArrivedUpdate(doc, broken, provider, [listener])).toThrow();
+		expect(listener.seen.every((seen) => seen.update !== broken)).toBe(true);
+		expect(doc.getMap('deals').size).toBe(0);
+	});
 });

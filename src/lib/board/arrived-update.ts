@@ -28,19 +28,25 @@ export function applyArrivedUpdate(doc: Y.Doc, update: Uint8Array, origin: unkno
 		if (transaction.origin !== origin) wroteMeanwhile = true;
 	};
 	const before = Y.encodeStateVector(doc);
+	const handOver = (bytes: Uint8Array, from: unknown) => {
+		for (const listener of listeners) listener(bytes, from);
+	};
 	for (const listener of listeners) doc.off('update', listener);
 	doc.on('afterTransaction', watch);
 	try {
 		Y.applyUpdate(doc, update, origin);
+	} catch (error) {
+		// An update that did not decode, or an observer that threw: the bytes
+		// that arrived may be unreadable, so the listeners get what the document
+		// took in, encoded from it (as Yjs would have handed them).
+		handOver(Y.encodeStateAsUpdate(doc, before), wroteMeanwhile ? null : origin);
+		throw error;
 	} finally {
 		doc.off('afterTransaction', watch);
 		for (const listener of listeners) doc.on('update', listener);
 	}
-	for (const listener of listeners) listener(update, origin);
-	if (wroteMeanwhile) {
-		const changes = Y.encodeStateAsUpdate(doc, before);
-		for (const listener of listeners) listener(changes, null);
-	}
+	handOver(update, origin);
+	if (wroteMeanwhile) handOver(Y.encodeStateAsUpdate(doc, before), null);
 }
 
 /** Whether the listener is on the document's `update` event (lib0's Observable keeps them in `_observers`). */
