@@ -2,7 +2,7 @@
 // moves of history is stored as the server would store it, then loaded into a
 // fresh room from the database, several times, on PGlite and PostgreSQL.
 //
-//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--long [--long-moves N]] [--growth-only] [--form FILE]
+//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--moves N] [--long [--long-moves N]] [--growth-only] [--form FILE]
 //
 // --long also builds 1,000,000 moves in memory and reports the document size.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,7 +43,8 @@ const kinds: DatabaseKind[] = dbOption
 if (process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 
 const dealCount = quick ? 1_000 : 10_000;
-const moveCount = quick ? 10_000 : 100_000;
+// --moves N: another history length (0 gives the floor: the deals and tasks alone).
+const moveCount = option('moves') !== undefined ? Number(option('moves')) : quick ? 10_000 : 100_000;
 /** The server's compaction policy (persistence.ts defaultCompaction): a snapshot every 500 updates. */
 const snapshotEvery = 500;
 /** Deals created per update, as the sample-data API does in batches. */
