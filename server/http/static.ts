@@ -27,7 +27,8 @@ export function mountStaticApp(app: Hono<AppEnv>, buildDir: string): void {
 	// could keep an old worker (and so an old app) for up to a day.
 	app.use('/service-worker.js', noCache);
 	app.use('/manifest.webmanifest', noCache);
-	app.use('*', serveStatic({ root }));
+	// The build's .br and .gz copies, to a browser that accepts them (svelte.config.js).
+	app.use('*', serveStatic({ root, precompressed: true }));
 	app.get('*', async (c) => {
 		if (!existsSync(fallbackPath)) return c.text('The app is not built. Run `npm run build`.', 503);
 		fallback ??= readFile(fallbackPath, 'utf8');

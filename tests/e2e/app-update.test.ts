@@ -1,7 +1,8 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/client';
@@ -43,7 +44,11 @@ describeWithBrowser('a new version of the app', () => {
 		await expect(page.locator('[data-app-update]').count()).resolves.toBe(0);
 
 		// The next deploy, as the browser sees it: a worker script with other bytes.
-		appendFileSync(join(buildDir, 'service-worker.js'), '\n// the next version\n');
+		// A build writes the compressed copies the server prefers beside it.
+		const worker = join(buildDir, 'service-worker.js');
+		appendFileSync(worker, '\n// the next version\n');
+		writeFileSync(`${worker}.br`, brotliCompressSync(readFileSync(worker)));
+		writeFileSync(`${worker}.gz`, gzipSync(readFileSync(worker)));
 		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
 		const prompt = page.locator('[data-app-update]');
 		await prompt.getByText('A new version is available').waitFor();

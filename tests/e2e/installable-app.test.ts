@@ -86,6 +86,23 @@ describeWithBrowser('the installable app', () => {
 		}
 	});
 
+	it('sends the app’s scripts compressed to a browser that accepts it, the same bytes once decoded', async () => {
+		const html = await (await fetch(`${baseUrl}/login`)).text();
+		const script = /<link href="(\/_app\/immutable\/[^"]+\.js)" rel="modulepreload">/.exec(html)?.[1];
+		expect(script).toBeTruthy();
+		const plain = await fetch(`${baseUrl}${script}`, { headers: { 'accept-encoding': 'identity' } });
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		const original = await plain.text();
+		for (const encoding of ['br', 'gzip']) {
+			// fetch decodes the body by its Content-Encoding.
+			const compressed = await fetch(`${baseUrl}${script}`, { headers: { 'accept-encoding': encoding } });
+			expect(compressed.headers.get('content-encoding'), encoding).toBe(encoding);
+			expect(compressed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+			expect(Number(compressed.headers.get('content-length')), encoding).toBeLessThan(Buffer.byteLength(original));
+			expect(await compressed.text(), encoding).toBe(original);
+		}
+	});
+
 	it('serves the worker script and the manifest uncached, and lets the page use both', async () => {
 		for (const path of ['/service-worker.js', '/manifest.webmanifest']) {
 			const response = await fetch(`${baseUrl}${path}`);
