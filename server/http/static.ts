@@ -52,8 +52,8 @@ const encodings = [
  * A cold open of the board asks for some sixty of them at once, and the
  * generic file server (a stat, a stream and its conversion per request)
  * made them wait on each other. Their names change with their content, so
- * what was read stays right for as long as this build is served. A file
- * that is not there goes on to the rest of the app (404).
+ * what was read stays right for as long as this build is served. A name
+ * that is not there goes on to the rest of the app, as before.
  */
 function serveImmutable(buildDir: string): MiddlewareHandler<AppEnv> {
 	const files = new Map<string, Promise<ArrayBuffer | null>>();
@@ -62,7 +62,11 @@ function serveImmutable(buildDir: string): MiddlewareHandler<AppEnv> {
 		if (!file) {
 			file = readFile(join(buildDir, path)).then(
 				(bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-				() => null
+				() => {
+					// Misses are not kept: anyone may ask for any name, and memory holds only the build's files.
+					files.delete(path);
+					return null;
+				}
 			);
 			files.set(path, file);
 		}
