@@ -121,31 +121,40 @@ export async function fetchLostReasons(workspaceId: string): Promise<LostReason[
 }
 
 /** How many of my tasks are overdue; without a connection, from the boards on this device. */
-export async function fetchOverdueCount(workspaceId: string, options?: CallOptions): Promise<number> {
-	if (openOfflineBoards().length === 0) {
-		try {
-			return (await call(api.api.workspaces[':workspaceId']['my-tasks']['overdue'].$get({ param: { workspaceId } }), options)).overdue;
-		} catch (failure) {
-			if (!isNetworkFailure(failure)) throw failure;
-		}
-	}
-	const offline = await myTasksFromBoards(workspaceId);
-	if (!offline) throw new ApiFailure(0, 'network', m.common_error_network());
-	return offline.overdue;
+export function fetchOverdueCount(workspaceId: string, options?: CallOptions): Promise<number> {
+	return fromServerOrBoards(
+		workspaceId,
+		async () => (await call(api.api.workspaces[':workspaceId']['my-tasks']['overdue'].$get({ param: { workspaceId } }), options)).overdue,
+		(offline) => offline.overdue
+	);
 }
 
 /** My tasks; without a connection, from the boards on this device. */
-export async function fetchMyTasks(workspaceId: string, options?: CallOptions): Promise<MyTasks> {
+export function fetchMyTasks(workspaceId: string, options?: CallOptions): Promise<MyTasks> {
+	return fromServerOrBoards(
+		workspaceId,
+		() => call(api.api.workspaces[':workspaceId']['my-tasks'].$get({ param: { workspaceId } }), options),
+		(offline) => offline
+	);
+}
+
+/**
+ * The server's answer about my tasks or, when it cannot be reached, the same
+ * worked out from the boards on this device. While boards are open offline
+ * (offline-boards.ts: until they have synced) they answer without asking: the
+ * server does not have their changes yet.
+ */
+async function fromServerOrBoards<T>(workspaceId: string, ask: () => Promise<T>, fromBoards: (offline: MyTasks) => T): Promise<T> {
 	if (openOfflineBoards().length === 0) {
 		try {
-			return await call(api.api.workspaces[':workspaceId']['my-tasks'].$get({ param: { workspaceId } }), options);
+			return await ask();
 		} catch (failure) {
 			if (!isNetworkFailure(failure)) throw failure;
 		}
 	}
 	const offline = await myTasksFromBoards(workspaceId);
 	if (!offline) throw new ApiFailure(0, 'network', m.common_error_network());
-	return offline;
+	return fromBoards(offline);
 }
 
 const reasonsCache = new Map<string, Promise<LostReason[]>>();
