@@ -21,7 +21,34 @@ async function columnOnScreen(page: Page): Promise<string | null> {
 	});
 }
 
+/**
+ * Waits for the column to be the one on screen and for the columns to stop
+ * scrolling: a picker's jump scrolls smoothly, and a finger that lands while
+ * that scroll still runs stops it where it is, so a swipe then would start
+ * from halfway.
+ */
 async function waitForColumnOnScreen(page: Page, name: string): Promise<void> {
+	await expect.poll(() => columnOnScreen(page), { timeout: 5000 }).toBe(name);
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve, reject) => {
+				let scroller = document.querySelector('[data-drop-stage]')?.parentElement ?? null;
+				while (scroller && scroller.scrollWidth <= scroller.clientWidth) scroller = scroller.parentElement;
+				if (!scroller) return resolve();
+				const columns = scroller;
+				let last = columns.scrollLeft;
+				let still = 0;
+				const deadline = performance.now() + 5000;
+				const check = () => {
+					still = columns.scrollLeft === last ? still + 1 : 0;
+					last = columns.scrollLeft;
+					if (still >= 8) resolve();
+					else if (performance.now() > deadline) reject(new Error('the columns kept scrolling for 5 s'));
+					else requestAnimationFrame(check);
+				};
+				requestAnimationFrame(check);
+			})
+	);
 	await expect.poll(() => columnOnScreen(page), { timeout: 5000 }).toBe(name);
 }
 
