@@ -47,7 +47,7 @@ import { findNextDueAt } from './deals/control-panel.js';
 import type { Fanout } from './sync/fanout.js';
 import { RoomManager } from './sync/rooms.js';
 import { Health } from './health.js';
-import { syncLimitsOf } from './config.js';
+import { epochPolicyOf, syncLimitsOf } from './config.js';
 import { Connections } from './sync/connections.js';
 import type { CompactionPolicy, DocStore } from './sync/persistence.js';
 import { mountSync, recheckConnection } from './sync/sync.route.js';
@@ -160,6 +160,7 @@ export function createVoronka(options: AppOptions) {
 		store: options.docStore,
 		compaction: options.compaction,
 		projectionDelayMs: options.config.PROJECTION_DELAY_MS,
+		epochs: epochPolicyOf(options.config),
 		// PGlite is one connection; on PostgreSQL most of the pool stays free for appends and requests.
 		projectionWidth: options.database.kind === 'pglite' ? 1 : 2,
 		catchUpMs: options.catchUpMs,

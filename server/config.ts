@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { defaultSyncLimits, type SyncLimits } from './sync/limits.js';
+import { defaultEpochPolicy, type EpochPolicy } from './sync/epochs.js';
 
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -29,6 +30,8 @@ const configSchema = z.object({
 	SYNC_PRESENCE_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.presencePerSecond),
 	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60),
 	PROJECTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+	// A board's document past this size is rebuilt in a new epoch (docs/BOARD-DOCUMENT.md, "Epochs"); 0: never.
+	BOARD_REBUILD_AFTER_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(defaultEpochPolicy.afterBytes),
 	TRUST_PROXY: z.string().transform(parseProxyTrust).optional()
 });
 
@@ -48,6 +51,11 @@ export function syncLimitsOf(config: Config): SyncLimits {
 		presencePerSecond: config.SYNC_PRESENCE_PER_SECOND,
 		presenceBurst: Math.max(defaultSyncLimits.presenceBurst, config.SYNC_PRESENCE_PER_SECOND * 4)
 	};
+}
+
+/** When boards are rebuilt in a new epoch (BOARD_REBUILD_AFTER_BYTES); null: never. */
+export function epochPolicyOf(config: Config): EpochPolicy | null {
+	return config.BOARD_REBUILD_AFTER_BYTES === 0 ? null : { ...defaultEpochPolicy, afterBytes: config.BOARD_REBUILD_AFTER_BYTES };
 }
 
 /**

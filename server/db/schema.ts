@@ -236,8 +236,30 @@ export const docSnapshots = pgTable('doc_snapshots', {
 	docId: text('doc_id').primaryKey(),
 	bytes: bytea('bytes').notNull(),
 	lastUpdateId: bigint('last_update_id', { mode: 'number' }).notNull(),
-	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+	/** The document's epoch: 0 until it is first rebuilt (docs/BOARD-DOCUMENT.md, "Epochs"). */
+	epoch: integer('epoch').notNull().default(0),
+	/** The client id that wrote the rebuilt document; null in epoch 0. */
+	baseClient: bigint('base_client', { mode: 'number' })
 });
+
+/**
+ * The final state of each earlier epoch of a document, kept so a client
+ * holding that epoch can have its unsaved edits carried into the current one.
+ * `finalState` is dropped after the retention period; the row stays, so such
+ * a client is still recognised (and told its copy is too old).
+ */
+export const docEpochs = pgTable(
+	'doc_epochs',
+	{
+		docId: text('doc_id').notNull(),
+		epoch: integer('epoch').notNull(),
+		baseClient: bigint('base_client', { mode: 'number' }),
+		finalState: bytea('final_state'),
+		frozenAt: timestamp('frozen_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.docId, t.epoch] })]
+);
 
 // ---- The relational projection of the boards, kept current from the documents ----
 

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Database } from '../db/client.js';
-import { docSnapshots, docUpdates } from '../db/schema.js';
+import { docEpochs, docSnapshots, docUpdates } from '../db/schema.js';
 import { UpdateLog } from './update-log.js';
 
 export interface StoredDoc {
@@ -14,6 +14,29 @@ export interface StoredDoc {
 	lastUpdateId: number;
 	updatesSinceSnapshot: number;
 	bytesSinceSnapshot: number;
+	/** The document's epoch (0 until first rebuilt) and the client id that wrote it (null in epoch 0). */
+	epoch: number;
+	baseClient: number | null;
+}
+
+/** An earlier epoch of a document, as a client holding it is recognised and carried. */
+export interface FrozenEpoch {
+	epoch: number;
+	baseClient: number | null;
+	/** The epoch's final state; null once the retention period dropped it. */
+	finalState: Uint8Array | null;
+}
+
+/** A rebuild: the old epoch frozen, the new one in its place (see epochs.ts). */
+export interface EpochRebuild {
+	/** The epoch being frozen and its base client. */
+	epoch: number;
+	baseClient: number | null;
+	frozenState: Uint8Array;
+	/** The new epoch's whole state, its base client, and the last update it covers. */
+	nextState: Uint8Array;
+	nextBaseClient: number;
+	lastUpdateId: number;
 }
 
 /**
@@ -38,11 +61,18 @@ export interface DocStore {
 	loadDoc(docId: string): Promise<StoredDoc>;
 	loadUpdatesOf(docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>>;
 	appendUpdate(docId: string, update: Uint8Array): Promise<number>;
-	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number): Promise<void>;
+	/** Stores a snapshot of the epoch; nothing when the document has moved on to a later epoch. */
+	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number, epoch: number): Promise<void>;
 	/** Catching up with other nodes: the ids of the document's update rows after an id, and the snapshot's last id. */
 	listUpdateIds(docId: string, afterId: number): Promise<{ ids: number[]; snapshotUpTo: number }>;
 	loadUpdatesByIds(docId: string, ids: number[]): Promise<Array<{ id: number; bytes: Uint8Array }>>;
 	loadSnapshot(docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null>;
+	/** Freezes the current epoch and stores the next one, in one transaction. */
+	rebuildEpoch(docId: string, rebuild: EpochRebuild): Promise<void>;
+	/** The document's earlier epochs, newest first. */
+	listEpochs(docId: string): Promise<FrozenEpoch[]>;
+	/** Replaces a frozen epoch's final state (a carried client's edits merged in). */
+	storeFrozenState(docId: string, epoch: number, state: Uint8Array): Promise<void>;
 }
 
 /** The store of one process: its rooms' appends share one update log (group commit across rooms). */
@@ -52,10 +82,13 @@ export function createDocStore(db: Database): DocStore {
 		loadDoc: (docId) => loadDoc(db, docId),
 		loadUpdatesOf: (docId) => loadUpdatesOf(db, docId),
 		appendUpdate: (docId, update) => log.append(docId, update),
-		writeSnapshot: (docId, state, lastUpdateId) => writeSnapshot(db, docId, state, lastUpdateId),
+		writeSnapshot: (docId, state, lastUpdateId, epoch) => writeSnapshot(db, docId, state, lastUpdateId, epoch),
 		listUpdateIds: (docId, afterId) => listUpdateIds(db, docId, afterId),
 		loadUpdatesByIds: (docId, ids) => loadUpdatesByIds(db, docId, ids),
-		loadSnapshot: (docId) => loadSnapshot(db, docId)
+		loadSnapshot: (docId) => loadSnapshot(db, docId),
+		rebuildEpoch: (docId, rebuild) => rebuildEpoch(db, docId, rebuild),
+		listEpochs: (docId) => listEpochs(db, docId),
+		storeFrozenState: (docId, epoch, state) => storeFrozenState(db, docId, epoch, state)
 	};
 }
 
@@ -91,17 +124,22 @@ export async function loadDoc(db: Database, docId: string): Promise<StoredDoc> {
 		},
 		lastUpdateId: Math.max(after, updates.at(-1)?.id ?? 0),
 		updatesSinceSnapshot: updates.length,
-		bytesSinceSnapshot: updates.reduce((sum, u) => sum + u.bytes.byteLength, 0)
+		bytesSinceSnapshot: updates.reduce((sum, u) => sum + u.bytes.byteLength, 0),
+		epoch: snapshot?.epoch ?? 0,
+		baseClient: snapshot?.baseClient ?? null
 	};
 }
 
 /** The snapshot of a document, if it has one. */
-export async function readSnapshotOf(db: Database, docId: string): Promise<{ bytes: Uint8Array; lastUpdateId: number } | null> {
+export async function readSnapshotOf(
+	db: Database,
+	docId: string
+): Promise<{ bytes: Uint8Array; lastUpdateId: number; epoch: number; baseClient: number | null } | null> {
 	const [row] = await db
-		.select({ bytes: docSnapshots.bytes, lastUpdateId: docSnapshots.lastUpdateId })
+		.select({ bytes: docSnapshots.bytes, lastUpdateId: docSnapshots.lastUpdateId, epoch: docSnapshots.epoch, baseClient: docSnapshots.baseClient })
 		.from(docSnapshots)
 		.where(eq(docSnapshots.docId, docId));
-	return row ? { bytes: toBytes(row.bytes), lastUpdateId: row.lastUpdateId } : null;
+	return row ? { ...row, bytes: toBytes(row.bytes) } : null;
 }
 
 /** The update rows of a document not yet folded into its snapshot, oldest first. */
@@ -119,16 +157,20 @@ export async function loadUpdatesOf(db: Database, docId: string): Promise<Array<
  * drops those updates, in one transaction: a crash leaves either the old
  * snapshot with its updates or the new one, never a gap.
  */
-export async function writeSnapshot(db: Database, docId: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
+export async function writeSnapshot(db: Database, docId: string, state: Uint8Array, lastUpdateId: number, epoch = 0): Promise<void> {
 	await db.transaction(async (tx) => {
-		await tx
+		const written = await tx
 			.insert(docSnapshots)
-			.values({ docId, bytes: state, lastUpdateId })
+			.values({ docId, bytes: state, lastUpdateId, epoch })
 			.onConflictDoUpdate({
 				target: docSnapshots.docId,
 				// excluded.bytes: the state goes over the wire once, not twice (it is megabytes on a large board).
-				set: { bytes: sql`excluded.bytes`, lastUpdateId, updatedAt: sql`now()` }
-			});
+				set: { bytes: sql`excluded.bytes`, lastUpdateId, updatedAt: sql`now()` },
+				// A room still holding an epoch that was rebuilt meanwhile writes nothing.
+				where: eq(docSnapshots.epoch, epoch)
+			})
+			.returning({ docId: docSnapshots.docId });
+		if (written.length === 0) return;
 		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, lastUpdateId)));
 	});
 }
@@ -155,6 +197,49 @@ export async function loadUpdatesByIds(db: Database, docId: string, ids: number[
 export async function loadSnapshot(db: Database, docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null> {
 	const snapshot = await readSnapshotOf(db, docId);
 	return snapshot ? { state: snapshot.bytes, lastUpdateId: snapshot.lastUpdateId } : null;
+}
+
+/**
+ * Freezes the current epoch (its final state kept in doc_epochs) and puts the
+ * rebuilt document in the snapshot's place, dropping the update rows it
+ * covers, in one transaction: a crash leaves the old epoch whole or the new
+ * one, never a mix. The snapshot row is locked first and its epoch checked,
+ * so two rebuilds of one document cannot both commit.
+ */
+export async function rebuildEpoch(db: Database, docId: string, rebuild: EpochRebuild): Promise<void> {
+	await db.transaction(async (tx) => {
+		const [current] = await tx.select({ epoch: docSnapshots.epoch }).from(docSnapshots).where(eq(docSnapshots.docId, docId)).for('update');
+		if ((current?.epoch ?? 0) !== rebuild.epoch) throw new Error(`document ${docId} is in epoch ${current?.epoch ?? 0}, not ${rebuild.epoch}`);
+		await tx.insert(docEpochs).values({ docId, epoch: rebuild.epoch, baseClient: rebuild.baseClient, finalState: rebuild.frozenState });
+		const next = { bytes: rebuild.nextState, lastUpdateId: rebuild.lastUpdateId, epoch: rebuild.epoch + 1, baseClient: rebuild.nextBaseClient };
+		await tx
+			.insert(docSnapshots)
+			.values({ docId, ...next })
+			.onConflictDoUpdate({ target: docSnapshots.docId, set: { ...next, bytes: sql`excluded.bytes`, updatedAt: sql`now()` } });
+		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, rebuild.lastUpdateId)));
+	});
+}
+
+/** How long a frozen epoch's final state is kept for clients that were offline through a rebuild. */
+export const epochRetentionDays = 180;
+
+/** A document's earlier epochs, newest first; a state frozen longer ago than the retention period reads as gone. */
+export async function listEpochs(db: Database, docId: string, now = new Date()): Promise<FrozenEpoch[]> {
+	const rows = await db
+		.select({ epoch: docEpochs.epoch, baseClient: docEpochs.baseClient, finalState: docEpochs.finalState, frozenAt: docEpochs.frozenAt })
+		.from(docEpochs)
+		.where(eq(docEpochs.docId, docId))
+		.orderBy(desc(docEpochs.epoch));
+	const oldest = now.getTime() - epochRetentionDays * 86_400_000;
+	return rows.map((row) => ({
+		epoch: row.epoch,
+		baseClient: row.baseClient,
+		finalState: row.finalState && row.frozenAt.getTime() >= oldest ? toBytes(row.finalState) : null
+	}));
+}
+
+export async function storeFrozenState(db: Database, docId: string, epoch: number, state: Uint8Array): Promise<void> {
+	await db.update(docEpochs).set({ finalState: state }).where(and(eq(docEpochs.docId, docId), eq(docEpochs.epoch, epoch)));
 }
 
 /** Appends one update on its own (scripts and tests; rooms append through their store's shared UpdateLog). */

@@ -14,7 +14,8 @@ import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
-import { applyStoredDoc, type CompactionPolicy, type DocStore } from './persistence.js';
+import { applyStoredDoc, type CompactionPolicy, type DocStore, type StoredDoc } from './persistence.js';
+import { countCarried, findClientEpoch, readCarriedEdits, rebuildDocument, writeCarriedEdits, type EpochPolicy } from './epochs.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
@@ -66,6 +67,12 @@ export interface RoomOptions {
 	catchUpMs?: number;
 	/** What this room's stage rules did; called synchronously, so it must only queue its work. */
 	stageRulesRan?: (runs: StageRuleRun[]) => void;
+	/** When the document is rebuilt into a new epoch (epochs.ts); never without it, nor with other nodes. */
+	epochs?: EpochPolicy;
+	/** The room was rebuilt and closed: its manager forgets it, the next user loads the new epoch. */
+	retired?: () => void;
+	/** Runs a call on the room that now holds the board (a server change that met a rebuild). */
+	successor?: <T>(call: (room: Room) => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -80,6 +87,10 @@ export const closeCodes = {
 	accessChanged: 4501,
 	/** The update built on changes the server does not have yet: reconnect and sync whole. */
 	resync: 4509,
+	/** The board was rebuilt in a new epoch (edits of the old copy carried): drop the copy and load the board again. */
+	rebuilt: 4510,
+	/** The board was rebuilt and this copy's epoch is no longer kept: final; its edits cannot be merged. */
+	tooOld: 4410,
 	/** Too many messages too fast: reconnect after a pause and sync whole. */
 	rateLimited: 4529,
 	/** The board cannot save right now: reconnect later, nothing is lost on the device. */
@@ -96,6 +107,11 @@ interface PeerState {
 /** The origin of what another node sent: applied, shown, never persisted or published again. */
 const remoteOrigin = Symbol('remote node');
 
+/** A peer holding an earlier epoch: its edits are carried into this one, then it is told to move. */
+interface CarriedPeer {
+	epoch: number;
+}
+
 /**
  * The live document of one pipeline and the peers editing it.
  *
@@ -109,6 +125,24 @@ export class Room {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
 	private readonly peerStates = new Map<Peer, PeerState>();
+	/**
+	 * Peers of a rebuilt board whose epoch is not known yet: they are sent
+	 * nothing and nothing they send is applied until their state vector says
+	 * which epoch they hold (an old copy's structs must never reach this one).
+	 */
+	private readonly unclassified = new Set<Peer>();
+	private readonly carried = new Map<Peer, CarriedPeer>();
+	/** Carried updates one at a time: each is merged into the frozen state the next one reads. */
+	private carrying: Promise<unknown> = Promise.resolve();
+	/** The document's epoch, its base client, and the base clients of the earlier epochs (newest first). */
+	private readonly epoch: number;
+	private readonly baseClient: number | null;
+	private readonly earlierEpochs: Array<{ epoch: number; baseClient: number | null }>;
+	/** Set while the document is rebuilt: changes wait, peers' updates are left to be carried. */
+	private rebuilding: Promise<void> | null = null;
+	private retired = false;
+	/** The state size from which the next rebuild is considered (a rebuild that would gain too little waits for growth). */
+	private rebuildFrom = 0;
 	private readonly index: TaskDealIndex;
 	private readonly guard: BoardGuard;
 	private readonly queue: WriteQueue;
@@ -124,10 +158,15 @@ export class Room {
 
 	private constructor(
 		private readonly options: RoomOptions,
-		stored: Awaited<ReturnType<DocStore['loadDoc']>>,
-		members: Set<string>
+		stored: StoredDoc,
+		members: Set<string>,
+		earlierEpochs: Array<{ epoch: number; baseClient: number | null }>
 	) {
 		this.members = members;
+		this.epoch = stored.epoch;
+		this.baseClient = stored.baseClient;
+		this.earlierEpochs = earlierEpochs;
+		this.rebuildFrom = options.epochs?.afterBytes ?? Infinity;
 		this.awareness.setLocalState(null);
 		let dropped = false;
 		if (stored.snapshot || stored.updates.length > 0) {
@@ -156,8 +195,10 @@ export class Room {
 			now: options.now,
 			lastUpdateId: stored.lastUpdateId,
 			since: { updates: stored.updatesSinceSnapshot + (dropped ? 1 : 0), bytes: stored.bytesSinceSnapshot },
+			epoch: stored.epoch,
 			snapshot: () => this.snapshot(),
-			persisted: (batch) => this.persisted(batch)
+			persisted: (batch) => this.persisted(batch),
+			snapshotWritten: (bytes) => this.considerRebuild(bytes)
 		});
 		const project = options.project;
 		const board: ProjectedBoard = { pipelineId: options.docId, workspaceId: options.workspaceId, doc: this.doc };
@@ -196,13 +237,16 @@ export class Room {
 	}
 
 	static async load(options: RoomOptions): Promise<Room> {
-		const [stored, members, dealFields, stageRules] = await Promise.all([
+		const [loaded, members, dealFields, stageRules] = await Promise.all([
 			options.store.loadDoc(options.docId),
 			options.lookups.memberIds(),
 			options.lookups.dealFields?.() ?? new Map<string, CustomFieldDef>(),
 			options.lookups.stageRules?.() ?? noStageRules
 		]);
-		const room = new Room(options, stored, members);
+		// A board stored past the size is rebuilt before anyone joins: no peer to move.
+		const stored = (await rebuildStored(options, loaded)) ?? loaded;
+		const earlier = stored.epoch > 0 ? (await options.store.listEpochs(options.docId)).map(({ epoch, baseClient }) => ({ epoch, baseClient })) : [];
+		const room = new Room(options, stored, members, earlier);
 		room.dealFields = dealFields;
 		room.stageRules = stageRules;
 		// A crash or a failed batch left the projection behind the log: project the whole board.
@@ -257,8 +301,19 @@ export class Room {
 
 	// ---- peers and handshake ----
 
-	/** Adds a peer and starts the sync handshake. */
+	/**
+	 * Adds a peer and starts the sync handshake. On a rebuilt board the peer
+	 * first says what it holds (its sync step 1, which a y-websocket client
+	 * sends on connecting), so that a copy of an earlier epoch is carried
+	 * instead of synced.
+	 */
 	join(peer: Peer): void {
+		if (this.retired) return peer.close(closeCodes.rebuilt, 'the board was rebuilt; load it again');
+		if (this.epoch > 0) this.unclassified.add(peer);
+		else this.admit(peer);
+	}
+
+	private admit(peer: Peer): void {
 		this.peerStates.set(peer, { controlled: new Set(), known: new Map() });
 		peer.send(encodeSyncStep1(this.doc));
 		const states = [...this.awareness.getStates().keys()];
@@ -271,6 +326,8 @@ export class Room {
 	 * socket closed keeps showing.
 	 */
 	leave(peer: Peer): void {
+		this.unclassified.delete(peer);
+		this.carried.delete(peer);
 		const state = this.peerStates.get(peer);
 		this.peerStates.delete(peer);
 		if (!state || state.controlled.size === 0) return;
@@ -280,6 +337,12 @@ export class Room {
 	}
 
 	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {
+		if (this.unclassified.delete(peer)) {
+			// Decided at once, before any later message of the peer is handled.
+			const held = findClientEpoch(Y.decodeStateVector(stateVector), { epoch: this.epoch, baseClient: this.baseClient }, this.earlierEpochs);
+			if (held !== this.epoch) return this.startCarrying(peer, held);
+			this.admit(peer);
+		}
 		const state = this.peerStates.get(peer);
 		if (!state) return;
 		learnState(state.known, Y.decodeStateVector(stateVector));
@@ -308,18 +371,26 @@ export class Room {
 	 * applied under the rules. Refused parts are reported to the peer.
 	 */
 	async receiveUpdate(peer: Peer, update: Uint8Array): Promise<Violation[]> {
-		if (!this.acceptsWrites(peer)) return [];
+		const carried = this.carried.get(peer);
+		if (carried) return this.carryUpdate(peer, carried, update);
+		// Not a y-websocket client's order (it says what it holds first): sync whole.
+		if (this.unclassified.has(peer)) return this.resync(peer, 'an update before the sync step 1 on a rebuilt board');
+		const state = this.peerStates.get(peer);
+		if (!state) return [];
+		return this.applyUpdateOf(peer, state, update, () => this.acceptsWrites(peer));
+	}
+
+	private async applyUpdateOf(peer: Peer, state: PeerState, update: Uint8Array, accepts: () => boolean): Promise<Violation[]> {
+		if (!accepts()) return [];
 		let check = inspectUpdate(this.doc, update, this.options.limits);
 		if (check.ok && this.needsLookup(check.shape)) {
 			const problem = await this.lookUp(check.shape);
 			if (problem) return this.refuseWhole(peer, problem);
 			// The board moved on while the database answered: inspect again.
-			if (!this.acceptsWrites(peer)) return [];
+			if (!accepts()) return [];
 			check = inspectUpdate(this.doc, update, this.options.limits);
 		}
 		if (!check.ok) return check.incomplete ? this.resync(peer, check.problem) : this.refuseWhole(peer, check.problem);
-		const state = this.peerStates.get(peer);
-		if (!state) return [];
 		const refused = this.guard.applyPeerUpdate(peer.writer, peer, state.known, update);
 		learnState(state.known, Y.parseUpdateMeta(update).to);
 		for (const violation of refused) {
@@ -328,9 +399,14 @@ export class Room {
 		return refused;
 	}
 
-	/** While the board cannot save, it takes no changes; the peer keeps them and sends them again on reconnect. */
+	/**
+	 * While the board cannot save, it takes no changes; the peer keeps them
+	 * and sends them again on reconnect. While it is rebuilt, a peer's
+	 * update is left unapplied: the peer is told to move right after, and
+	 * its copy's edits are carried then.
+	 */
 	private acceptsWrites(peer: Peer): boolean {
-		if (!this.peerStates.has(peer)) return false;
+		if (!this.peerStates.has(peer) || this.rebuilding || this.retired) return false;
 		if (!this.queue.failing) return true;
 		peer.close(closeCodes.unavailable, 'the board cannot save right now; reconnect later');
 		return false;
@@ -371,6 +447,129 @@ export class Room {
 	private resync(peer: Peer, problem: string): Violation[] {
 		peer.close(closeCodes.resync, 'resync: the update builds on changes the server does not have');
 		return [{ entity: 'board', id: '', rule: 'schema', message: t(m.rule_update_not_applied, { problem }) }];
+	}
+
+	// ---- epochs (epochs.ts) ----
+
+	/**
+	 * A peer holding an earlier epoch: it is sent that epoch's frozen state
+	 * vector, so its answer (sync step 2) is exactly what the frozen state
+	 * lacks, its unsaved edits. It is sent nothing of this epoch.
+	 */
+	private startCarrying(peer: Peer, epoch: number): void {
+		this.carried.set(peer, { epoch });
+		void this.onCarryChain(async () => {
+			const frozen = await this.loadFrozen(epoch);
+			if (!frozen) return peer.close(closeCodes.tooOld, 'the board was rebuilt while this copy was away; load it afresh');
+			if (this.carried.has(peer)) peer.send(encodeSyncStep1(frozen));
+			frozen.destroy();
+		}).catch((error) => this.failCarrying(peer, error));
+	}
+
+	/**
+	 * Carries what an old-epoch peer sent: what it changes in the frozen
+	 * state, entity by entity and field by field, is written to a copy of this
+	 * epoch and applied as the peer's own update, through every check a live
+	 * update meets (refusals are reported to it as usual). The update is then
+	 * merged into the frozen state, so it is carried once, and the peer is
+	 * told to move (4510).
+	 */
+	private carryUpdate(peer: Peer, carried: CarriedPeer, update: Uint8Array): Promise<Violation[]> {
+		return this.onCarryChain(async () => {
+			if (!this.carried.has(peer)) return [];
+			const frozen = await this.loadFrozen(carried.epoch);
+			if (!frozen) {
+				peer.close(closeCodes.tooOld, 'the board was rebuilt while this copy was away; load it afresh');
+				return [];
+			}
+			try {
+				const edits = readCarriedEdits(frozen, update);
+				let refused: Violation[] = [];
+				if (countCarried(edits) > 0 && !this.retired) {
+					const copy = new Y.Doc({ gc: true });
+					Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+					const base = Y.encodeStateVector(copy);
+					copy.transact(() => writeCarriedEdits(copy, edits));
+					const carriedUpdate = Y.encodeStateAsUpdate(copy, base);
+					copy.destroy();
+					const state: PeerState = { controlled: new Set(), known: new Map(Y.decodeStateVector(base)) };
+					refused = await this.applyUpdateOf(peer, state, carriedUpdate, () => this.carried.has(peer) && !this.rebuilding && !this.retired);
+					await this.queue.flushed();
+				}
+				await this.options.store.storeFrozenState(this.docId, carried.epoch, Y.encodeStateAsUpdate(frozen));
+				peer.close(closeCodes.rebuilt, 'the board was rebuilt: drop your copy and load it again');
+				return refused;
+			} finally {
+				frozen.destroy();
+			}
+		}).catch((error) => {
+			this.failCarrying(peer, error);
+			return [];
+		});
+	}
+
+	private onCarryChain<T>(run: () => Promise<T>): Promise<T> {
+		const next = this.carrying.then(run, run);
+		this.carrying = next.catch(() => undefined);
+		return next;
+	}
+
+	/** An epoch's frozen state, read afresh (a carry before this one may have merged into it); null once it is no longer kept. */
+	private async loadFrozen(epoch: number): Promise<Y.Doc | null> {
+		const found = (await this.options.store.listEpochs(this.docId)).find((frozen) => frozen.epoch === epoch);
+		if (!found?.finalState) return null;
+		const doc = new Y.Doc({ gc: true });
+		Y.applyUpdate(doc, found.finalState);
+		return doc;
+	}
+
+	private failCarrying(peer: Peer, error: unknown): void {
+		console.error(`room ${this.docId}: carrying an earlier epoch's edits failed`, error);
+		// The peer keeps its copy and its edits; it is carried again when it reconnects.
+		peer.close(1011, 'could not carry the edits of this copy; reconnect');
+	}
+
+	/** After a snapshot: a document past the size is rebuilt into a new epoch. */
+	private considerRebuild(stateBytes: number): void {
+		if (!this.options.epochs || this.options.fanout || this.rebuilding || this.retired || stateBytes < this.rebuildFrom) return;
+		this.rebuilding = this.rebuildLive().finally(() => (this.rebuilding = null));
+	}
+
+	/**
+	 * Rebuilds the live document: changes wait, what is queued is written,
+	 * then the old epoch is frozen and the new one stored in one transaction.
+	 * Every peer is then told to move (4510) and the room retires; the next
+	 * user loads the new epoch, and a change that waited runs there.
+	 */
+	private async rebuildLive(): Promise<void> {
+		const policy = this.options.epochs!;
+		await this.queue.drained();
+		await this.projection?.idle();
+		const outcome = await storeRebuild(this.options, this.doc, { epoch: this.epoch, baseClient: this.baseClient, lastUpdateId: this.queue.lastUpdateId }, policy).catch(
+			(error: unknown) => {
+				this.options.health.report(`room ${this.docId}: rebuild`, `cannot rebuild the board in a new epoch, will retry: ${(error as Error).message}`);
+				return { kind: 'failed' as const };
+			}
+		);
+		if (outcome.kind !== 'rebuilt') {
+			// Too little to gain (or a failure): wait until the state has grown by half the threshold again.
+			this.rebuildFrom = outcome.kind === 'not-rebuildable' ? Infinity : outcome.kind === 'too-little' ? outcome.stateBytes + policy.afterBytes / 2 : 0;
+			return;
+		}
+		this.options.health.clear(`room ${this.docId}: rebuild`);
+		this.retired = true;
+		this.queue.close();
+		this.projection?.close();
+		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) {
+			peer.close(closeCodes.rebuilt, 'the board was rebuilt: drop your copy and load it again');
+		}
+		this.peerStates.clear();
+		this.unclassified.clear();
+		this.carried.clear();
+		this.unloaded = true;
+		this.options.retired?.();
+		this.awareness.destroy();
+		this.doc.destroy();
 	}
 
 	/** The workspace's members changed: refresh who may own and be assigned. */
@@ -418,6 +617,11 @@ export class Room {
 	 * the real ones.
 	 */
 	async change<T>(writer: Writer, run: (doc: Y.Doc) => T, options: { at?: Date } = {}): Promise<T> {
+		if (this.rebuilding) await this.rebuilding;
+		if (this.retired) {
+			if (!this.options.successor) throw new BoardUnavailable(this.docId);
+			return this.options.successor((room) => room.change(writer, run, options));
+		}
 		if (this.queue.failing) throw new BoardUnavailable(this.docId);
 		const { result, violations } = this.guard.applyServerChange(writer, run, options.at);
 		if (violations.length > 0) throw new RefusedChange(violations);
@@ -486,12 +690,14 @@ export class Room {
 
 	/** Flushes, snapshots and frees the document. */
 	async unload(): Promise<void> {
+		await this.rebuilding;
+		if (this.retired) return;
 		await this.catchUp?.stop();
 		await this.projected();
 		await this.compact();
 		this.queue.close();
 		this.projection?.close();
-		for (const peer of [...this.peerStates.keys()]) peer.close(1001, 'room unloaded');
+		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) peer.close(1001, 'room unloaded');
 		this.unloaded = true;
 		this.awareness.destroy();
 		this.doc.destroy();
@@ -499,6 +705,71 @@ export class Room {
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+type RebuildOutcome = { kind: 'rebuilt'; next: StoredDoc } | { kind: 'too-little'; stateBytes: number } | { kind: 'not-rebuildable' };
+
+/**
+ * Writes the document's content once into a new epoch and stores it (the
+ * old epoch frozen): when the state is at least `minGain` times the content
+ * written once. A board with content outside the schema is never rebuilt
+ * (such content is reported, not rewritten).
+ */
+async function storeRebuild(
+	options: RoomOptions,
+	doc: Y.Doc,
+	current: { epoch: number; baseClient: number | null; lastUpdateId: number },
+	policy: EpochPolicy
+): Promise<RebuildOutcome> {
+	const next = rebuildDocument(doc);
+	if (!next) {
+		options.health.report(`room ${options.docId}: rebuild`, 'the board holds content outside the schema and is not rebuilt');
+		return { kind: 'not-rebuildable' };
+	}
+	const frozenState = Y.encodeStateAsUpdate(doc);
+	const nextState = Y.encodeStateAsUpdate(next);
+	const nextBaseClient = next.clientID;
+	next.destroy();
+	if (frozenState.byteLength < policy.minGain * nextState.byteLength) return { kind: 'too-little', stateBytes: frozenState.byteLength };
+	await options.store.rebuildEpoch(options.docId, { ...current, frozenState, nextState, nextBaseClient });
+	console.info(`room ${options.docId}: rebuilt in epoch ${current.epoch + 1}: ${frozenState.byteLength} bytes -> ${nextState.byteLength}`);
+	const next_: StoredDoc = {
+		snapshot: nextState,
+		updates: [],
+		state: nextState,
+		lastUpdateId: current.lastUpdateId,
+		updatesSinceSnapshot: 0,
+		bytesSinceSnapshot: 0,
+		epoch: current.epoch + 1,
+		baseClient: nextBaseClient
+	};
+	return { kind: 'rebuilt', next: next_ };
+}
+
+/** Boards this process found not worth rebuilding as they loaded, and their stored size then. */
+const declinedAtLoad = new Map<string, number>();
+
+/** A board stored past the rebuild size is rebuilt as it loads; null when it is not. */
+async function rebuildStored(options: RoomOptions, stored: StoredDoc): Promise<StoredDoc | null> {
+	const policy = options.epochs;
+	if (!policy || options.fanout) return null;
+	const size = (stored.snapshot?.byteLength ?? 0) + stored.bytesSinceSnapshot;
+	if (size < Math.max(policy.afterBytes, (declinedAtLoad.get(options.docId) ?? -Infinity) + policy.afterBytes / 2)) return null;
+	const doc = new Y.Doc({ gc: true });
+	try {
+		applyStoredDoc(doc, stored, 'load');
+		// Stored parts that cannot integrate are reported when the room loads as usual; such a board waits.
+		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) return null;
+		const outcome = await storeRebuild(options, doc, stored, policy).catch((error: unknown) => {
+			options.health.report(`room ${options.docId}: rebuild`, `cannot rebuild the board in a new epoch: ${(error as Error).message}`);
+			return null;
+		});
+		if (outcome?.kind === 'rebuilt') return outcome.next;
+		if (outcome) declinedAtLoad.set(options.docId, outcome.kind === 'too-little' ? size : Infinity);
+		return null;
+	} finally {
+		doc.destroy();
+	}
+}
 
 /** A violation as the peer is told it: the reason in the peer's language. */
 function refusalFor(violation: Violation, peer: Peer): Refusal {

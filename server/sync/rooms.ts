@@ -13,6 +13,7 @@ import { defaultSyncLimits, type SyncLimits } from './limits.js';
 import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
 import { ProjectionGate } from './projection-gate.js';
 import { Room } from './room.js';
+import { defaultEpochPolicy, type EpochPolicy } from './epochs.js';
 
 export interface RoomManagerOptions {
 	db: Database;
@@ -34,6 +35,8 @@ export interface RoomManagerOptions {
 	projectionWidth?: number;
 	/** With other nodes: how often a room reads the update log for what pub/sub lost. */
 	catchUpMs?: number;
+	/** When a board's document is rebuilt into a new epoch; null: never. Not with other nodes (fanout). */
+	epochs?: EpochPolicy | null;
 	/** Called after each projection of a board commits: the workspace's live channel tells its clients. */
 	onProjected?: (workspaceId: string, pipelineId: string, handovers: ProjectedHandovers) => void;
 }
@@ -143,7 +146,10 @@ export class RoomManager {
 			projectedUpTo: project ? await readProjectionMark(db, docId) : undefined,
 			projectionDelayMs: this.options.projectionDelayMs,
 			catchUpMs: this.options.catchUpMs,
-			fanout
+			fanout,
+			epochs: this.options.epochs === undefined ? defaultEpochPolicy : (this.options.epochs ?? undefined),
+			retired: () => this.forget(docId, entry()),
+			successor: (call) => this.withRoom(docId, call)
 		});
 		const loaded = entry();
 		for (const message of loaded.early.splice(0)) room.applyRemote(message);
@@ -151,9 +157,20 @@ export class RoomManager {
 		return room;
 	}
 
-	release(docId: string): void {
+	/**
+	 * A room rebuilt into a new epoch closed its peers and retired: the next
+	 * user loads the board afresh. Its users release it without effect.
+	 */
+	private forget(docId: string, entry: Entry): void {
+		if (this.rooms.get(docId) !== entry) return;
+		this.rooms.delete(docId);
+		if (entry.timer) clearTimeout(entry.timer);
+	}
+
+	/** Gives back a room taken with acquire; a retired room (rebuilt) is released to nobody. */
+	release(docId: string, room?: Room): void {
 		const entry = this.rooms.get(docId);
-		if (!entry) return;
+		if (!entry || (room && entry.loaded && entry.loaded !== room)) return;
 		entry.users -= 1;
 		if (entry.users > 0) return;
 		entry.timer = setTimeout(() => void this.unload(docId), this.options.unloadAfterMs ?? 30_000);
@@ -166,7 +183,7 @@ export class RoomManager {
 		try {
 			return await run(room);
 		} finally {
-			this.release(docId);
+			this.release(docId, room);
 		}
 	}
 

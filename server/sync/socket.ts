@@ -146,7 +146,7 @@ export function createSyncHandlers(rooms: RoomManager, connections: Connections,
 			rooms.acquire(pipelineId).then(
 				(room) => {
 					if (socket.readyState === socket.OPEN) current.ready(room);
-					else rooms.release(pipelineId);
+					else rooms.release(pipelineId, room);
 				},
 				(error) => {
 					console.error(`room ${pipelineId}: load failed`, error);
@@ -167,7 +167,7 @@ export function createSyncHandlers(rooms: RoomManager, connections: Connections,
 			forget?.();
 			if (peer?.room) {
 				peer.room.leave(peer);
-				rooms.release(pipelineId);
+				rooms.release(pipelineId, peer.room);
 			}
 		}
 	};

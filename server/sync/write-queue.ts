@@ -25,8 +25,12 @@ export interface WriteQueueOptions {
 	snapshot: () => Promise<{ state: Uint8Array; lastUpdateId: number }>;
 	/** After a batch is on disk: broadcast it. Synchronous, so the order of broadcasts is the order on disk. */
 	persisted: (batch: PersistedBatch) => void;
+	/** After a snapshot is on disk, with its size (the room may rebuild a large document, epochs.ts). */
+	snapshotWritten?: (stateBytes: number) => void;
 	lastUpdateId: number;
 	since: { updates: number; bytes: number };
+	/** The document's epoch: a snapshot never lands on a later epoch's. */
+	epoch: number;
 }
 
 const firstRetryMs = 250;
@@ -99,6 +103,12 @@ export class WriteQueue {
 		await this.writeSnapshot();
 	}
 
+	/** Resolves once everything queued is on disk and no snapshot is being written. */
+	async drained(): Promise<void> {
+		await this.flushed();
+		await this.snapshotting;
+	}
+
 	/** Stops retrying (the room unloads or the server stops). */
 	close(): void {
 		this.closed = true;
@@ -156,11 +166,12 @@ export class WriteQueue {
 		const covered = { ...this.since };
 		try {
 			const { state, lastUpdateId } = await this.options.snapshot();
-			await this.options.store.writeSnapshot(this.options.docId, state, lastUpdateId);
+			await this.options.store.writeSnapshot(this.options.docId, state, lastUpdateId, this.options.epoch);
 			this.since.updates = Math.max(0, this.since.updates - covered.updates);
 			this.since.bytes = Math.max(0, this.since.bytes - covered.bytes);
 			if (this.compactFailures > 0) this.options.health.clear(`room ${this.options.docId}: snapshot`);
 			this.compactFailures = 0;
+			this.options.snapshotWritten?.(state.byteLength);
 		} catch (error) {
 			// The update log still holds everything: a late snapshot costs load time, not data.
 			this.compactFailures += 1;

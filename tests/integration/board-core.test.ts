@@ -351,7 +351,7 @@ describeEachDatabase('board core: faults never wedge a room', (database) => {
 		const store: DocStore = {
 			...real,
 			appendUpdate: (docId, update) => (faults.append ? Promise.reject(new Error('disk full')) : real.appendUpdate(docId, update)),
-			writeSnapshot: (docId, state, id) => (faults.snapshot ? Promise.reject(new Error('snapshot failed')) : real.writeSnapshot(docId, state, id))
+			writeSnapshot: (docId, state, id, epoch) => (faults.snapshot ? Promise.reject(new Error('snapshot failed')) : real.writeSnapshot(docId, state, id, epoch))
 		};
 		return { store, faults };
 	}

@@ -11,6 +11,7 @@ import { applyArrivedUpdate } from './arrived-update';
 import { closeBoard, openBoard } from './board-preload';
 import { noteBoardEdit, noteBoardSynced } from '$lib/offline/sync-status.svelte';
 import { LocalCopy, boardCopyName } from './local-copy';
+import { deleteDatabase } from '$lib/offline/device-data';
 
 /** What the header shows: live, catching up, or working offline. */
 export type ConnectionState = 'live' | 'syncing' | 'offline';
@@ -42,6 +43,12 @@ export interface Refusal {
 const messageSync = 0;
 const messageAuth = 2;
 const refusalShownMs = 7000;
+/** The server rebuilt the board in a new epoch (docs/BOARD-DOCUMENT.md, "Epochs"): this copy's edits were carried. */
+const closeRebuilt = 4510;
+/** ...while this copy was away longer than the server keeps old epochs: its edits could not be carried. */
+const closeTooOld = 4410;
+/** Set before the page reloads after a 4410, so the reloaded board tells the person. */
+const tooOldNoticeKey = (pipelineId: string) => `voronka.boardTooOld.${pipelineId}`;
 
 function parseRefusal(reason: string, key: number): Refusal {
 	try {
@@ -83,9 +90,14 @@ export class BoardConnection {
 	#provider: WebsocketProvider | null = null;
 	#refusalKey = 0;
 	#destroyed = false;
+	/** This device's edits since the socket last connected: a rebuilt board's copy is dropped only when there are none. */
+	#editsThisConnection = 0;
+	#movingToRebuilt = false;
 	/** This device's own edits while the server cannot hear them: counted for the top bar (see #watch). */
 	#noteEdit = (_update: Uint8Array, origin: unknown) => {
-		if (this.state === 'live' || origin === this.#provider || origin instanceof LocalCopy) return;
+		if (origin === this.#provider || origin instanceof LocalCopy) return;
+		this.#editsThisConnection += 1;
+		if (this.state === 'live') return;
 		noteBoardEdit(this.#pipelineId);
 	};
 	#cleanups: Array<() => void> = [];
@@ -118,6 +130,7 @@ export class BoardConnection {
 			this.#updateState();
 		});
 		this.#watch();
+		this.#showTooOldNotice();
 	}
 
 	/** Tells the others which card this browser is dragging (null: none). */
@@ -147,6 +160,44 @@ export class BoardConnection {
 		this.refusals = [...this.refusals.slice(-4), refusal];
 		const timer = setTimeout(() => this.dismissRefusal(refusal.key), refusalShownMs);
 		this.#cleanups.push(() => clearTimeout(timer));
+	}
+
+	/**
+	 * The server rebuilt the board (4510) after carrying what this copy had
+	 * and it lacked. An edit made since this connection opened may not have
+	 * been carried (it can cross the close): then the provider reconnects,
+	 * which carries it, and the server says 4510 again. With none, the copy
+	 * holds nothing unsaved: it is deleted and the page loads the new board.
+	 * A copy too old to carry (4410) is dropped too, and the person told.
+	 */
+	#serverClosed(code: number): void {
+		if (code === closeTooOld) void this.#moveToRebuiltBoard(true);
+		else if (code === closeRebuilt && this.#editsThisConnection === 0) void this.#moveToRebuiltBoard(false);
+	}
+
+	async #moveToRebuiltBoard(tooOld: boolean): Promise<void> {
+		if (this.#movingToRebuilt || this.#destroyed) return;
+		this.#movingToRebuilt = true;
+		this.#provider?.disconnect();
+		this.#localCopy.destroy();
+		closeBoard(this.#pipelineId);
+		await deleteDatabase(boardCopyName(this.#pipelineId));
+		try {
+			if (tooOld) sessionStorage.setItem(tooOldNoticeKey(this.#pipelineId), '1');
+		} catch {
+			// Not remembered: the board loads without the notice.
+		}
+		location.reload();
+	}
+
+	#showTooOldNotice(): void {
+		try {
+			if (sessionStorage.getItem(tooOldNoticeKey(this.#pipelineId)) === null) return;
+			sessionStorage.removeItem(tooOldNoticeKey(this.#pipelineId));
+		} catch {
+			return;
+		}
+		this.refusals = [{ key: ++this.#refusalKey, at: Date.now(), rule: 'too-old', entity: 'board', id: '', message: m.board_copy_too_old() }];
 	}
 
 	#updateState(): void {
@@ -188,8 +239,14 @@ export class BoardConnection {
 			authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => this.#refused(reason));
 		};
 		const onStatus = ({ status }: { status: string }) => {
-			if (status === 'connected') performance.mark('board:connected');
+			if (status === 'connected') {
+				performance.mark('board:connected');
+				this.#editsThisConnection = 0;
+			}
 			this.#updateState();
+		};
+		const onClose = (event: CloseEvent | null) => {
+			if (event) this.#serverClosed(event.code);
 		};
 		const onSync = (synced: boolean) => {
 			if (synced && !this.syncedOnce) {
@@ -204,9 +261,11 @@ export class BoardConnection {
 		};
 		provider.on('status', onStatus);
 		provider.on('sync', onSync);
+		provider.on('connection-close', onClose);
 		this.#cleanups.push(() => {
 			provider.off('status', onStatus);
 			provider.off('sync', onSync);
+			provider.off('connection-close', onClose);
 		});
 		return provider;
 	}

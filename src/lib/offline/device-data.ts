@@ -9,7 +9,8 @@ const ownerKey = 'voronka.deviceUser';
 /** The device's own settings, not the user's data: they stay after logging out. */
 const devicePreferences = new Set(['voronka.theme']);
 
-function deleteDatabase(name: string): Promise<void> {
+/** Deletes an IndexedDB database; when another connection holds it, the deletion waits for it (and for nothing else). */
+export function deleteDatabase(name: string): Promise<void> {
 	return new Promise((resolve) => {
 		const request = indexedDB.deleteDatabase(name);
 		// Blocked (another tab holds it open): it goes once that tab lets go.
