@@ -361,6 +361,8 @@ export class Room {
 	}
 
 	sendAwareness(peer: Peer): void {
+		// A peer not synced with this epoch (not yet classified, or carried) is told nothing of it.
+		if (!this.peerStates.has(peer)) return;
 		peer.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
 	}
 

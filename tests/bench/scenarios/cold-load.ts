@@ -15,6 +15,7 @@ import { TaskDealIndex } from '../../../server/board/task-index.js';
 import { docUpdates } from '../../../server/db/schema.js';
 import type { Database } from '../../../server/db/client.js';
 import { applyStoredDoc, loadDoc, writeSnapshot } from '../../../server/sync/persistence.js';
+import { defaultEpochPolicy, rebuildDocument } from '../../../server/sync/epochs.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
 import { seededRandom } from '../../support/board-load.js';
 import { loadTestRoom } from '../../support/test-room.js';
@@ -298,6 +299,72 @@ function measureGrowth(totalMoves: number): string[][] {
 	return rows;
 }
 
+/**
+ * The same moves with epochs on (the default policy: past 8 MiB, when the
+ * state is at least twice the content written once). The server checks at
+ * each snapshot (every 500 updates); here every 10,000 moves, so the state
+ * may pass the threshold by up to 10,000 moves' growth before a rebuild.
+ */
+function measureEpochGrowth(totalMoves: number): { rows: string[][]; rebuilds: string[][] } {
+	const checkEvery = 10_000;
+	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
+	const random = seededRandom(11);
+	let doc = new Y.Doc({ gc: true });
+	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
+	doc.clientID = clients[0]!;
+	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, stageIds.map((id, index) => ({ id, name: `Stage ${index + 1}`, kind: 'open' as const, probability: 10 * (index + 1) })));
+	for (let start = 0; start < dealCount; start += dealsPerCreate) {
+		doc.transact(() => {
+			for (let n = start; n < Math.min(dealCount, start + dealsPerCreate); n += 1) {
+				createDeal(
+					doc,
+					{ id: `d${n}`, title: `Deal ${n}`, valueMinor: 1000 * n, currency: 'EUR', stageId: stageIds[n % stageIds.length]!, ownerId: 'u', rank: rankOf(random) },
+					{ id: `t${n}`, type: 'call', title: 'First call', dueAt: '2030-01-01T09:00:00.000Z' },
+					clock
+				);
+			}
+		});
+	}
+	const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+	const rows: string[][] = [];
+	const rebuilds: string[][] = [];
+	let largest = 0;
+	for (let move = 1; move <= totalMoves; move += 1) {
+		doc.clientID = clients[Math.floor(random() * clients.length)]!;
+		const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * dealCount)}`)!;
+		doc.transact(() => {
+			const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
+			if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
+			deal.set('rank', rankOf(random));
+			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
+		});
+		if (move % checkEvery === 0) {
+			const state = Y.encodeStateAsUpdate(doc);
+			largest = Math.max(largest, state.byteLength);
+			if (state.byteLength >= defaultEpochPolicy.afterBytes) {
+				const began = performance.now();
+				const next = rebuildDocument(doc)!;
+				const nextState = Y.encodeStateAsUpdate(next);
+				const rebuildMs = performance.now() - began;
+				if (state.byteLength >= defaultEpochPolicy.minGain * nextState.byteLength) {
+					const fresh = new Y.Doc({ gc: true });
+					const load = performance.now();
+					Y.applyUpdate(fresh, nextState);
+					const loadMs = performance.now() - load;
+					fresh.destroy();
+					rebuilds.push([move.toLocaleString('en'), mib(state.byteLength), mib(nextState.byteLength), rebuildMs.toFixed(0), loadMs.toFixed(0)]);
+					console.error(`epochs: rebuilt at ${move} moves: ${rebuilds.at(-1)!.join(', ')}`);
+					doc.destroy();
+					doc = next;
+				} else next.destroy();
+			}
+		}
+		if (checkpoints.has(move)) rows.push([move.toLocaleString('en'), mib(Y.encodeStateAsUpdate(doc).byteLength), mib(largest), String(rebuilds.length)]);
+	}
+	doc.destroy();
+	return { rows, rebuilds };
+}
+
 function sizes(doc: Y.Doc): string[] {
 	const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 	let structs = 0;
@@ -334,6 +401,17 @@ if (long) {
 		caption: `Document growth with moves (${dealCount.toLocaleString('en')} deals, gc on, encoded state)`,
 		columns: ['Moves', 'State (v1)', 'State (v2)', 'Structs (tombstones included)', 'Heap used'],
 		rows: measureGrowth(growthMoves)
+	});
+	const epochs = measureEpochGrowth(growthMoves);
+	tables.push({
+		caption: `The same moves with epochs on (rebuilt past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB when at least ${defaultEpochPolicy.minGain}x the content; checked every 10,000 moves)`,
+		columns: ['Moves', 'State (v1) now', 'Largest state so far', 'Rebuilds so far'],
+		rows: epochs.rows
+	});
+	tables.push({
+		caption: 'Each rebuild: the state before and after, the rebuild (write the content once and encode it), and a cold apply of the new state into an empty document, ms',
+		columns: ['At move', 'State before', 'State after', 'Rebuild ms', 'Apply new state ms'],
+		rows: epochs.rebuilds
 	});
 }
 
