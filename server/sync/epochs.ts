@@ -14,15 +14,39 @@ const entityRoots = ['stages', 'deals', 'tasks'] as const;
 type EntityRoot = (typeof entityRoots)[number];
 const rootNames = new Set<string>(['meta', ...entityRoots]);
 
-/** When a room rebuilds its document into a new epoch. */
+/**
+ * When a room rebuilds its document into a new epoch. Loading a document
+ * costs one integration per struct, and a struct stays for every field ever
+ * overwritten: the measure is structs per live field. A new board has one;
+ * 10,000 deals after 100,000 moves have 2.6 (460,000 structs, loaded in
+ * 1.3 s against 0.46 s written once).
+ */
 export interface EpochPolicy {
-	/** The encoded state's size past which a rebuild is considered. */
+	/** The encoded state's size under which a board is never rebuilt (small boards load fast anyway). */
 	afterBytes: number;
-	/** ...and only when the state is at least this many times the content written once. */
+	/** Structs per live field from which a rebuild is due. */
 	minGain: number;
 }
 
-export const defaultEpochPolicy: EpochPolicy = { afterBytes: 8 * 1024 * 1024, minGain: 2 };
+export const defaultEpochPolicy: EpochPolicy = { afterBytes: 1024 * 1024, minGain: 2 };
+
+/** The document's structs (tombstones included) and its live fields (entities and their fields, meta fields). */
+export function measureHistory(doc: Y.Doc): { structs: number; live: number } {
+	let structs = 0;
+	doc.store.clients.forEach((list) => (structs += list.length));
+	const maps = boardMaps(doc);
+	let live = maps.meta.size;
+	for (const root of entityRoots) {
+		for (const entity of maps[root].values()) live += 1 + (entity instanceof Y.Map ? entity.size : 0);
+	}
+	return { structs, live };
+}
+
+export function isRebuildDue(policy: EpochPolicy, doc: Y.Doc, stateBytes: number): boolean {
+	if (stateBytes < policy.afterBytes) return false;
+	const { structs, live } = measureHistory(doc);
+	return structs >= policy.minGain * Math.max(1, live);
+}
 
 /**
  * The board's content written once by a fresh client (the new epoch's base

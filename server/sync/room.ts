@@ -15,7 +15,7 @@ import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
 import { applyStoredDoc, type CompactionPolicy, type DocStore, type StoredDoc } from './persistence.js';
-import { countCarried, findClientEpoch, readCarriedEdits, rebuildDocument, writeCarriedEdits, type EpochPolicy } from './epochs.js';
+import { countCarried, findClientEpoch, isRebuildDue, readCarriedEdits, rebuildDocument, writeCarriedEdits, type EpochPolicy } from './epochs.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
@@ -122,8 +122,8 @@ interface CarriedPeer {
  * are flushed for the same reason.
  */
 export class Room {
-	readonly doc = new Y.Doc({ gc: true });
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly doc: Y.Doc;
+	readonly awareness: awarenessProtocol.Awareness;
 	private readonly peerStates = new Map<Peer, PeerState>();
 	/**
 	 * Peers of a rebuilt board whose epoch is not known yet: they are sent
@@ -141,8 +141,8 @@ export class Room {
 	/** Set while the document is rebuilt: changes wait, peers' updates are left to be carried. */
 	private rebuilding: Promise<void> | null = null;
 	private retired = false;
-	/** The state size from which the next rebuild is considered (a rebuild that would gain too little waits for growth). */
-	private rebuildFrom = 0;
+	/** Off for good when the board holds content outside the schema (never rewritten). */
+	private rebuildable = true;
 	private readonly index: TaskDealIndex;
 	private readonly guard: BoardGuard;
 	private readonly queue: WriteQueue;
@@ -159,23 +159,18 @@ export class Room {
 	private constructor(
 		private readonly options: RoomOptions,
 		stored: StoredDoc,
+		loaded: { doc: Y.Doc; dropped: boolean },
 		members: Set<string>,
 		earlierEpochs: Array<{ epoch: number; baseClient: number | null }>
 	) {
+		this.doc = loaded.doc;
+		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.members = members;
 		this.epoch = stored.epoch;
 		this.baseClient = stored.baseClient;
 		this.earlierEpochs = earlierEpochs;
-		this.rebuildFrom = options.epochs?.afterBytes ?? Infinity;
 		this.awareness.setLocalState(null);
-		let dropped = false;
-		if (stored.snapshot || stored.updates.length > 0) {
-			applyStoredDoc(this.doc, stored, 'load');
-			// Stored before updates were inspected: what cannot integrate never will.
-			dropped = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
-			this.doc.store.pendingStructs = null;
-			this.doc.store.pendingDs = null;
-		}
+		const dropped = loaded.dropped;
 		this.index = TaskDealIndex.of(this.doc);
 		this.guard = new BoardGuard({
 			doc: this.doc,
@@ -243,10 +238,28 @@ export class Room {
 			options.lookups.dealFields?.() ?? new Map<string, CustomFieldDef>(),
 			options.lookups.stageRules?.() ?? noStageRules
 		]);
-		// A board stored past the size is rebuilt before anyone joins: no peer to move.
-		const stored = (await rebuildStored(options, loaded)) ?? loaded;
+		let stored = loaded;
+		let applied = applyStored(stored);
+		let rebuildable = true;
+		// A board whose history is due a rebuild is rebuilt before anyone joins: no peer to move.
+		if (!applied.dropped && options.epochs && !options.fanout) {
+			const stateBytes = (stored.snapshot?.byteLength ?? 0) + stored.bytesSinceSnapshot;
+			if (isRebuildDue(options.epochs, applied.doc, stateBytes)) {
+				const outcome = await storeRebuild(options, applied.doc, stored).catch((error: unknown) => {
+					options.health.report(`room ${options.docId}: rebuild`, `cannot rebuild the board in a new epoch: ${(error as Error).message}`);
+					return null;
+				});
+				if (outcome?.kind === 'rebuilt') {
+					applied.doc.destroy();
+					stored = outcome.next;
+					applied = applyStored(stored);
+				}
+				if (outcome?.kind === 'not-rebuildable') rebuildable = false;
+			}
+		}
 		const earlier = stored.epoch > 0 ? (await options.store.listEpochs(options.docId)).map(({ epoch, baseClient }) => ({ epoch, baseClient })) : [];
-		const room = new Room(options, stored, members, earlier);
+		const room = new Room(options, stored, applied, members, earlier);
+		room.rebuildable = rebuildable;
 		room.dealFields = dealFields;
 		room.stageRules = stageRules;
 		// A crash or a failed batch left the projection behind the log: project the whole board.
@@ -531,9 +544,11 @@ export class Room {
 		peer.close(1011, 'could not carry the edits of this copy; reconnect');
 	}
 
-	/** After a snapshot: a document past the size is rebuilt into a new epoch. */
+	/** After a snapshot: a document whose history is due (epochs.ts) is rebuilt into a new epoch. */
 	private considerRebuild(stateBytes: number): void {
-		if (!this.options.epochs || this.options.fanout || this.rebuilding || this.retired || stateBytes < this.rebuildFrom) return;
+		const policy = this.options.epochs;
+		if (!policy || this.options.fanout || this.rebuilding || this.retired || !this.rebuildable) return;
+		if (!isRebuildDue(policy, this.doc, stateBytes)) return;
 		this.rebuilding = this.rebuildLive().finally(() => (this.rebuilding = null));
 	}
 
@@ -544,21 +559,17 @@ export class Room {
 	 * user loads the new epoch, and a change that waited runs there.
 	 */
 	private async rebuildLive(): Promise<void> {
-		const policy = this.options.epochs!;
 		await this.queue.drained();
 		await this.projection?.idle();
-		const outcome = await storeRebuild(this.options, this.doc, { epoch: this.epoch, baseClient: this.baseClient, lastUpdateId: this.queue.lastUpdateId }, policy).catch(
+		const outcome = await storeRebuild(this.options, this.doc, { epoch: this.epoch, baseClient: this.baseClient, lastUpdateId: this.queue.lastUpdateId }).catch(
 			(error: unknown) => {
+				// Tried again after the next snapshot.
 				this.options.health.report(`room ${this.docId}: rebuild`, `cannot rebuild the board in a new epoch, will retry: ${(error as Error).message}`);
-				return { kind: 'failed' as const };
+				return null;
 			}
 		);
-		if (outcome.kind !== 'rebuilt') {
-			// Too little to gain (or a failure): wait until the state has grown by half the threshold again.
-			this.rebuildFrom = outcome.kind === 'not-rebuildable' ? Infinity : outcome.kind === 'too-little' ? outcome.stateBytes + policy.afterBytes / 2 : 0;
-			return;
-		}
-		this.options.health.clear(`room ${this.docId}: rebuild`);
+		if (outcome?.kind === 'not-rebuildable') this.rebuildable = false;
+		if (outcome?.kind !== 'rebuilt') return;
 		this.retired = true;
 		this.queue.close();
 		this.projection?.close();
@@ -708,20 +719,26 @@ export class Room {
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
-type RebuildOutcome = { kind: 'rebuilt'; next: StoredDoc } | { kind: 'too-little'; stateBytes: number } | { kind: 'not-rebuildable' };
+type RebuildOutcome = { kind: 'rebuilt'; next: StoredDoc } | { kind: 'not-rebuildable' };
+
+/** A stored document applied to a new Y.Doc; parts that cannot integrate (stored before updates were inspected) are dropped. */
+function applyStored(stored: StoredDoc): { doc: Y.Doc; dropped: boolean } {
+	const doc = new Y.Doc({ gc: true });
+	if (!stored.snapshot && stored.updates.length === 0) return { doc, dropped: false };
+	applyStoredDoc(doc, stored, 'load');
+	// What cannot integrate now never will.
+	const dropped = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+	doc.store.pendingStructs = null;
+	doc.store.pendingDs = null;
+	return { doc, dropped };
+}
 
 /**
- * Writes the document's content once into a new epoch and stores it (the
- * old epoch frozen): when the state is at least `minGain` times the content
- * written once. A board with content outside the schema is never rebuilt
- * (such content is reported, not rewritten).
+ * Writes the document's content once into a new epoch and stores it, the
+ * old epoch frozen. A board with content outside the schema is never
+ * rebuilt (such content is reported, not rewritten).
  */
-async function storeRebuild(
-	options: RoomOptions,
-	doc: Y.Doc,
-	current: { epoch: number; baseClient: number | null; lastUpdateId: number },
-	policy: EpochPolicy
-): Promise<RebuildOutcome> {
+async function storeRebuild(options: RoomOptions, doc: Y.Doc, current: { epoch: number; baseClient: number | null; lastUpdateId: number }): Promise<RebuildOutcome> {
 	const next = rebuildDocument(doc);
 	if (!next) {
 		options.health.report(`room ${options.docId}: rebuild`, 'the board holds content outside the schema and is not rebuilt');
@@ -731,46 +748,22 @@ async function storeRebuild(
 	const nextState = Y.encodeStateAsUpdate(next);
 	const nextBaseClient = next.clientID;
 	next.destroy();
-	if (frozenState.byteLength < policy.minGain * nextState.byteLength) return { kind: 'too-little', stateBytes: frozenState.byteLength };
 	await options.store.rebuildEpoch(options.docId, { ...current, frozenState, nextState, nextBaseClient });
+	options.health.clear(`room ${options.docId}: rebuild`);
 	console.info(`room ${options.docId}: rebuilt in epoch ${current.epoch + 1}: ${frozenState.byteLength} bytes -> ${nextState.byteLength}`);
-	const next_: StoredDoc = {
-		snapshot: nextState,
-		updates: [],
-		state: nextState,
-		lastUpdateId: current.lastUpdateId,
-		updatesSinceSnapshot: 0,
-		bytesSinceSnapshot: 0,
-		epoch: current.epoch + 1,
-		baseClient: nextBaseClient
+	return {
+		kind: 'rebuilt',
+		next: {
+			snapshot: nextState,
+			updates: [],
+			state: nextState,
+			lastUpdateId: current.lastUpdateId,
+			updatesSinceSnapshot: 0,
+			bytesSinceSnapshot: 0,
+			epoch: current.epoch + 1,
+			baseClient: nextBaseClient
+		}
 	};
-	return { kind: 'rebuilt', next: next_ };
-}
-
-/** Boards this process found not worth rebuilding as they loaded, and their stored size then. */
-const declinedAtLoad = new Map<string, number>();
-
-/** A board stored past the rebuild size is rebuilt as it loads; null when it is not. */
-async function rebuildStored(options: RoomOptions, stored: StoredDoc): Promise<StoredDoc | null> {
-	const policy = options.epochs;
-	if (!policy || options.fanout) return null;
-	const size = (stored.snapshot?.byteLength ?? 0) + stored.bytesSinceSnapshot;
-	if (size < Math.max(policy.afterBytes, (declinedAtLoad.get(options.docId) ?? -Infinity) + policy.afterBytes / 2)) return null;
-	const doc = new Y.Doc({ gc: true });
-	try {
-		applyStoredDoc(doc, stored, 'load');
-		// Stored parts that cannot integrate are reported when the room loads as usual; such a board waits.
-		if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) return null;
-		const outcome = await storeRebuild(options, doc, stored, policy).catch((error: unknown) => {
-			options.health.report(`room ${options.docId}: rebuild`, `cannot rebuild the board in a new epoch: ${(error as Error).message}`);
-			return null;
-		});
-		if (outcome?.kind === 'rebuilt') return outcome.next;
-		if (outcome) declinedAtLoad.set(options.docId, outcome.kind === 'too-little' ? size : Infinity);
-		return null;
-	} finally {
-		doc.destroy();
-	}
 }
 
 /** A violation as the peer is told it: the reason in the peer's language. */

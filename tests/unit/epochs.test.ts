@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { countCarried, findClientEpoch, readCarriedEdits, rebuildDocument, writeCarriedEdits } from '../../server/sync/epochs.js';
+import { countCarried, findClientEpoch, isRebuildDue, measureHistory, readCarriedEdits, rebuildDocument, writeCarriedEdits } from '../../server/sync/epochs.js';
 import { boardMaps } from '../../src/lib/model/board.js';
 
 /** A board-shaped document: meta, two stages, deals with their fields, a task. */
@@ -45,6 +45,20 @@ describe('rebuildDocument', () => {
 		expect(json(next)).toBe(json(doc));
 		expect([...Y.decodeStateVector(Y.encodeStateVector(next)).keys()]).toEqual([next.clientID]);
 		expect(Y.encodeStateAsUpdate(next).byteLength * 3).toBeLessThan(Y.encodeStateAsUpdate(doc).byteLength);
+	});
+
+	it('is due when the history holds two structs per live field, on a board past the size', () => {
+		const doc = board();
+		const policy = { afterBytes: 1000, minGain: 2 };
+		const fresh = measureHistory(doc);
+		expect(fresh.structs, 'a board written once has about one struct per field').toBeLessThan(fresh.live * 1.2);
+		expect(isRebuildDue(policy, doc, 5000)).toBe(false);
+		for (let i = 0; i < 200; i++) {
+			Y.applyUpdate(doc, editOf(doc, (copy) => boardMaps(copy).deals.get(`d${i % 5}`)!.set('stageId', i % 2 ? 's2' : 's1')));
+		}
+		expect(isRebuildDue(policy, doc, 5000)).toBe(true);
+		expect(isRebuildDue(policy, doc, 999), 'a small board is never due').toBe(false);
+		expect(isRebuildDue(policy, rebuildDocument(doc)!, 5000), 'nor one just rebuilt').toBe(false);
 	});
 
 	it('refuses a board holding content outside the schema (it is reported, never rewritten)', () => {

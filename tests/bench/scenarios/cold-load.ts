@@ -2,7 +2,7 @@
 // moves of history is stored as the server would store it, then loaded into a
 // fresh room from the database, several times, on PGlite and PostgreSQL.
 //
-//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--moves N] [--long [--long-moves N]] [--growth-only] [--form FILE]
+//   npx tsx tests/bench/scenarios/cold-load.ts [--db pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--moves N] [--long [--long-moves N]] [--growth-only] [--form FILE] [--no-epochs]
 //
 // --long also builds 1,000,000 moves in memory and reports the document size.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { TaskDealIndex } from '../../../server/board/task-index.js';
 import { docUpdates } from '../../../server/db/schema.js';
 import type { Database } from '../../../server/db/client.js';
 import { applyStoredDoc, loadDoc, writeSnapshot } from '../../../server/sync/persistence.js';
-import { defaultEpochPolicy, rebuildDocument } from '../../../server/sync/epochs.js';
+import { defaultEpochPolicy, isRebuildDue, measureHistory, rebuildDocument } from '../../../server/sync/epochs.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
 import { seededRandom } from '../../support/board-load.js';
 import { loadTestRoom } from '../../support/test-room.js';
@@ -63,9 +63,9 @@ const clock = { now: () => '2026-01-01T00:00:00.000Z' };
  * documents kept in sync would send, at a fraction of the cost of applying
  * each to every other client.
  */
-function* boardHistory(deals: number, moves: number, seed: number): Generator<Uint8Array> {
+function* boardHistory(deals: number, moves: number, seed: number): Generator<Uint8Array | { rebuilt: Uint8Array }> {
 	const random = seededRandom(seed);
-	const doc = new Y.Doc();
+	let doc = new Y.Doc();
 	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
 	doc.clientID = clients[0]!;
 	const updates: Uint8Array[] = [];
@@ -89,10 +89,22 @@ function* boardHistory(deals: number, moves: number, seed: number): Generator<Ui
 		});
 		yield* updates.splice(0);
 	}
-	const { deals: dealMaps } = boardMaps(doc);
+	let sinceCheck = 0;
 	for (let move = 0; move < moves; move += 1) {
+		// The server checks after each snapshot (every 500 updates) whether the board is due a rebuild
+		// (epochs.ts); its clients then load the new epoch and move on from there.
+		if (epochsOn && ++sinceCheck >= snapshotEvery) {
+			sinceCheck = 0;
+			if (isRebuildDue(defaultEpochPolicy, doc, defaultEpochPolicy.afterBytes)) {
+				const next = rebuildDocument(doc)!;
+				doc.destroy();
+				doc = next;
+				doc.on('update', (update: Uint8Array) => updates.push(update));
+				yield { rebuilt: Y.encodeStateAsUpdate(doc) };
+			}
+		}
 		doc.clientID = clients[Math.floor(random() * clients.length)]!;
-		const deal = dealMaps.get(`d${Math.floor(random() * deals)}`)!;
+		const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * deals)}`)!;
 		// What moveDeal writes (stageId, rank, updatedAt), without its column scan:
 		// finding neighbours in a 10,000-deal board would dominate building the history.
 		doc.transact(() => {
@@ -116,7 +128,12 @@ interface StoredForm {
 	updates: number;
 	snapshot: Uint8Array | null;
 	tail: Uint8Array[];
+	/** Rebuilds into a new epoch the server made along the way (0 with --no-epochs). */
+	rebuilds?: number;
 }
+
+/** --no-epochs stores the history as a server that never rebuilds would (the figures before epochs). */
+const epochsOn = !flag('no-epochs');
 
 /**
  * The history as the server leaves it: the server's own document (gc on)
@@ -126,21 +143,32 @@ interface StoredForm {
  * snapshots in between would be replaced anyway).
  */
 function buildStoredForm(): StoredForm {
-	const server = new Y.Doc({ gc: true });
+	let server = new Y.Doc({ gc: true });
 	let updates = 0;
+	let rebuilds = 0;
 	let tail: Uint8Array[] = [];
 	let snapshot: Uint8Array | null = null;
-	for (const update of boardHistory(dealCount, moveCount, 7)) {
-		Y.applyUpdate(server, update);
-		tail.push(update);
-		updates += 1;
+	for (const step of boardHistory(dealCount, moveCount, 7)) {
+		if (step instanceof Uint8Array) {
+			Y.applyUpdate(server, step);
+			tail.push(step);
+			updates += 1;
+		} else {
+			// The server rebuilt the board: the new epoch's state is the snapshot, the rows it covers go.
+			server.destroy();
+			server = new Y.Doc({ gc: true });
+			Y.applyUpdate(server, step.rebuilt);
+			snapshot = step.rebuilt;
+			tail = [];
+			rebuilds += 1;
+		}
 		if (tail.length >= snapshotEvery) {
 			snapshot = Y.encodeStateAsUpdate(server);
 			tail = [];
 		}
 	}
 	server.destroy();
-	return { updates, snapshot, tail };
+	return { updates, snapshot, tail, rebuilds };
 }
 
 function readForm(file: string): StoredForm {
@@ -246,7 +274,7 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 		],
 		stored: [
 			kind,
-			String(stored.updates),
+			`${stored.updates}${stored.rebuilds ? `, ${stored.rebuilds} rebuild${stored.rebuilds > 1 ? 's' : ''} into a new epoch` : ''}`,
 			`${((stored.snapshot?.byteLength ?? 0) / 1024).toFixed(0)} KiB`,
 			`${stored.tail.length} (${(stored.tail.reduce((sum, u) => sum + u.byteLength, 0) / 1024).toFixed(0)} KiB)`,
 			`${(samples[0]!.stateBytes! / 1024).toFixed(0)} KiB`
@@ -300,13 +328,11 @@ function measureGrowth(totalMoves: number): string[][] {
 }
 
 /**
- * The same moves with epochs on (the default policy: past 8 MiB, when the
- * state is at least twice the content written once). The server checks at
- * each snapshot (every 500 updates); here every 10,000 moves, so the state
- * may pass the threshold by up to 10,000 moves' growth before a rebuild.
+ * The same moves with epochs on, as the server makes them: after each
+ * snapshot (every 500 updates) it rebuilds a board due one (epochs.ts: past
+ * 1 MiB with at least two structs per live field).
  */
 function measureEpochGrowth(totalMoves: number): { rows: string[][]; rebuilds: string[][] } {
-	const checkEvery = 10_000;
 	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
 	const random = seededRandom(11);
 	let doc = new Y.Doc({ gc: true });
@@ -338,28 +364,34 @@ function measureEpochGrowth(totalMoves: number): { rows: string[][]; rebuilds: s
 			deal.set('rank', rankOf(random));
 			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
 		});
-		if (move % checkEvery === 0) {
-			const state = Y.encodeStateAsUpdate(doc);
-			largest = Math.max(largest, state.byteLength);
-			if (state.byteLength >= defaultEpochPolicy.afterBytes) {
-				const began = performance.now();
-				const next = rebuildDocument(doc)!;
-				const nextState = Y.encodeStateAsUpdate(next);
-				const rebuildMs = performance.now() - began;
-				if (state.byteLength >= defaultEpochPolicy.minGain * nextState.byteLength) {
+		// The struct count is cheap; the state is encoded only when the count says a rebuild may be due.
+		if (move % snapshotEvery === 0) {
+			const { structs, live } = measureHistory(doc);
+			if (structs >= defaultEpochPolicy.minGain * live) {
+				const state = Y.encodeStateAsUpdate(doc);
+				largest = Math.max(largest, state.byteLength);
+				if (isRebuildDue(defaultEpochPolicy, doc, state.byteLength)) {
+					const began = performance.now();
+					const next = rebuildDocument(doc)!;
+					const nextState = Y.encodeStateAsUpdate(next);
+					const rebuildMs = performance.now() - began;
 					const fresh = new Y.Doc({ gc: true });
 					const load = performance.now();
 					Y.applyUpdate(fresh, nextState);
 					const loadMs = performance.now() - load;
 					fresh.destroy();
-					rebuilds.push([move.toLocaleString('en'), mib(state.byteLength), mib(nextState.byteLength), rebuildMs.toFixed(0), loadMs.toFixed(0)]);
+					rebuilds.push([move.toLocaleString('en'), mib(state.byteLength), structs.toLocaleString('en'), mib(nextState.byteLength), rebuildMs.toFixed(0), loadMs.toFixed(0)]);
 					console.error(`epochs: rebuilt at ${move} moves: ${rebuilds.at(-1)!.join(', ')}`);
 					doc.destroy();
 					doc = next;
-				} else next.destroy();
+				}
 			}
 		}
-		if (checkpoints.has(move)) rows.push([move.toLocaleString('en'), mib(Y.encodeStateAsUpdate(doc).byteLength), mib(largest), String(rebuilds.length)]);
+		if (checkpoints.has(move)) {
+			const state = Y.encodeStateAsUpdate(doc).byteLength;
+			largest = Math.max(largest, state);
+			rows.push([move.toLocaleString('en'), mib(state), measureHistory(doc).structs.toLocaleString('en'), mib(largest), String(rebuilds.length)]);
+		}
 	}
 	doc.destroy();
 	return { rows, rebuilds };
@@ -404,20 +436,20 @@ if (long) {
 	});
 	const epochs = measureEpochGrowth(growthMoves);
 	tables.push({
-		caption: `The same moves with epochs on (rebuilt past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB when at least ${defaultEpochPolicy.minGain}x the content; checked every 10,000 moves)`,
-		columns: ['Moves', 'State (v1) now', 'Largest state so far', 'Rebuilds so far'],
+		caption: `The same moves with epochs on (rebuilt after a snapshot when past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB with at least ${defaultEpochPolicy.minGain} structs per live field)`,
+		columns: ['Moves', 'State (v1) now', 'Structs now', 'Largest state so far', 'Rebuilds so far'],
 		rows: epochs.rows
 	});
 	tables.push({
-		caption: 'Each rebuild: the state before and after, the rebuild (write the content once and encode it), and a cold apply of the new state into an empty document, ms',
-		columns: ['At move', 'State before', 'State after', 'Rebuild ms', 'Apply new state ms'],
+		caption: 'Each rebuild: the state and structs before, the state after, the rebuild (write the content once and encode it) and a cold apply of the new state into an empty document, ms',
+		columns: ['At move', 'State before', 'Structs before', 'State after', 'Rebuild ms', 'Apply new state ms'],
 		rows: epochs.rebuilds
 	});
 }
 
 const method = [
 	`The board is built with the model functions by ${clientCount} clients that see each other's changes at once (one document, the clients taking turns by client id): one update per 100 created deals (each with its open task), then one update per move (stageId, rank, updatedAt of a random deal, by a random client, seeded).`,
-	`It is stored as the server leaves it: the server's document (gc on) takes every update, a snapshot every ${snapshotEvery} updates (the default compaction) replaces the rows it covers, so the database holds the last snapshot and the rows after it.`,
+	`It is stored as the server leaves it: the server's document (gc on) takes every update, a snapshot every ${snapshotEvery} updates (the default compaction) replaces the rows it covers, so the database holds the last snapshot and the rows after it. ${epochsOn ? `After each snapshot the server rebuilds a board due one in a new epoch (server/sync/epochs.ts: past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB with at least ${defaultEpochPolicy.minGain} structs per live field); its clients load the new epoch and the history goes on there, so the stored form is the last epoch's snapshot and the rows after it (--no-epochs stores the history of a server that never rebuilds).` : 'Run with --no-epochs: the server never rebuilds the board.'}`,
 	`Each run uses a fresh database; the first run is a warm-up. "Room.load" is tests/support/test-room.ts loadTestRoom (members given, no projection); the parts are then timed one by one on the same rows: the two reads (loadDoc), the old path (Y.mergeUpdates of snapshot and rows, then one Y.applyUpdate into a fresh document), the path Room.load takes now (applyStoredDoc: the snapshot, then the rows, in one transaction), TaskDealIndex.of, validateBoard. Wall time and CPU time (process.cpuUsage, user + system) are both given: on a busy machine CPU time shows the work, wall time the wait. On PostgreSQL the database's own CPU is not in the figure; on PGlite it is (it runs in this process).`,
 	`Machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}, Node ${process.version}; figures taken on a shared machine compare runs, not absolute speed.`
 ].join('\n\n');
