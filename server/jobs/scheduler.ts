@@ -8,6 +8,7 @@ import { purgeTrash } from '../contacts/party-store.js';
 import { processJobs } from '../processes/run-processes.js';
 import { notifyDueTasks } from '../notifications/due-tasks.js';
 import { recoverPendingIntakes } from '../intake/intake-recovery.js';
+import { dropExpiredEpochStates } from '../sync/persistence.js';
 
 const everyMs = 10 * 60_000;
 
@@ -38,6 +39,8 @@ export const scheduledJobs: ScheduledJob[] = [
 	{ name: 'purge-deal-trash', run: (c) => purgeDealTrash(c.db, c.now) },
 	{ name: 'purge-contact-trash', run: (c) => purgeTrash(c.db, c.now) },
 	{ name: 'notify-due-tasks', run: (c) => notifyDueTasks(c.db, c.notifier, c.now) },
+	// A board's earlier epochs are kept 180 days for copies that were offline through a rebuild (docs/BOARD-DOCUMENT.md).
+	{ name: 'drop-old-epochs', run: (c) => dropExpiredEpochStates(c.db, c.now) },
 	...processJobs
 ];
 

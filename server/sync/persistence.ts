@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Database } from '../db/client.js';
 import { docEpochs, docSnapshots, docUpdates } from '../db/schema.js';
@@ -236,6 +236,17 @@ export async function listEpochs(db: Database, docId: string, now = new Date()):
 		baseClient: row.baseClient,
 		finalState: row.finalState && row.frozenAt.getTime() >= oldest ? toBytes(row.finalState) : null
 	}));
+}
+
+/** Drops the final states frozen longer ago than the retention period (a scheduled job); the rows stay to recognise such copies. */
+export async function dropExpiredEpochStates(db: Database, now: Date): Promise<number> {
+	const oldest = new Date(now.getTime() - epochRetentionDays * 86_400_000);
+	const dropped = await db
+		.update(docEpochs)
+		.set({ finalState: null })
+		.where(and(isNotNull(docEpochs.finalState), lt(docEpochs.frozenAt, oldest)))
+		.returning({ docId: docEpochs.docId });
+	return dropped.length;
 }
 
 export async function storeFrozenState(db: Database, docId: string, epoch: number, state: Uint8Array): Promise<void> {

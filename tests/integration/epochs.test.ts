@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { createDeal, listDeals, listStages, moveDeal, rankForDrop, readDeal, validateBoard } from '../../src/lib/model/index.js';
 import { loadConfig } from '../../server/config.js';
 import { docEpochs, docSnapshots } from '../../server/db/schema.js';
-import { loadDoc } from '../../server/sync/persistence.js';
+import { dropExpiredEpochStates, listEpochs, loadDoc } from '../../server/sync/persistence.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { contentOf, sameHistory } from '../support/board-load.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -152,6 +152,28 @@ describeEachDatabase('epochs: a board rebuilt while in use', (database) => {
 		// The API works on the new epoch.
 		const listed = await callApi(server.url, 'GET', `/api/pipelines/${pipelineId}/deals`, { token: owner.token });
 		expect(listed.status).toBe(200);
+	});
+});
+
+describeEachDatabase('epochs: retention', (database) => {
+	it('drops frozen states older than 180 days and keeps the rows that recognise such copies', async () => {
+		const { db } = database();
+		const now = new Date('2026-12-07T12:00:00.000Z');
+		const docId = `doc-${Math.random().toString(36).slice(2)}`;
+		await db.insert(docEpochs).values([
+			{ docId, epoch: 0, baseClient: null, finalState: new Uint8Array([0, 0]), frozenAt: new Date('2026-05-01T00:00:00.000Z') },
+			{ docId, epoch: 1, baseClient: 42, finalState: new Uint8Array([0, 0]), frozenAt: new Date('2026-11-01T00:00:00.000Z') }
+		]);
+		expect((await listEpochs(db, docId, now)).map((epoch) => [epoch.epoch, epoch.finalState !== null]), 'an expired state already reads as gone').toEqual([
+			[1, true],
+			[0, false]
+		]);
+		expect(await dropExpiredEpochStates(db, now)).toBeGreaterThanOrEqual(1);
+		const rows = await db.select().from(docEpochs).where(eq(docEpochs.docId, docId));
+		expect(rows.map((row) => [row.epoch, row.finalState === null]).sort()).toEqual([
+			[0, true],
+			[1, false]
+		]);
 	});
 });
 
