@@ -27,7 +27,12 @@ const asStored = (update: Uint8Array) => update as unknown as ArrayBuffer;
  * update event, which costs about a second on a board of 5,000 deals.
  */
 export class LocalCopy {
-	/** Resolves once the stored copy is in the document (it may have been empty); true if it held anything. */
+	/**
+	 * Resolves once the stored copy is in the document (it may have been
+	 * empty); true if it held anything. Never rejects: where IndexedDB cannot
+	 * be opened (a private window of some browsers, storage turned off) the
+	 * board works online without a copy on this device.
+	 */
 	readonly loaded: Promise<boolean>;
 
 	#doc: Y.Doc;
@@ -35,9 +40,11 @@ export class LocalCopy {
 	#stored = 0;
 	#compactTimer: ReturnType<typeof setTimeout> | undefined;
 	#destroyed = false;
+	/** IndexedDB failed to open: nothing is stored, and nothing is tried again. */
+	#unavailable = false;
 	/** Stores each update of the document but its own (on `update`, once the copy is loaded). */
 	readonly storeUpdate = (update: Uint8Array, origin: unknown) => {
-		if (origin === this) return;
+		if (origin === this || this.#unavailable) return;
 		void this.#db.then((db) => {
 			if (this.#destroyed) return;
 			const [store] = idb.transact(db, [updatesStore]);
@@ -51,14 +58,18 @@ export class LocalCopy {
 		this.#db = idb.openDB(name, (db) =>
 			idb.createStores(db, [[updatesStore, { autoIncrement: true }], ['custom']])
 		);
-		this.loaded = this.#load();
+		this.loaded = this.#load().catch((error: unknown) => {
+			console.warn('This board cannot be kept on this device (IndexedDB failed to open); it works online only.', error);
+			this.#unavailable = true;
+			return false;
+		});
 	}
 
 	destroy(): void {
 		this.#destroyed = true;
 		clearTimeout(this.#compactTimer);
 		this.#doc.off('update', this.storeUpdate);
-		void this.#db.then((db) => db.close());
+		void this.#db.then((db) => db.close()).catch(() => undefined);
 	}
 
 	async #load(): Promise<boolean> {
