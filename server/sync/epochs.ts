@@ -58,7 +58,7 @@ export function isRebuildDue(policy: EpochPolicy, doc: Y.Doc, stateBytes: number
 export function rebuildDocument(doc: Y.Doc): Y.Doc | null {
 	for (const name of doc.share.keys()) if (!rootNames.has(name)) return null;
 	const source = boardMaps(doc);
-	const plain = (value: unknown) => !(value instanceof Y.AbstractType);
+	const plain = isPlain;
 	for (const value of source.meta.values()) if (!plain(value)) return null;
 	for (const root of entityRoots) {
 		for (const entity of source[root].values()) {
@@ -116,7 +116,8 @@ export function readCarriedEdits(frozen: Y.Doc, update: Uint8Array): CarriedEdit
 	const onMeta = (event: Y.YMapEvent<unknown>) => {
 		for (const [key, change] of event.changes.keys) {
 			if (change.action === 'update' && sameValue(change.oldValue, maps.meta.get(key))) continue;
-			edits.meta.set(key, maps.meta.has(key) ? { value: maps.meta.get(key) } : { removed: true });
+			if (!maps.meta.has(key)) edits.meta.set(key, { removed: true });
+			else if (isPlain(maps.meta.get(key))) edits.meta.set(key, { value: maps.meta.get(key) });
 		}
 	};
 	const observers = entityRoots.map((root) => {
@@ -127,7 +128,9 @@ export function readCarriedEdits(frozen: Y.Doc, update: Uint8Array): CarriedEdit
 				if (event.target !== maps[root]) continue;
 				for (const id of event.changes.keys.keys()) {
 					const entity = maps[root].get(id);
-					entities.set(id, entity instanceof Y.Map ? { kind: 'created', fields: new Map(entity.entries()) } : { kind: 'removed' });
+					// Anything but a map of plain values is outside the schema: not carried.
+					if (entity === undefined) entities.set(id, { kind: 'removed' });
+					else if (entity instanceof Y.Map) entities.set(id, { kind: 'created', fields: new Map([...entity.entries()].filter(([, value]) => isPlain(value))) });
 				}
 			}
 			for (const event of events) {
@@ -141,7 +144,8 @@ export function readCarriedEdits(frozen: Y.Doc, update: Uint8Array): CarriedEdit
 				// Only what changed what the frozen state shows: a write that lost to one already there has no change.
 				for (const [key, change] of event.changes.keys) {
 					if (change.action === 'update' && sameValue(change.oldValue, entity.get(key))) continue;
-					entry.fields.set(key, entity.has(key) ? { value: entity.get(key) } : { removed: true });
+					if (!entity.has(key)) entry.fields.set(key, { removed: true });
+					else if (isPlain(entity.get(key))) entry.fields.set(key, { value: entity.get(key) });
 				}
 				if (entry.fields.size === 0) entities.delete(id);
 			}
@@ -185,6 +189,11 @@ export function writeCarriedEdits(doc: Y.Doc, edits: CarriedEdits): void {
 			}
 		}
 	}
+}
+
+/** A field value the schema allows: JSON, never a shared type. */
+function isPlain(value: unknown): boolean {
+	return !(value instanceof Y.AbstractType);
 }
 
 /** Field values are JSON (the schema allows nothing else): equal when their JSON is. */

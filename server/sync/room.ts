@@ -15,7 +15,7 @@ import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
 import { applyStoredDoc, type CompactionPolicy, type DocStore, type StoredDoc } from './persistence.js';
-import { countCarried, findClientEpoch, isRebuildDue, readCarriedEdits, rebuildDocument, writeCarriedEdits, type EpochPolicy } from './epochs.js';
+import { countCarried, findClientEpoch, isRebuildDue, readCarriedEdits, rebuildDocument, writeCarriedEdits, type CarriedEdits, type EpochPolicy } from './epochs.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
@@ -107,6 +107,9 @@ interface PeerState {
 /** The origin of what another node sent: applied, shown, never persisted or published again. */
 const remoteOrigin = Symbol('remote node');
 
+/** How long an earlier epoch's frozen state stays in memory after the last copy carried against it. */
+const frozenKeptMs = 60_000;
+
 /** A peer holding an earlier epoch: its edits are carried into this one, then it is told to move. */
 interface CarriedPeer {
 	epoch: number;
@@ -134,6 +137,8 @@ export class Room {
 	private readonly carried = new Map<Peer, CarriedPeer>();
 	/** Carried updates one at a time: each is merged into the frozen state the next one reads. */
 	private carrying: Promise<unknown> = Promise.resolve();
+	private readonly frozenDocs = new Map<number, { doc: Y.Doc; lastUsed: number }>();
+	private frozenSweep: NodeJS.Timeout | null = null;
 	/** The document's epoch, its base client, and the base clients of the earlier epochs (newest first). */
 	private readonly epoch: number;
 	private readonly baseClient: number | null;
@@ -474,11 +479,10 @@ export class Room {
 	private startCarrying(peer: Peer, epoch: number): void {
 		this.carried.set(peer, { epoch });
 		void this.onCarryChain(async () => {
-			const frozen = await this.loadFrozen(epoch);
+			const frozen = await this.frozenDoc(epoch);
 			if (!frozen) return peer.close(closeCodes.tooOld, 'the board was rebuilt while this copy was away; load it afresh');
 			if (this.carried.has(peer)) peer.send(encodeSyncStep1(frozen));
-			frozen.destroy();
-		}).catch((error) => this.failCarrying(peer, error));
+		}).catch((error) => this.failCarrying(peer, epoch, error));
 	}
 
 	/**
@@ -492,35 +496,45 @@ export class Room {
 	private carryUpdate(peer: Peer, carried: CarriedPeer, update: Uint8Array): Promise<Violation[]> {
 		return this.onCarryChain(async () => {
 			if (!this.carried.has(peer)) return [];
-			const frozen = await this.loadFrozen(carried.epoch);
+			const frozen = await this.frozenDoc(carried.epoch);
 			if (!frozen) {
 				peer.close(closeCodes.tooOld, 'the board was rebuilt while this copy was away; load it afresh');
 				return [];
 			}
-			try {
-				const edits = readCarriedEdits(frozen, update);
-				let refused: Violation[] = [];
-				if (countCarried(edits) > 0 && !this.retired) {
-					const copy = new Y.Doc({ gc: true });
-					Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-					const base = Y.encodeStateVector(copy);
-					copy.transact(() => writeCarriedEdits(copy, edits));
-					const carriedUpdate = Y.encodeStateAsUpdate(copy, base);
-					copy.destroy();
-					const state: PeerState = { controlled: new Set(), known: new Map(Y.decodeStateVector(base)) };
-					refused = await this.applyUpdateOf(peer, state, carriedUpdate, () => this.carried.has(peer) && !this.rebuilding && !this.retired);
-					await this.queue.flushed();
+			const edits = readCarriedEdits(frozen, update);
+			let refused: Violation[] = [];
+			if (countCarried(edits) > 0) {
+				const applied = this.retired || this.rebuilding ? null : await this.applyCarried(peer, edits);
+				if (applied === null) {
+					// Not applied (the board is being rebuilt): the frozen state must not keep what was not carried.
+					this.forgetFrozen(carried.epoch);
+					return [];
 				}
+				refused = applied;
+				await this.queue.flushed();
 				await this.options.store.storeFrozenState(this.docId, carried.epoch, Y.encodeStateAsUpdate(frozen));
-				peer.close(closeCodes.rebuilt, 'the board was rebuilt: drop your copy and load it again');
-				return refused;
-			} finally {
-				frozen.destroy();
 			}
+			peer.close(closeCodes.rebuilt, 'the board was rebuilt: drop your copy and load it again');
+			return refused;
 		}).catch((error) => {
-			this.failCarrying(peer, error);
+			this.failCarrying(peer, carried.epoch, error);
 			return [];
 		});
+	}
+
+	/** Writes carried edits to a copy of this epoch and applies the difference as the peer's update; null when not applied. */
+	private async applyCarried(peer: Peer, edits: CarriedEdits): Promise<Violation[] | null> {
+		const copy = new Y.Doc({ gc: true });
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+		const base = Y.encodeStateVector(copy);
+		copy.transact(() => writeCarriedEdits(copy, edits));
+		const update = Y.encodeStateAsUpdate(copy, base);
+		copy.destroy();
+		// The peer has seen this epoch as the copy had it: repairs judge what it could not have seen from there.
+		const state: PeerState = { controlled: new Set(), known: new Map(Y.decodeStateVector(base)) };
+		let accepted = true;
+		const refused = await this.applyUpdateOf(peer, state, update, () => (accepted = this.carried.has(peer) && !this.rebuilding && !this.retired));
+		return accepted ? refused : null;
 	}
 
 	private onCarryChain<T>(run: () => Promise<T>): Promise<T> {
@@ -529,17 +543,54 @@ export class Room {
 		return next;
 	}
 
-	/** An epoch's frozen state, read afresh (a carry before this one may have merged into it); null once it is no longer kept. */
-	private async loadFrozen(epoch: number): Promise<Y.Doc | null> {
+	/**
+	 * An epoch's frozen state, kept while old copies are being carried (a
+	 * stock client reconnects every few seconds with its copy, and each time
+	 * only its answer is applied, not the whole frozen state again); null
+	 * once it is no longer kept. Only the carry chain touches it.
+	 */
+	private async frozenDoc(epoch: number): Promise<Y.Doc | null> {
+		const cached = this.frozenDocs.get(epoch);
+		if (cached) {
+			cached.lastUsed = Date.now();
+			return cached.doc;
+		}
 		const found = (await this.options.store.listEpochs(this.docId)).find((frozen) => frozen.epoch === epoch);
 		if (!found?.finalState) return null;
 		const doc = new Y.Doc({ gc: true });
 		Y.applyUpdate(doc, found.finalState);
+		this.frozenDocs.set(epoch, { doc, lastUsed: Date.now() });
+		this.frozenSweep ??= setInterval(() => this.sweepFrozen(), frozenKeptMs);
+		this.frozenSweep.unref?.();
 		return doc;
 	}
 
-	private failCarrying(peer: Peer, error: unknown): void {
+	private sweepFrozen(): void {
+		for (const [epoch, kept] of this.frozenDocs) if (Date.now() - kept.lastUsed >= frozenKeptMs) this.forgetFrozen(epoch);
+		if (this.frozenDocs.size === 0 && this.frozenSweep) {
+			clearInterval(this.frozenSweep);
+			this.frozenSweep = null;
+		}
+	}
+
+	private dropFrozenDocs(): void {
+		this.forgetFrozen();
+		if (this.frozenSweep) clearInterval(this.frozenSweep);
+		this.frozenSweep = null;
+	}
+
+	private forgetFrozen(epoch?: number): void {
+		for (const [kept, entry] of this.frozenDocs) {
+			if (epoch !== undefined && kept !== epoch) continue;
+			entry.doc.destroy();
+			this.frozenDocs.delete(kept);
+		}
+	}
+
+	private failCarrying(peer: Peer, epoch: number, error: unknown): void {
 		console.error(`room ${this.docId}: carrying an earlier epoch's edits failed`, error);
+		// What the frozen state took in may not be stored: read it again next time.
+		this.forgetFrozen(epoch);
 		// The peer keeps its copy and its edits; it is carried again when it reconnects.
 		peer.close(1011, 'could not carry the edits of this copy; reconnect');
 	}
@@ -580,6 +631,7 @@ export class Room {
 		this.unclassified.clear();
 		this.carried.clear();
 		this.unloaded = true;
+		this.dropFrozenDocs();
 		this.options.retired?.();
 		this.awareness.destroy();
 		this.doc.destroy();
@@ -712,6 +764,7 @@ export class Room {
 		this.projection?.close();
 		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) peer.close(1001, 'room unloaded');
 		this.unloaded = true;
+		this.dropFrozenDocs();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

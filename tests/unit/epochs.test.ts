@@ -102,6 +102,23 @@ describe('carrying an old copy’s edits', () => {
 		expect(boardMaps(live).meta.get('name')).toBe('Renamed board');
 	});
 
+	it('carries no shared type and no entity that is not a map (outside the schema; a field is never a Y type)', () => {
+		const old = board();
+		const frozen = new Y.Doc();
+		Y.applyUpdate(frozen, Y.encodeStateAsUpdate(old));
+		const hostile = editOf(old, (copy) => {
+			const maps = boardMaps(copy);
+			maps.deals.get('d1')!.set('title', new Y.Text('typed'));
+			(maps.deals as Y.Map<unknown>).set('d2', 'not a deal');
+			maps.deals.set('d9', entity({ title: 'New', notes: new Y.Array() }));
+		});
+		const edits = readCarriedEdits(frozen, hostile);
+		const deals = edits.entities.get('deals')!;
+		expect(deals.has('d1'), 'a Y.Text written to a field is not carried').toBe(false);
+		expect(deals.has('d2'), 'a deal replaced by a string is not carried (neither as a removal)').toBe(false);
+		expect(deals.get('d9')).toEqual({ kind: 'created', fields: new Map([['title', 'New']]) });
+	});
+
 	it('carries nothing for what the frozen state has already (a second carry of the same copy)', () => {
 		const old = board();
 		const offline = editOf(old, (copy) => boardMaps(copy).deals.get('d1')!.set('title', 'Renamed'));
