@@ -87,7 +87,11 @@ export const closeCodes = {
 	accessChanged: 4501,
 	/** The update built on changes the server does not have yet: reconnect and sync whole. */
 	resync: 4509,
-	/** The board was rebuilt in a new epoch (edits of the old copy carried): drop the copy and load the board again. */
+	/**
+	 * The board was rebuilt in a new epoch and this copy's edits were carried
+	 * into it: drop the copy and load the board again. (Peers connected while
+	 * the board is rebuilt get 4509 first: they reconnect with their copy.)
+	 */
 	rebuilt: 4510,
 	/** The board was rebuilt and this copy's epoch is no longer kept: final; its edits cannot be merged. */
 	tooOld: 4410,
@@ -326,7 +330,7 @@ export class Room {
 	 * instead of synced.
 	 */
 	join(peer: Peer): void {
-		if (this.retired) return peer.close(closeCodes.rebuilt, 'the board was rebuilt; load it again');
+		if (this.retired) return peer.close(closeCodes.resync, 'the board was rebuilt: reconnect');
 		if (this.epoch > 0) this.unclassified.add(peer);
 		else this.admit(peer);
 	}
@@ -624,8 +628,10 @@ export class Room {
 		this.retired = true;
 		this.queue.close();
 		this.projection?.close();
+		// Not 4510: what a peer sent while the board was rebuilt was not applied. It
+		// reconnects with its copy, whose edits are carried, and is told 4510 then.
 		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) {
-			peer.close(closeCodes.rebuilt, 'the board was rebuilt: drop your copy and load it again');
+			peer.close(closeCodes.resync, 'the board was rebuilt: reconnect');
 		}
 		this.peerStates.clear();
 		this.unclassified.clear();
