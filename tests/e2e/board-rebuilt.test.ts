@@ -9,7 +9,9 @@ import type { DatabaseHandle } from '../../server/db/client.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { openTestDatabase } from '../support/databases.js';
 import { connectBoard, eventually } from '../support/sync-server.js';
-import { describeWithBrowser, launchBrowser } from './support/browser';
+import { eq, sql } from 'drizzle-orm';
+import { docEpochs } from '../../server/db/schema.js';
+import { describeWithBrowser, launchBrowser, newPhone } from './support/browser';
 import { columnOf, createDeal, dragWithMouse, firstPipeline, openBoard, signUpOwner, waitForColumn, waitForConnection } from './support/board';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +35,7 @@ describeWithBrowser('a board rebuilt while a device was offline', () => {
 			config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BOARD_REBUILD_AFTER_BYTES: '12000' }),
 			limits: { signupAddress: { points: 1000, durationSec: 3600 } },
 			compaction: { afterUpdates: 1000, afterBytes: 4000 },
+			unloadRoomsAfterMs: 200,
 			buildDir: resolve(root, 'build')
 		});
 		browser = await launchBrowser();
@@ -50,6 +53,12 @@ describeWithBrowser('a board rebuilt while a device was offline', () => {
 		const globex = await createDeal(owner, pipeline, 'Globex: annual licence', 'New lead');
 		const initech = await createDeal(owner, pipeline, 'Initech: pilot', 'New lead');
 		await openBoard(owner, pipeline.id);
+		// The owner's phone has the board too, and is away for a long time from here on.
+		const phone = await newPhone(browser, server.url, { width: 390, height: 844 }, await owner.context.storageState());
+		await phone.page.goto(`/w/${owner.workspaceId}/board/${pipeline.id}`);
+		await waitForConnection(phone.page, 'live');
+		await phone.context.setOffline(true);
+		await waitForConnection(phone.page, 'offline');
 
 		// Offline, the owner moves a card.
 		await owner.context.setOffline(true);
@@ -103,5 +112,18 @@ describeWithBrowser('a board rebuilt while a device was offline', () => {
 		} finally {
 			watcher.destroy();
 		}
+
+		// The phone comes back after the old epoch is no longer kept: its copy is dropped, the board
+		// loads from the server, and the person is told that older changes on the phone were not saved.
+		await owner.page.close();
+		await eventually(() => server.rooms.loadedCount === 0, 'the board is let go of');
+		await database.db.update(docEpochs).set({ frozenAt: sql`now() - interval '200 days'` }).where(eq(docEpochs.docId, pipeline.id));
+		await phone.page.evaluate(() => ((window as unknown as { beforeRebuild: boolean }).beforeRebuild = true));
+		await phone.context.setOffline(false);
+		await phone.page.waitForFunction(() => !(window as unknown as { beforeRebuild?: boolean }).beforeRebuild, undefined, { timeout: 20_000 });
+		await waitForConnection(phone.page, 'live');
+		await phone.page.getByText('This board was rebuilt while this device was away for more than 180 days').waitFor();
+		await phone.page.screenshot({ path: resolve(root, 'tests/.scratch/board-too-old-phone.png') });
+		await phone.context.close();
 	});
 });
