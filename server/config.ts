@@ -30,7 +30,7 @@ const configSchema = z.object({
 	SYNC_PRESENCE_PER_SECOND: positiveInt(1, 100_000).default(defaultSyncLimits.presencePerSecond),
 	SYNC_RECHECK_SECONDS: positiveInt(1, 86_400).default(60),
 	PROJECTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
-	// A board's document past this size is rebuilt in a new epoch (docs/BOARD-DOCUMENT.md, "Epochs"); 0: never.
+	// A board document past this size whose history holds two structs per live field is rebuilt in a new epoch (docs/BOARD-DOCUMENT.md, "Epochs"); 0: never.
 	BOARD_REBUILD_AFTER_BYTES: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(defaultEpochPolicy.afterBytes),
 	TRUST_PROXY: z.string().transform(parseProxyTrust).optional()
 });

@@ -210,8 +210,7 @@ function writeField(map: Y.Map<unknown>, key: string, write: FieldWrite): void {
  * Which epoch a client holds, from its state vector: the current one if the
  * vector is empty or has the current base client; otherwise the newest
  * earlier epoch whose base client it has; otherwise epoch 0 (which has no
- * base client). Null when that epoch is not among those known (it is
- * current, epoch 0 of a board never rebuilt).
+ * base client). A board never rebuilt has only epoch 0.
  */
 export function findClientEpoch(
 	stateVector: Map<number, number>,
