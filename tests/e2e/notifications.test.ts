@@ -17,6 +17,23 @@ describeWithBrowser('the notification centre', () => {
 		await browser?.close();
 	});
 
+	it('opens one live channel and reads the notifications at most twice when a page opens', async () => {
+		const user = await newUser(browser, baseUrl);
+		const workspaceId = await signUpWithWorkspace(user.page, account('Nina Needle', uniqueEmail('nina')), `Once ${Date.now().toString(36)}`);
+		const requests: string[] = [];
+		user.page.on('request', (request) => {
+			const path = new URL(request.url()).pathname;
+			if (path === `/api/workspaces/${workspaceId}/events` || path === `/api/workspaces/${workspaceId}/notifications`) requests.push(path.split('/').at(-1)!);
+		});
+		await user.page.goto(`/w/${workspaceId}/deals`);
+		await user.page.getByRole('button', { name: /^Notifications/ }).waitFor();
+		// The first read, and the one when the live channel says it is ready (what came meanwhile).
+		await user.page.waitForTimeout(2000);
+		expect(requests.filter((kind) => kind === 'events'), 'one live channel').toHaveLength(1);
+		expect(requests.filter((kind) => kind === 'notifications').length, 'no more than two reads').toBeLessThanOrEqual(2);
+		await user.context.close();
+	});
+
 	it('counts live when another user hands you a deal, lists it in your language, and opening it marks it read', async () => {
 		const owner = await newUser(browser, baseUrl);
 		const workspaceId = await signUpWithWorkspace(owner.page, account('Olga Owner', uniqueEmail('olga')), `Bell ${Date.now().toString(36)}`);
