@@ -223,6 +223,11 @@ export async function rebuildEpoch(db: Database, docId: string, rebuild: EpochRe
 /** How long a frozen epoch's final state is kept for clients that were offline through a rebuild. */
 export const epochRetentionDays = 180;
 
+/** Frozen states from before this instant are no longer kept. */
+function oldestKeptFrozenAt(now: Date): Date {
+	return new Date(now.getTime() - epochRetentionDays * 86_400_000);
+}
+
 /** A document's earlier epochs, newest first; a state frozen longer ago than the retention period reads as gone. */
 export async function listEpochs(db: Database, docId: string, now = new Date()): Promise<FrozenEpoch[]> {
 	const rows = await db
@@ -230,7 +235,7 @@ export async function listEpochs(db: Database, docId: string, now = new Date()):
 		.from(docEpochs)
 		.where(eq(docEpochs.docId, docId))
 		.orderBy(desc(docEpochs.epoch));
-	const oldest = now.getTime() - epochRetentionDays * 86_400_000;
+	const oldest = oldestKeptFrozenAt(now).getTime();
 	return rows.map((row) => ({
 		epoch: row.epoch,
 		baseClient: row.baseClient,
@@ -240,7 +245,7 @@ export async function listEpochs(db: Database, docId: string, now = new Date()):
 
 /** Drops the final states frozen longer ago than the retention period (a scheduled job); the rows stay to recognise such copies. */
 export async function dropExpiredEpochStates(db: Database, now: Date): Promise<number> {
-	const oldest = new Date(now.getTime() - epochRetentionDays * 86_400_000);
+	const oldest = oldestKeptFrozenAt(now);
 	const dropped = await db
 		.update(docEpochs)
 		.set({ finalState: null })

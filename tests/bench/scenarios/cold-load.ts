@@ -282,17 +282,12 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 	};
 }
 
-/**
- * The encoded state after many moves, sampled along the way: it grows with
- * every overwritten field. The moves are made in the server's own document
- * (gc on): the same state as receiving them as updates, at half the cost.
- */
-function measureGrowth(totalMoves: number): string[][] {
-	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
-	const random = seededRandom(11);
+const growthClients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
+
+/** The growth measures' board: the deals and their tasks, written by the first client, in the server's own document (gc on). */
+function createGrowthBoard(random: () => number): Y.Doc {
 	const doc = new Y.Doc({ gc: true });
-	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
-	doc.clientID = clients[0]!;
+	doc.clientID = growthClients[0]!;
 	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, stageIds.map((id, index) => ({ id, name: `Stage ${index + 1}`, kind: 'open' as const, probability: 10 * (index + 1) })));
 	for (let start = 0; start < dealCount; start += dealsPerCreate) {
 		doc.transact(() => {
@@ -306,18 +301,34 @@ function measureGrowth(totalMoves: number): string[][] {
 			}
 		});
 	}
+	return doc;
+}
+
+/** One move by a random client: what moveDeal writes (stageId, rank, updatedAt) of a random deal, without its column scan. */
+function makeRandomMove(doc: Y.Doc, random: () => number, move: number): void {
+	doc.clientID = growthClients[Math.floor(random() * growthClients.length)]!;
+	const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * dealCount)}`)!;
+	doc.transact(() => {
+		const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
+		if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
+		deal.set('rank', rankOf(random));
+		deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
+	});
+}
+
+/**
+ * The encoded state after many moves, sampled along the way: it grows with
+ * every overwritten field. The moves are made in the server's own document
+ * (gc on): the same state as receiving them as updates, at half the cost.
+ */
+function measureGrowth(totalMoves: number): string[][] {
+	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
+	const random = seededRandom(11);
+	const doc = createGrowthBoard(random);
 	const rows: string[][] = [['0', ...sizes(doc)]];
-	const { deals } = boardMaps(doc);
 	const began = performance.now();
 	for (let move = 1; move <= totalMoves; move += 1) {
-		doc.clientID = clients[Math.floor(random() * clients.length)]!;
-		const deal = deals.get(`d${Math.floor(random() * dealCount)}`)!;
-		doc.transact(() => {
-			const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
-			if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
-			deal.set('rank', rankOf(random));
-			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
-		});
+		makeRandomMove(doc, random, move);
 		if (checkpoints.has(move)) {
 			rows.push([move.toLocaleString('en'), ...sizes(doc)]);
 			console.error(`growth: ${move} moves: ${rows.at(-1)!.join(', ')} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
@@ -335,35 +346,13 @@ function measureGrowth(totalMoves: number): string[][] {
 function measureEpochGrowth(totalMoves: number): { rows: string[][]; rebuilds: string[][] } {
 	const checkpoints = new Set([100_000, 250_000, 500_000, 750_000, totalMoves].filter((n) => n <= totalMoves));
 	const random = seededRandom(11);
-	let doc = new Y.Doc({ gc: true });
-	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
-	doc.clientID = clients[0]!;
-	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, stageIds.map((id, index) => ({ id, name: `Stage ${index + 1}`, kind: 'open' as const, probability: 10 * (index + 1) })));
-	for (let start = 0; start < dealCount; start += dealsPerCreate) {
-		doc.transact(() => {
-			for (let n = start; n < Math.min(dealCount, start + dealsPerCreate); n += 1) {
-				createDeal(
-					doc,
-					{ id: `d${n}`, title: `Deal ${n}`, valueMinor: 1000 * n, currency: 'EUR', stageId: stageIds[n % stageIds.length]!, ownerId: 'u', rank: rankOf(random) },
-					{ id: `t${n}`, type: 'call', title: 'First call', dueAt: '2030-01-01T09:00:00.000Z' },
-					clock
-				);
-			}
-		});
-	}
+	let doc = createGrowthBoard(random);
 	const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 	const rows: string[][] = [];
 	const rebuilds: string[][] = [];
 	let largest = 0;
 	for (let move = 1; move <= totalMoves; move += 1) {
-		doc.clientID = clients[Math.floor(random() * clients.length)]!;
-		const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * dealCount)}`)!;
-		doc.transact(() => {
-			const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
-			if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
-			deal.set('rank', rankOf(random));
-			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
-		});
+		makeRandomMove(doc, random, move);
 		// The struct count is cheap; the state is encoded only when the count says a rebuild may be due.
 		if (move % snapshotEvery === 0) {
 			const { structs, live } = measureHistory(doc);
