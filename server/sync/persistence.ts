@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Database } from '../db/client.js';
 import { docEpochs, docSnapshots, docUpdates } from '../db/schema.js';
@@ -19,12 +19,12 @@ export interface StoredDoc {
 	baseClient: number | null;
 }
 
-/** An earlier epoch of a document, as a client holding it is recognised and carried. */
+/** An earlier epoch of a document, as a client holding it is recognised (its final state is read only to carry one). */
 export interface FrozenEpoch {
 	epoch: number;
 	baseClient: number | null;
-	/** The epoch's final state; null once the retention period dropped it. */
-	finalState: Uint8Array | null;
+	/** Whether its final state is still kept (false once the retention period dropped it). */
+	kept: boolean;
 }
 
 /** A rebuild: the old epoch frozen, the new one in its place (see epochs.ts). */
@@ -69,8 +69,10 @@ export interface DocStore {
 	loadSnapshot(docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null>;
 	/** Freezes the current epoch and stores the next one, in one transaction. */
 	rebuildEpoch(docId: string, rebuild: EpochRebuild): Promise<void>;
-	/** The document's earlier epochs, newest first. */
+	/** The document's earlier epochs, newest first, without their states. */
 	listEpochs(docId: string): Promise<FrozenEpoch[]>;
+	/** An earlier epoch's final state; null once it is no longer kept. */
+	loadFrozenState(docId: string, epoch: number): Promise<Uint8Array | null>;
 	/** Replaces a frozen epoch's final state (a carried client's edits merged in). */
 	storeFrozenState(docId: string, epoch: number, state: Uint8Array): Promise<void>;
 }
@@ -88,6 +90,7 @@ export function createDocStore(db: Database): DocStore {
 		loadSnapshot: (docId) => loadSnapshot(db, docId),
 		rebuildEpoch: (docId, rebuild) => rebuildEpoch(db, docId, rebuild),
 		listEpochs: (docId) => listEpochs(db, docId),
+		loadFrozenState: (docId, epoch) => loadFrozenState(db, docId, epoch),
 		storeFrozenState: (docId, epoch, state) => storeFrozenState(db, docId, epoch, state)
 	};
 }
@@ -228,19 +231,28 @@ function oldestKeptFrozenAt(now: Date): Date {
 	return new Date(now.getTime() - epochRetentionDays * 86_400_000);
 }
 
-/** A document's earlier epochs, newest first; a state frozen longer ago than the retention period reads as gone. */
+/**
+ * A document's earlier epochs, newest first; a state frozen longer ago than
+ * the retention period reads as gone. The states stay in the database: every
+ * load of a rebuilt board lists its epochs, and each state is megabytes.
+ */
 export async function listEpochs(db: Database, docId: string, now = new Date()): Promise<FrozenEpoch[]> {
 	const rows = await db
-		.select({ epoch: docEpochs.epoch, baseClient: docEpochs.baseClient, finalState: docEpochs.finalState, frozenAt: docEpochs.frozenAt })
+		.select({ epoch: docEpochs.epoch, baseClient: docEpochs.baseClient, hasState: sql<boolean>`${docEpochs.finalState} is not null`, frozenAt: docEpochs.frozenAt })
 		.from(docEpochs)
 		.where(eq(docEpochs.docId, docId))
 		.orderBy(desc(docEpochs.epoch));
 	const oldest = oldestKeptFrozenAt(now).getTime();
-	return rows.map((row) => ({
-		epoch: row.epoch,
-		baseClient: row.baseClient,
-		finalState: row.finalState && row.frozenAt.getTime() >= oldest ? toBytes(row.finalState) : null
-	}));
+	return rows.map((row) => ({ epoch: row.epoch, baseClient: row.baseClient, kept: row.hasState && row.frozenAt.getTime() >= oldest }));
+}
+
+/** An earlier epoch's final state, to carry a copy of that epoch; null once it is no longer kept. */
+export async function loadFrozenState(db: Database, docId: string, epoch: number, now = new Date()): Promise<Uint8Array | null> {
+	const [row] = await db
+		.select({ finalState: docEpochs.finalState })
+		.from(docEpochs)
+		.where(and(eq(docEpochs.docId, docId), eq(docEpochs.epoch, epoch), isNotNull(docEpochs.finalState), gte(docEpochs.frozenAt, oldestKeptFrozenAt(now))));
+	return row?.finalState ? toBytes(row.finalState) : null;
 }
 
 /** Drops the final states frozen longer ago than the retention period (a scheduled job); the rows stay to recognise such copies. */

@@ -559,10 +559,10 @@ export class Room {
 			cached.lastUsed = Date.now();
 			return cached.doc;
 		}
-		const found = (await this.options.store.listEpochs(this.docId)).find((frozen) => frozen.epoch === epoch);
-		if (!found?.finalState) return null;
+		const state = await this.options.store.loadFrozenState(this.docId, epoch);
+		if (!state) return null;
 		const doc = new Y.Doc({ gc: true });
-		Y.applyUpdate(doc, found.finalState);
+		Y.applyUpdate(doc, state);
 		this.frozenDocs.set(epoch, { doc, lastUsed: Date.now() });
 		this.frozenSweep ??= setInterval(() => this.sweepFrozen(), frozenKeptMs);
 		this.frozenSweep.unref?.();

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { createDeal, listDeals, listStages, moveDeal, rankForDrop, readDeal, validateBoard } from '../../src/lib/model/index.js';
 import { loadConfig } from '../../server/config.js';
 import { docEpochs, docSnapshots } from '../../server/db/schema.js';
-import { dropExpiredEpochStates, listEpochs, loadDoc } from '../../server/sync/persistence.js';
+import { dropExpiredEpochStates, listEpochs, loadDoc, loadFrozenState } from '../../server/sync/persistence.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { contentOf, sameHistory } from '../support/board-load.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -172,10 +172,12 @@ describeEachDatabase('epochs: retention', (database) => {
 			{ docId, epoch: 0, baseClient: null, finalState: new Uint8Array([0, 0]), frozenAt: new Date('2026-05-01T00:00:00.000Z') },
 			{ docId, epoch: 1, baseClient: 42, finalState: new Uint8Array([0, 0]), frozenAt: new Date('2026-11-01T00:00:00.000Z') }
 		]);
-		expect((await listEpochs(db, docId, now)).map((epoch) => [epoch.epoch, epoch.finalState !== null]), 'an expired state already reads as gone').toEqual([
+		expect((await listEpochs(db, docId, now)).map((epoch) => [epoch.epoch, epoch.kept]), 'an expired state already reads as gone').toEqual([
 			[1, true],
 			[0, false]
 		]);
+		expect(await loadFrozenState(db, docId, 1, now), 'a kept state is read').toEqual(new Uint8Array([0, 0]));
+		expect(await loadFrozenState(db, docId, 0, now), 'an expired state is not').toBeNull();
 		expect(await dropExpiredEpochStates(db, now)).toBeGreaterThanOrEqual(1);
 		const rows = await db.select().from(docEpochs).where(eq(docEpochs.docId, docId));
 		expect(rows.map((row) => [row.epoch, row.finalState === null]).sort()).toEqual([
