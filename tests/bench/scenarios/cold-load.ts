@@ -12,9 +12,9 @@ import * as Y from 'yjs';
 import { createDeal, initialiseBoard, validateBoard } from '../../../src/lib/model/index.js';
 import { boardMaps } from '../../../src/lib/model/board.js';
 import { TaskDealIndex } from '../../../server/board/task-index.js';
-import { docUpdates } from '../../../server/db/schema.js';
+import { docEpochs, docSnapshots, docUpdates } from '../../../server/db/schema.js';
 import type { Database } from '../../../server/db/client.js';
-import { applyStoredDoc, loadDoc, writeSnapshot } from '../../../server/sync/persistence.js';
+import { applyStoredDoc, loadDoc } from '../../../server/sync/persistence.js';
 import { defaultEpochPolicy, isRebuildDue, measureHistory, rebuildDocument } from '../../../server/sync/epochs.js';
 import { openTestDatabase, type DatabaseKind } from '../../support/databases.js';
 import { seededRandom } from '../../support/board-load.js';
@@ -63,7 +63,7 @@ const clock = { now: () => '2026-01-01T00:00:00.000Z' };
  * documents kept in sync would send, at a fraction of the cost of applying
  * each to every other client.
  */
-function* boardHistory(deals: number, moves: number, seed: number): Generator<Uint8Array | { rebuilt: Uint8Array }> {
+function* boardHistory(deals: number, moves: number, seed: number): Generator<Uint8Array | { rebuilt: Uint8Array; baseClient: number }> {
 	const random = seededRandom(seed);
 	let doc = new Y.Doc();
 	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
@@ -100,7 +100,7 @@ function* boardHistory(deals: number, moves: number, seed: number): Generator<Ui
 				doc.destroy();
 				doc = next;
 				doc.on('update', (update: Uint8Array) => updates.push(update));
-				yield { rebuilt: Y.encodeStateAsUpdate(doc) };
+				yield { rebuilt: Y.encodeStateAsUpdate(doc), baseClient: doc.clientID };
 			}
 		}
 		doc.clientID = clients[Math.floor(random() * clients.length)]!;
@@ -128,8 +128,12 @@ interface StoredForm {
 	updates: number;
 	snapshot: Uint8Array | null;
 	tail: Uint8Array[];
-	/** Rebuilds into a new epoch the server made along the way (0 with --no-epochs). */
-	rebuilds?: number;
+	/** Built with epochs on (a saved --form is used only in the mode it was built in). */
+	epochsOn: boolean;
+	/** The current epoch's base client (null in epoch 0). */
+	baseClient: number | null;
+	/** The earlier epochs the server froze along the way, oldest first (none with --no-epochs). */
+	frozen: Array<{ baseClient: number | null; finalState: Uint8Array }>;
 }
 
 /** --no-epochs stores the history as a server that never rebuilds would (the figures before epochs). */
@@ -145,7 +149,8 @@ const epochsOn = !flag('no-epochs');
 function buildStoredForm(): StoredForm {
 	let server = new Y.Doc({ gc: true });
 	let updates = 0;
-	let rebuilds = 0;
+	let baseClient: number | null = null;
+	const frozen: StoredForm['frozen'] = [];
 	let tail: Uint8Array[] = [];
 	let snapshot: Uint8Array | null = null;
 	for (const step of boardHistory(dealCount, moveCount, 7)) {
@@ -154,13 +159,14 @@ function buildStoredForm(): StoredForm {
 			tail.push(step);
 			updates += 1;
 		} else {
-			// The server rebuilt the board: the new epoch's state is the snapshot, the rows it covers go.
+			// The server rebuilt the board: the old epoch's final state is kept, the new one's is the snapshot, the rows it covers go.
+			frozen.push({ baseClient, finalState: Y.encodeStateAsUpdate(server) });
+			baseClient = step.baseClient;
 			server.destroy();
 			server = new Y.Doc({ gc: true });
 			Y.applyUpdate(server, step.rebuilt);
 			snapshot = step.rebuilt;
 			tail = [];
-			rebuilds += 1;
 		}
 		if (tail.length >= snapshotEvery) {
 			snapshot = Y.encodeStateAsUpdate(server);
@@ -168,22 +174,42 @@ function buildStoredForm(): StoredForm {
 		}
 	}
 	server.destroy();
-	return { updates, snapshot, tail, rebuilds };
+	return { updates, snapshot, tail, epochsOn, baseClient, frozen };
 }
 
-function readForm(file: string): StoredForm {
-	const saved = JSON.parse(readFileSync(file, 'utf8')) as { updates: number; snapshot: string | null; tail: string[] };
+/** A saved form, or null when it was built in the other mode (with or without epochs) or by an older scenario. */
+function readForm(file: string): StoredForm | null {
+	const saved = JSON.parse(readFileSync(file, 'utf8')) as Omit<StoredForm, 'snapshot' | 'tail' | 'frozen'> & {
+		snapshot: string | null;
+		tail: string[];
+		frozen?: Array<{ baseClient: number | null; finalState: string }>;
+	};
+	if (saved.epochsOn !== epochsOn || !saved.frozen) return null;
 	const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
-	return { updates: saved.updates, snapshot: saved.snapshot ? bytes(saved.snapshot) : null, tail: saved.tail.map(bytes) };
+	return {
+		...saved,
+		snapshot: saved.snapshot ? bytes(saved.snapshot) : null,
+		tail: saved.tail.map(bytes),
+		frozen: saved.frozen.map((epoch) => ({ baseClient: epoch.baseClient, finalState: bytes(epoch.finalState) }))
+	};
 }
 
 function writeForm(file: string, form: StoredForm): void {
 	const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-	writeFileSync(file, JSON.stringify({ updates: form.updates, snapshot: form.snapshot ? text(form.snapshot) : null, tail: form.tail.map(text) }));
+	writeFileSync(
+		file,
+		JSON.stringify({
+			...form,
+			snapshot: form.snapshot ? text(form.snapshot) : null,
+			tail: form.tail.map(text),
+			frozen: form.frozen.map((epoch) => ({ baseClient: epoch.baseClient, finalState: text(epoch.finalState) }))
+		})
+	);
 }
 
-/** Writes the stored form into a database, the rows in multi-row inserts for speed. */
+/** Writes the stored form into a database (the frozen epochs, the snapshot in its epoch, the rows in multi-row inserts for speed). */
 async function storeBoard(db: Database, docId: string, form: StoredForm): Promise<void> {
+	if (form.frozen.length > 0) await db.insert(docEpochs).values(form.frozen.map((epoch, index) => ({ docId, epoch: index, ...epoch })));
 	let lastId = 0;
 	for (let at = 0; at < form.tail.length; at += 200) {
 		const rows = await db
@@ -192,7 +218,9 @@ async function storeBoard(db: Database, docId: string, form: StoredForm): Promis
 			.returning({ id: docUpdates.id });
 		lastId = Math.max(lastId, ...rows.map((row) => row.id));
 	}
-	if (form.snapshot) await writeSnapshot(db, docId, form.snapshot, lastId - form.tail.length);
+	if (form.snapshot) {
+		await db.insert(docSnapshots).values({ docId, bytes: form.snapshot, lastUpdateId: lastId - form.tail.length, epoch: form.frozen.length, baseClient: form.baseClient });
+	}
 }
 
 /** CPU time of this process (user + system), ms: less distorted than wall time on a shared machine. */
@@ -274,7 +302,7 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 		],
 		stored: [
 			kind,
-			`${stored.updates}${stored.rebuilds ? `, ${stored.rebuilds} rebuild${stored.rebuilds > 1 ? 's' : ''} into a new epoch` : ''}`,
+			`${stored.updates}${stored.frozen.length ? `, ${stored.frozen.length} rebuild${stored.frozen.length > 1 ? 's' : ''} into a new epoch (the frozen state${stored.frozen.length > 1 ? 's' : ''} kept, ${stored.frozen.map((epoch) => (epoch.finalState.byteLength / 1024).toFixed(0)).join(', ')} KiB)` : ''}`,
 			`${((stored.snapshot?.byteLength ?? 0) / 1024).toFixed(0)} KiB`,
 			`${stored.tail.length} (${(stored.tail.reduce((sum, u) => sum + u.byteLength, 0) / 1024).toFixed(0)} KiB)`,
 			`${(samples[0]!.stateBytes! / 1024).toFixed(0)} KiB`
@@ -399,8 +427,10 @@ const storedRows: string[][] = [];
 const buildStart = performance.now();
 // --form FILE keeps the built history between runs (building it takes minutes).
 const formFile = option('form');
-const form = growthOnly ? { updates: 0, snapshot: null, tail: [] } : formFile && existsSync(formFile) ? readForm(formFile) : buildStoredForm();
-if (formFile && !growthOnly && !existsSync(formFile)) writeForm(formFile, form);
+const saved = formFile && existsSync(formFile) ? readForm(formFile) : null;
+if (formFile && existsSync(formFile) && !saved) console.error(`${formFile} was built ${epochsOn ? 'without' : 'with'} epochs or by an older scenario: building the history again`);
+const form: StoredForm = growthOnly ? { updates: 0, snapshot: null, tail: [], epochsOn, baseClient: null, frozen: [] } : (saved ?? buildStoredForm());
+if (formFile && !growthOnly && !saved) writeForm(formFile, form);
 console.error(`history built in ${((performance.now() - buildStart) / 1000).toFixed(0)} s`);
 for (const kind of growthOnly ? [] : kinds) {
 	const result = await benchKind(kind, form);
@@ -438,7 +468,7 @@ if (long) {
 
 const method = [
 	`The board is built with the model functions by ${clientCount} clients that see each other's changes at once (one document, the clients taking turns by client id): one update per 100 created deals (each with its open task), then one update per move (stageId, rank, updatedAt of a random deal, by a random client, seeded).`,
-	`It is stored as the server leaves it: the server's document (gc on) takes every update, a snapshot every ${snapshotEvery} updates (the default compaction) replaces the rows it covers, so the database holds the last snapshot and the rows after it. ${epochsOn ? `After each snapshot the server rebuilds a board due one in a new epoch (server/sync/epochs.ts: past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB with at least ${defaultEpochPolicy.minGain} structs per live field); its clients load the new epoch and the history goes on there, so the stored form is the last epoch's snapshot and the rows after it (--no-epochs stores the history of a server that never rebuilds).` : 'Run with --no-epochs: the server never rebuilds the board.'}`,
+	`It is stored as the server leaves it: the server's document (gc on) takes every update, a snapshot every ${snapshotEvery} updates (the default compaction) replaces the rows it covers, so the database holds the last snapshot and the rows after it. ${epochsOn ? `After each snapshot the server rebuilds a board due one in a new epoch (server/sync/epochs.ts: past ${defaultEpochPolicy.afterBytes / 1024 / 1024} MiB with at least ${defaultEpochPolicy.minGain} structs per live field); its clients load the new epoch and the history goes on there, so the stored form is the last epoch's snapshot and the rows after it, with each earlier epoch's final state kept in doc_epochs as the server keeps it for carrying old copies (--no-epochs stores the history of a server that never rebuilds).` : 'Run with --no-epochs: the server never rebuilds the board.'}`,
 	`Each run uses a fresh database; the first run is a warm-up. "Room.load" is tests/support/test-room.ts loadTestRoom (members given, no projection); the parts are then timed one by one on the same rows: the two reads (loadDoc), the old path (Y.mergeUpdates of snapshot and rows, then one Y.applyUpdate into a fresh document), the path Room.load takes now (applyStoredDoc: the snapshot, then the rows, in one transaction), TaskDealIndex.of, validateBoard. Wall time and CPU time (process.cpuUsage, user + system) are both given: on a busy machine CPU time shows the work, wall time the wait. On PostgreSQL the database's own CPU is not in the figure; on PGlite it is (it runs in this process).`,
 	`Machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}, Node ${process.version}; figures taken on a shared machine compare runs, not absolute speed.`
 ].join('\n\n');
