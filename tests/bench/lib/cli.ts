@@ -1,5 +1,6 @@
 // The scenario contract: `npx tsx tests/bench/scenarios/NAME.ts [--db
-// pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--seed N]`.
+// pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--seed N]
+// [--rates A,B,...]` (--rates: the rates a sweep tries, where it has them).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BenchDatabaseKind } from './database.js';
@@ -12,6 +13,7 @@ export interface ScenarioOptions {
 	json: string | null;
 	quick: boolean;
 	seed: number;
+	rates: number[] | null;
 }
 
 export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptions {
@@ -22,7 +24,8 @@ export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptio
 			runs: { type: 'string' },
 			json: { type: 'string' },
 			quick: { type: 'boolean', default: false },
-			seed: { type: 'string' }
+			seed: { type: 'string' },
+			rates: { type: 'string' }
 		},
 		allowPositionals: true
 	});
@@ -30,7 +33,9 @@ export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptio
 	const quick = values.quick ?? false;
 	const runs = values.runs === undefined ? (quick ? 1 : 3) : Number(values.runs);
 	if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
-	return { db: values.db, runs, json: values.json ?? null, quick, seed: chooseSeed(values.seed === undefined ? undefined : Number(values.seed)) };
+	const rates = values.rates === undefined ? null : values.rates.split(',').map(Number);
+	if (rates && !rates.every((rate) => Number.isInteger(rate) && rate > 0)) throw new Error(`--rates must be positive integers separated by commas, not ${values.rates}`);
+	return { db: values.db, runs, json: values.json ?? null, quick, seed: chooseSeed(values.seed === undefined ? undefined : Number(values.seed)), rates };
 }
 
 /** Prints the result's tables and, with --json, writes the result for the runner. */

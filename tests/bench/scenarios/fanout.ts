@@ -23,6 +23,7 @@ runScenarioMain(async (options) => {
 	const config = options.quick
 		? { boards: 4, clientsPerBoard: 10, observers: 2, deals: 50, rates: [100, 300], warmupMs: 1000, durationMs: 3000 }
 		: { boards: 20, clientsPerBoard: 25, observers: 2, deals: 50, rates: [200, 500, 1000, 1500, 2000], warmupMs: 2000, durationMs: 4000 };
+	if (options.rates) config.rates = options.rates;
 	const dbName = options.db === 'pglite' ? 'PGlite' : 'PostgreSQL';
 	console.log(`fanout on ${dbName}: seed ${options.seed}, ${options.runs} run(s), ${config.boards} boards × ${config.clientsPerBoard} clients`);
 	const generator = spawnGenerator(generatorFile);
