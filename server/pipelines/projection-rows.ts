@@ -63,6 +63,13 @@ export async function readDealStates(db: Database, pipelineId: string, dealIds: 
  * entered its present stage, or null when it stayed where the projection has
  * it (its row exists, so null is never inserted: it is carried as the epoch
  * and keeps the row's time). A row of the same id on another board is left alone.
+ *
+ * A new row starts with its present stage among its reached stages: the
+ * stage entry written right after it (insertStageEvents) reaches that stage,
+ * and the stays trigger, which keeps `reached_stage_ids` exact, then has
+ * nothing to change for it, where it updated every new row once more (a
+ * batch of 5,000 new deals on PGlite: 400 of the entries' 620 ms). The
+ * trigger still adds a stage the deal passed on the way in the same window.
  */
 export async function upsertDeals(
 	db: Database,
@@ -93,10 +100,10 @@ export async function upsertDeals(
 	}));
 	await db.execute(sql`
 		insert into deals (id, pipeline_id, workspace_id, title, value_minor, currency, stage_id, rank, owner_id, contact_id, company_id,
-			source, status, lost_reason, lost_note, expected_close_date, custom, created_at, updated_at, closed_at, stage_entered_at)
+			source, status, lost_reason, lost_note, expected_close_date, custom, created_at, updated_at, closed_at, stage_entered_at, reached_stage_ids)
 		select r.id, ${board.pipelineId}, ${board.workspaceId}, r.title, r.value_minor, r.currency, r.stage_id, r.rank, r.owner_id, r.contact_id,
 			r.company_id, r.source, r.status, r.lost_reason, r.lost_note, r.expected_close_date, coalesce(r.custom, '{}'::jsonb), r.created_at, r.updated_at, r.closed_at,
-			coalesce(r.stage_entered_at, 'epoch'::timestamptz)
+			coalesce(r.stage_entered_at, 'epoch'::timestamptz), case when r.stage_entered_at is null then '{}'::text[] else array[r.stage_id] end
 		from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, title text, value_minor bigint, currency text, stage_id text,
 			rank text, owner_id text, contact_id text, company_id text, source deal_source, status deal_status, lost_reason text, lost_note text,
 			expected_close_date date, custom jsonb, created_at timestamptz, updated_at timestamptz, closed_at timestamptz, stage_entered_at timestamptz)
