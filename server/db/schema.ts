@@ -226,6 +226,8 @@ export const docUpdates = pgTable(
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
 		docId: text('doc_id').notNull(),
 		bytes: bytea('bytes').notNull(),
+		/** The epoch the update was made in (see doc_snapshots.epoch): with several nodes, a node still holding an older epoch is told apart. */
+		epoch: integer('epoch').notNull().default(0),
 		createdAt: createdAt()
 	},
 	(t) => [index('doc_updates_doc_idx').on(t.docId, t.id)]

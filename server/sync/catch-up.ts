@@ -5,6 +5,10 @@ export interface CatchUpOptions {
 	docId: string;
 	/** Every update id up to here is in the document (the state it was loaded with). */
 	horizon: number;
+	/** The document's epoch: rows and snapshots of another are never integrated. */
+	epoch: number;
+	/** The log shows a later epoch: another node rebuilt the board, and this room must retire. */
+	superseded(): void;
 	/** How often the update log is asked for rows this node has not seen. */
 	everyMs: number;
 	/**
@@ -78,12 +82,16 @@ export class UpdateCatchUp {
 
 	private async catchUp(): Promise<number> {
 		const { store, docId } = this.options;
-		const { ids, snapshotUpTo } = await store.listUpdateIds(docId, this.horizon);
+		const { rows: listed, snapshotUpTo, snapshotEpoch } = await store.listUpdateIds(docId, this.horizon);
+		if (this.stopped) return 0;
+		if (snapshotEpoch > this.options.epoch || listed.some((row) => row.epoch > this.options.epoch)) return this.supersede();
+		const ids = listed.filter((row) => row.epoch === this.options.epoch).map((row) => row.id);
 		let integrated = 0;
 		// Rows another node folded into its snapshot are gone from the log; some may never have reached this node.
 		if (snapshotUpTo > this.snapshotSeen && snapshotUpTo > this.horizon) {
 			const snapshot = await store.loadSnapshot(docId);
 			if (this.stopped) return integrated;
+			if (snapshot && snapshot.epoch !== this.options.epoch) return this.supersede();
 			if (snapshot) {
 				this.options.apply(snapshot.state);
 				integrated += 1;
@@ -93,6 +101,7 @@ export class UpdateCatchUp {
 		const missing = ids.filter((id) => !this.seen.has(id));
 		const rows = await store.loadUpdatesByIds(docId, missing);
 		if (this.stopped) return integrated;
+		if (rows.some((row) => row.epoch !== this.options.epoch)) return this.supersede();
 		for (const { id, bytes } of rows) {
 			this.options.apply(bytes);
 			this.seen.add(id);
@@ -100,6 +109,14 @@ export class UpdateCatchUp {
 		}
 		this.advanceHorizon(Math.max(ids.at(-1) ?? 0, snapshotUpTo));
 		return integrated;
+	}
+
+	private supersede(): number {
+		this.stopped = true;
+		if (this.timer) clearInterval(this.timer);
+		this.timer = null;
+		this.options.superseded();
+		return 0;
 	}
 
 	private advanceHorizon(readUpTo: number): void {

@@ -10,8 +10,11 @@ import type { WorkspaceEvent } from '../live/workspace-event.js';
  * database on its next load or compaction.
  */
 export type FanoutMessage =
-	/** An update on disk under its id in the update log; a node that misses one fetches it by id (Room.catchUp). */
-	| { kind: 'update'; docId: string; bytes: Uint8Array; updateId: number }
+	/**
+	 * An update on disk under its id in the update log; a node that misses one fetches it by id (Room.catchUp).
+	 * Its epoch tells a node still holding an earlier one that the board was rebuilt.
+	 */
+	| { kind: 'update'; docId: string; bytes: Uint8Array; updateId: number; epoch: number }
 	| { kind: 'awareness'; docId: string; bytes: Uint8Array }
 	/** A right was taken away: close the matching connections (see connections.ts). */
 	| { kind: 'disconnect'; match: ConnectionMatch; reason: string }
@@ -38,10 +41,11 @@ const controlChannel = 'voronka:control';
 const kinds = ['update', 'awareness'] as const;
 const nodeIdBytes = 12;
 const updateIdBytes = 8;
+const epochBytes = 4;
 
 /**
  * Redis pub/sub between nodes: a channel per loaded room (binary: kind byte,
- * sender node id, for updates their 8-byte id in the update log, Yjs bytes)
+ * sender node id, for updates their 8-byte id in the update log and 4-byte epoch, Yjs bytes)
  * and one control channel (JSON). A node ignores its own messages.
  */
 export async function connectRedisFanout(url: string): Promise<Fanout> {
@@ -67,8 +71,9 @@ export async function connectRedisFanout(url: string): Promise<Fanout> {
 			const docId = channel.slice(roomPrefix.length);
 			const body = payload.subarray(1 + nodeIdBytes);
 			if (kind === 'awareness') deliver({ kind, docId, bytes: new Uint8Array(body) });
-			else if (kind === 'update' && body.length >= updateIdBytes) {
-				deliver({ kind, docId, updateId: body.readDoubleBE(0), bytes: new Uint8Array(body.subarray(updateIdBytes)) });
+			else if (kind === 'update' && body.length >= updateIdBytes + epochBytes) {
+				const epoch = body.readUInt32BE(updateIdBytes);
+				deliver({ kind, docId, updateId: body.readDoubleBE(0), epoch, bytes: new Uint8Array(body.subarray(updateIdBytes + epochBytes)) });
 			}
 		} catch (error) {
 			console.error(`fanout: dropped a malformed message on ${channel}`, error);
@@ -109,7 +114,8 @@ export async function connectRedisFanout(url: string): Promise<Fanout> {
 
 function idBytes(message: FanoutMessage): Buffer {
 	if (message.kind !== 'update') return Buffer.alloc(0);
-	const bytes = Buffer.alloc(updateIdBytes);
+	const bytes = Buffer.alloc(updateIdBytes + epochBytes);
 	bytes.writeDoubleBE(message.updateId, 0);
+	bytes.writeUInt32BE(message.epoch, updateIdBytes);
 	return bytes;
 }

@@ -4,11 +4,15 @@ import type { Database } from '../db/client.js';
 import { docEpochs, docSnapshots, docUpdates } from '../db/schema.js';
 import { UpdateLog } from './update-log.js';
 
+export { EpochMoved } from './update-log.js';
+
 export interface StoredDoc {
 	/** The snapshot (the state up to lastUpdateId of its row), if there is one. */
 	snapshot: Uint8Array | null;
-	/** Every update row left, oldest first: apply them after the snapshot. */
+	/** Every update row left of the snapshot's epoch, oldest first: apply them after the snapshot. */
 	updates: Uint8Array[];
+	/** Their ids in the update log. */
+	updateIds: number[];
 	/** The whole stored state as one update, merged when asked for (tests, tools); loading applies the parts. */
 	readonly state: Uint8Array | null;
 	lastUpdateId: number;
@@ -37,6 +41,23 @@ export interface EpochRebuild {
 	nextState: Uint8Array;
 	nextBaseClient: number;
 	lastUpdateId: number;
+	/**
+	 * With several nodes: the update rows the frozen state holds. Another
+	 * node may have appended one the rebuilding node has not taken in yet;
+	 * then the rebuild is not stored (tried again later). Null on one node,
+	 * where the room itself wrote every row up to lastUpdateId.
+	 */
+	coveredIds: number[] | null;
+}
+
+/** A rebuild found rows its state does not hold (another node's, appended meanwhile): it is tried again later. */
+export class RebuildOutdated extends Error {}
+
+/** An update row of the log, with the epoch it was made in. */
+export interface LoggedUpdate {
+	id: number;
+	bytes: Uint8Array;
+	epoch: number;
 }
 
 /**
@@ -59,14 +80,15 @@ export function applyStoredDoc(doc: Y.Doc, stored: StoredDoc, origin: unknown): 
 /** Where board documents live: the update log and its snapshots. Tests wrap it to inject faults. */
 export interface DocStore {
 	loadDoc(docId: string): Promise<StoredDoc>;
-	loadUpdatesOf(docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>>;
-	appendUpdate(docId: string, update: Uint8Array): Promise<number>;
+	loadUpdatesOf(docId: string): Promise<LoggedUpdate[]>;
+	/** Appends an update made in the epoch; with several nodes, throws EpochMoved when the document has left it. */
+	appendUpdate(docId: string, update: Uint8Array, epoch: number): Promise<number>;
 	/** Stores a snapshot of the epoch; nothing when the document has moved on to a later epoch. */
 	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number, epoch: number): Promise<void>;
-	/** Catching up with other nodes: the ids of the document's update rows after an id, and the snapshot's last id. */
-	listUpdateIds(docId: string, afterId: number): Promise<{ ids: number[]; snapshotUpTo: number }>;
-	loadUpdatesByIds(docId: string, ids: number[]): Promise<Array<{ id: number; bytes: Uint8Array }>>;
-	loadSnapshot(docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null>;
+	/** Catching up with other nodes: the document's update rows after an id (ids and epochs), and the snapshot's last id and epoch. */
+	listUpdateIds(docId: string, afterId: number): Promise<{ rows: Array<{ id: number; epoch: number }>; snapshotUpTo: number; snapshotEpoch: number }>;
+	loadUpdatesByIds(docId: string, ids: number[]): Promise<LoggedUpdate[]>;
+	loadSnapshot(docId: string): Promise<{ state: Uint8Array; lastUpdateId: number; epoch: number } | null>;
 	/** Freezes the current epoch and stores the next one, in one transaction. */
 	rebuildEpoch(docId: string, rebuild: EpochRebuild): Promise<void>;
 	/** The document's earlier epochs, newest first, without their states. */
@@ -77,13 +99,17 @@ export interface DocStore {
 	storeFrozenState(docId: string, epoch: number, state: Uint8Array): Promise<void>;
 }
 
-/** The store of one process: its rooms' appends share one update log (group commit across rooms). */
-export function createDocStore(db: Database): DocStore {
-	const log = new UpdateLog(db);
+/**
+ * The store of one process: its rooms' appends share one update log (group
+ * commit across rooms). With several nodes (`checkEpochs`), an append lands
+ * only while the document is still in the appending room's epoch.
+ */
+export function createDocStore(db: Database, options: { checkEpochs?: boolean } = {}): DocStore {
+	const log = new UpdateLog(db, { checkEpochs: options.checkEpochs ?? false });
 	return {
 		loadDoc: (docId) => loadDoc(db, docId),
 		loadUpdatesOf: (docId) => loadUpdatesOf(db, docId),
-		appendUpdate: (docId, update) => log.append(docId, update),
+		appendUpdate: (docId, update, epoch) => log.append(docId, update, epoch),
 		writeSnapshot: (docId, state, lastUpdateId, epoch) => writeSnapshot(db, docId, state, lastUpdateId, epoch),
 		listUpdateIds: (docId, afterId) => listUpdateIds(db, docId, afterId),
 		loadUpdatesByIds: (docId, ids) => loadUpdatesByIds(db, docId, ids),
@@ -115,20 +141,25 @@ export async function loadDoc(db: Database, docId: string): Promise<StoredDoc> {
 	// Every update row left, not only those after the snapshot's id: an insert
 	// that committed after a compaction read past it (another node's, with a
 	// lower id) is not in the snapshot. Applying an update twice is harmless.
-	const updates = await loadUpdatesOf(db, docId);
+	// Rows of an earlier epoch are in the snapshot that replaced it: a
+	// rebuild committing between the two reads leaves them behind here.
+	const rows = await loadUpdatesOf(db, docId);
 	const snapshot = await readSnapshotOf(db, docId);
+	const epoch = snapshot?.epoch ?? 0;
+	const updates = rows.filter((row) => row.epoch === epoch);
 	const after = snapshot?.lastUpdateId ?? 0;
 	const parts = [...(snapshot ? [snapshot.bytes] : []), ...updates.map((u) => u.bytes)];
 	return {
 		snapshot: snapshot?.bytes ?? null,
 		updates: updates.map((u) => u.bytes),
+		updateIds: updates.map((u) => u.id),
 		get state() {
 			return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
 		},
 		lastUpdateId: Math.max(after, updates.at(-1)?.id ?? 0),
 		updatesSinceSnapshot: updates.length,
 		bytesSinceSnapshot: updates.reduce((sum, u) => sum + u.bytes.byteLength, 0),
-		epoch: snapshot?.epoch ?? 0,
+		epoch,
 		baseClient: snapshot?.baseClient ?? null
 	};
 }
@@ -146,13 +177,13 @@ export async function readSnapshotOf(
 }
 
 /** The update rows of a document not yet folded into its snapshot, oldest first. */
-export async function loadUpdatesOf(db: Database, docId: string): Promise<Array<{ id: number; bytes: Uint8Array }>> {
+export async function loadUpdatesOf(db: Database, docId: string): Promise<LoggedUpdate[]> {
 	const rows = await db
-		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
+		.select({ id: docUpdates.id, bytes: docUpdates.bytes, epoch: docUpdates.epoch })
 		.from(docUpdates)
 		.where(eq(docUpdates.docId, docId))
 		.orderBy(asc(docUpdates.id));
-	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes) }));
+	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes), epoch: row.epoch }));
 }
 
 /**
@@ -178,28 +209,36 @@ export async function writeSnapshot(db: Database, docId: string, state: Uint8Arr
 	});
 }
 
-/** The ids of a document's update rows after `afterId` (the index answers, no bytes read), and where its snapshot ends. */
-export async function listUpdateIds(db: Database, docId: string, afterId: number): Promise<{ ids: number[]; snapshotUpTo: number }> {
+/** The ids and epochs of a document's update rows after `afterId` (no bytes read), and where its snapshot ends and in which epoch. */
+export async function listUpdateIds(
+	db: Database,
+	docId: string,
+	afterId: number
+): Promise<{ rows: Array<{ id: number; epoch: number }>; snapshotUpTo: number; snapshotEpoch: number }> {
 	const [rows, snapshot] = await Promise.all([
-		db.select({ id: docUpdates.id }).from(docUpdates).where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, afterId))).orderBy(asc(docUpdates.id)),
-		db.select({ lastUpdateId: docSnapshots.lastUpdateId }).from(docSnapshots).where(eq(docSnapshots.docId, docId))
+		db
+			.select({ id: docUpdates.id, epoch: docUpdates.epoch })
+			.from(docUpdates)
+			.where(and(eq(docUpdates.docId, docId), gt(docUpdates.id, afterId)))
+			.orderBy(asc(docUpdates.id)),
+		db.select({ lastUpdateId: docSnapshots.lastUpdateId, epoch: docSnapshots.epoch }).from(docSnapshots).where(eq(docSnapshots.docId, docId))
 	]);
-	return { ids: rows.map((row) => row.id), snapshotUpTo: snapshot[0]?.lastUpdateId ?? 0 };
+	return { rows, snapshotUpTo: snapshot[0]?.lastUpdateId ?? 0, snapshotEpoch: snapshot[0]?.epoch ?? 0 };
 }
 
-export async function loadUpdatesByIds(db: Database, docId: string, ids: number[]): Promise<Array<{ id: number; bytes: Uint8Array }>> {
+export async function loadUpdatesByIds(db: Database, docId: string, ids: number[]): Promise<LoggedUpdate[]> {
 	if (ids.length === 0) return [];
 	const rows = await db
-		.select({ id: docUpdates.id, bytes: docUpdates.bytes })
+		.select({ id: docUpdates.id, bytes: docUpdates.bytes, epoch: docUpdates.epoch })
 		.from(docUpdates)
 		.where(and(eq(docUpdates.docId, docId), inArray(docUpdates.id, ids)))
 		.orderBy(asc(docUpdates.id));
-	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes) }));
+	return rows.map((row) => ({ id: row.id, bytes: toBytes(row.bytes), epoch: row.epoch }));
 }
 
-export async function loadSnapshot(db: Database, docId: string): Promise<{ state: Uint8Array; lastUpdateId: number } | null> {
+export async function loadSnapshot(db: Database, docId: string): Promise<{ state: Uint8Array; lastUpdateId: number; epoch: number } | null> {
 	const snapshot = await readSnapshotOf(db, docId);
-	return snapshot ? { state: snapshot.bytes, lastUpdateId: snapshot.lastUpdateId } : null;
+	return snapshot ? { state: snapshot.bytes, lastUpdateId: snapshot.lastUpdateId, epoch: snapshot.epoch } : null;
 }
 
 /**
@@ -213,13 +252,24 @@ export async function rebuildEpoch(db: Database, docId: string, rebuild: EpochRe
 	await db.transaction(async (tx) => {
 		const [current] = await tx.select({ epoch: docSnapshots.epoch }).from(docSnapshots).where(eq(docSnapshots.docId, docId)).for('update');
 		if ((current?.epoch ?? 0) !== rebuild.epoch) throw new Error(`document ${docId} is in epoch ${current?.epoch ?? 0}, not ${rebuild.epoch}`);
+		if (rebuild.coveredIds) {
+			// With several nodes an append takes the snapshot row's share lock (UpdateLog): once the lock
+			// above is held, every row that will ever be in this epoch is committed and visible here.
+			if (!current) throw new RebuildOutdated(`document ${docId} has no snapshot yet: another node's appends could not be held back`);
+			const covered = new Set(rebuild.coveredIds);
+			const rows = await tx.select({ id: docUpdates.id }).from(docUpdates).where(and(eq(docUpdates.docId, docId), eq(docUpdates.epoch, rebuild.epoch)));
+			const missing = rows.filter((row) => !covered.has(row.id));
+			if (missing.length > 0) throw new RebuildOutdated(`document ${docId} has ${missing.length} update(s) the rebuilt state does not hold yet`);
+		}
 		await tx.insert(docEpochs).values({ docId, epoch: rebuild.epoch, baseClient: rebuild.baseClient, finalState: rebuild.frozenState });
 		const next = { bytes: rebuild.nextState, lastUpdateId: rebuild.lastUpdateId, epoch: rebuild.epoch + 1, baseClient: rebuild.nextBaseClient };
 		await tx
 			.insert(docSnapshots)
 			.values({ docId, ...next })
 			.onConflictDoUpdate({ target: docSnapshots.docId, set: { ...next, bytes: sql`excluded.bytes`, updatedAt: sql`now()` } });
-		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, rebuild.lastUpdateId)));
+		await tx
+			.delete(docUpdates)
+			.where(and(eq(docUpdates.docId, docId), rebuild.coveredIds ? lte(docUpdates.epoch, rebuild.epoch) : lte(docUpdates.id, rebuild.lastUpdateId)));
 	});
 }
 
@@ -271,8 +321,8 @@ export async function storeFrozenState(db: Database, docId: string, epoch: numbe
 }
 
 /** Appends one update on its own (scripts and tests; rooms append through their store's shared UpdateLog). */
-export async function appendUpdate(db: Database, docId: string, update: Uint8Array): Promise<number> {
-	const [row] = await db.insert(docUpdates).values({ docId, bytes: update }).returning({ id: docUpdates.id });
+export async function appendUpdate(db: Database, docId: string, update: Uint8Array, epoch = 0): Promise<number> {
+	const [row] = await db.insert(docUpdates).values({ docId, bytes: update, epoch }).returning({ id: docUpdates.id });
 	return row!.id;
 }
 

@@ -14,7 +14,7 @@ import { learnState, type KnownState } from '../rules/repair.js';
 import { BoardGuard } from './board-guard.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import type { SyncLimits } from './limits.js';
-import { applyStoredDoc, type CompactionPolicy, type DocStore, type StoredDoc } from './persistence.js';
+import { applyStoredDoc, RebuildOutdated, type CompactionPolicy, type DocStore, type StoredDoc } from './persistence.js';
 import { countCarried, findClientEpoch, isRebuildDue, readCarriedEdits, rebuildDocument, writeCarriedEdits, type CarriedEdits, type EpochPolicy } from './epochs.js';
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
@@ -202,7 +202,8 @@ export class Room {
 			epoch: stored.epoch,
 			snapshot: () => this.snapshot(),
 			persisted: (batch) => this.persisted(batch),
-			snapshotWritten: (bytes) => this.considerRebuild(bytes)
+			snapshotWritten: (bytes) => this.considerRebuild(bytes),
+			superseded: () => this.supersede()
 		});
 		const project = options.project;
 		const board: ProjectedBoard = { pipelineId: options.docId, workspaceId: options.workspaceId, doc: this.doc };
@@ -220,6 +221,8 @@ export class Room {
 					store: options.store,
 					docId: options.docId,
 					horizon: stored.lastUpdateId,
+					epoch: stored.epoch,
+					superseded: () => this.supersede(),
 					everyMs: options.catchUpMs ?? 2000,
 					settleMs: 10_000,
 					apply: (bytes) => this.guard.applyTrusted(bytes, remoteOrigin),
@@ -250,12 +253,16 @@ export class Room {
 		let stored = loaded;
 		let applied = applyStored(stored);
 		let rebuildable = true;
-		// A board whose history is due a rebuild is rebuilt before anyone joins: no peer to move.
-		if (!applied.dropped && options.epochs && !options.fanout) {
+		// A board whose history is due a rebuild is rebuilt before anyone joins here: no peer to move.
+		// With several nodes the rows read are what it covers; another node's append meanwhile defers it.
+		if (!applied.dropped && options.epochs) {
 			const stateBytes = (stored.snapshot?.byteLength ?? 0) + stored.bytesSinceSnapshot;
 			if (isRebuildDue(options.epochs, applied.doc, stateBytes)) {
-				const outcome = await storeRebuild(options, applied.doc, stored).catch((error: unknown) => {
-					options.health.report(`room ${options.docId}: rebuild`, `cannot rebuild the board in a new epoch: ${(error as Error).message}`);
+				const covered = { ...stored, coveredIds: options.fanout ? stored.updateIds : null };
+				const outcome = await storeRebuild(options, applied.doc, covered).catch((error: unknown) => {
+					const message = (error as Error).message;
+					if (error instanceof RebuildOutdated) console.info(`room ${options.docId}: rebuild deferred: ${message}`);
+					else options.health.report(`room ${options.docId}: rebuild`, `cannot rebuild the board in a new epoch: ${message}`);
 					return null;
 				});
 				if (outcome?.kind === 'rebuilt') {
@@ -602,7 +609,7 @@ export class Room {
 	/** After a snapshot: a document whose history is due (epochs.ts) is rebuilt into a new epoch. */
 	private considerRebuild(stateBytes: number): void {
 		const policy = this.options.epochs;
-		if (!policy || this.options.fanout || this.rebuilding || this.retired || !this.rebuildable) return;
+		if (!policy || this.rebuilding || this.retired || !this.rebuildable) return;
 		if (!isRebuildDue(policy, this.doc, stateBytes)) return;
 		this.rebuilding = this.rebuildLive().finally(() => (this.rebuilding = null));
 	}
@@ -616,23 +623,43 @@ export class Room {
 	private async rebuildLive(): Promise<void> {
 		await this.queue.drained();
 		await this.projection?.idle();
-		const outcome = await storeRebuild(this.options, this.doc, { epoch: this.epoch, baseClient: this.baseClient, lastUpdateId: this.queue.lastUpdateId }).catch(
-			(error: unknown) => {
-				// Tried again after the next snapshot.
-				this.options.health.report(`room ${this.docId}: rebuild`, `cannot rebuild the board in a new epoch, will retry: ${(error as Error).message}`);
-				return null;
-			}
-		);
+		if (this.retired) return;
+		const outcome = await (async () => {
+			// With several nodes: what the others appended is taken in first, and those rows are what the rebuild covers.
+			const coveredIds = this.options.fanout ? await this.takeInLog() : null;
+			return storeRebuild(this.options, this.doc, { epoch: this.epoch, baseClient: this.baseClient, lastUpdateId: this.queue.lastUpdateId, coveredIds });
+		})().catch((error: unknown) => {
+			// Tried again after the next snapshot.
+			const message = (error as Error).message;
+			if (error instanceof RebuildOutdated) console.info(`room ${this.docId}: rebuild deferred: ${message}`);
+			else this.options.health.report(`room ${this.docId}: rebuild`, `cannot rebuild the board in a new epoch, will retry: ${message}`);
+			return null;
+		});
 		if (outcome?.kind === 'not-rebuildable') this.rebuildable = false;
 		if (outcome?.kind !== 'rebuilt') return;
+		this.retire('the board was rebuilt: reconnect');
+	}
+
+	/**
+	 * Another node rebuilt the board into a later epoch (its update, the
+	 * update log, or a refused append says so): this room retires like one
+	 * that rebuilt itself. Nothing its peers sent since was written; they
+	 * reconnect with their copies, whose edits are carried.
+	 */
+	private supersede(): void {
+		if (this.retired) return;
+		console.info(`room ${this.docId}: epoch ${this.epoch} left on another node; retiring`);
+		this.retire('the board was rebuilt on another server: reconnect');
+	}
+
+	private retire(reason: string): void {
 		this.retired = true;
+		void this.catchUp?.stop();
 		this.queue.close();
 		this.projection?.close();
 		// Not 4510: what a peer sent while the board was rebuilt was not applied. It
 		// reconnects with its copy, whose edits are carried, and is told 4510 then.
-		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) {
-			peer.close(closeCodes.resync, 'the board was rebuilt: reconnect');
-		}
+		for (const peer of [...this.peerStates.keys(), ...this.unclassified, ...this.carried.keys()]) peer.close(closeCodes.resync, reason);
 		this.peerStates.clear();
 		this.unclassified.clear();
 		this.carried.clear();
@@ -696,8 +723,12 @@ export class Room {
 		if (this.queue.failing) throw new BoardUnavailable(this.docId);
 		const { result, violations } = this.guard.applyServerChange(writer, run, options.at);
 		if (violations.length > 0) throw new RefusedChange(violations);
+		const mark = this.queue.mark;
 		// An API caller reads its own writes: wait for the projection too.
 		await this.projected();
+		// Refused on disk because another node rebuilt the board meanwhile: made again in the new epoch.
+		if (!this.queue.landed(mark) && this.retired && this.options.successor) return this.options.successor((room) => room.change(writer, run, options));
+		if (!this.queue.landed(mark)) throw new BoardUnavailable(this.docId);
 		return result;
 	}
 
@@ -705,7 +736,10 @@ export class Room {
 
 	/** A message of another node about this room (REDIS_URL). */
 	applyRemote(message: FanoutMessage): void {
+		if (this.retired) return;
 		if (message.kind === 'update') {
+			if (message.epoch > this.epoch) return this.supersede();
+			if (message.epoch < this.epoch) return;
 			this.guard.applyTrusted(message.bytes, remoteOrigin);
 			this.catchUp?.noteSeen(message.updateId);
 		}
@@ -716,7 +750,7 @@ export class Room {
 
 	private persisted(batch: PersistedBatch): void {
 		this.broadcast(encodeUpdate(batch.update), batch.soleAuthor);
-		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: batch.update, updateId: batch.updateId });
+		this.options.fanout?.publish({ kind: 'update', docId: this.docId, bytes: batch.update, updateId: batch.updateId, epoch: this.epoch });
 		this.catchUp?.noteSeen(batch.updateId);
 		// The projection runs in its own queue: a slow report table never delays the next broadcast.
 		this.projection?.follow(batch);
@@ -724,15 +758,30 @@ export class Room {
 
 	/** The state to snapshot. With other nodes writing the same document, it must hold theirs too. */
 	private async snapshot(): Promise<{ state: Uint8Array; lastUpdateId: number }> {
-		if (this.options.fanout) {
-			for (const { id, bytes } of await this.options.store.loadUpdatesOf(this.docId)) {
-				this.guard.applyTrusted(bytes, remoteOrigin);
-				this.queue.noteStored(id);
-				this.catchUp?.noteSeen(id);
-			}
-		}
+		if (this.options.fanout) await this.takeInLog();
 		this.catchUp?.noteOwnSnapshot(this.queue.lastUpdateId);
 		return { state: Y.encodeStateAsUpdate(this.doc), lastUpdateId: this.queue.lastUpdateId };
+	}
+
+	/**
+	 * With several nodes: integrates every row of the log (others' appends
+	 * may not have arrived over pub/sub yet) and returns their ids. A row of a
+	 * later epoch means another node rebuilt the board: the room retires.
+	 */
+	private async takeInLog(): Promise<number[]> {
+		const rows = await this.options.store.loadUpdatesOf(this.docId);
+		if (this.retired) throw new Error('the room retired');
+		if (rows.some((row) => row.epoch > this.epoch)) {
+			this.supersede();
+			throw new Error(`the board left epoch ${this.epoch} on another node`);
+		}
+		const mine = rows.filter((row) => row.epoch === this.epoch);
+		for (const { id, bytes } of mine) {
+			this.guard.applyTrusted(bytes, remoteOrigin);
+			this.queue.noteStored(id);
+			this.catchUp?.noteSeen(id);
+		}
+		return mine.map((row) => row.id);
 	}
 
 	/** Writes a snapshot now (tests, unload). */
@@ -797,7 +846,11 @@ function applyStored(stored: StoredDoc): { doc: Y.Doc; dropped: boolean } {
  * old epoch frozen. A board with content outside the schema is never
  * rebuilt (such content is reported, not rewritten).
  */
-async function storeRebuild(options: RoomOptions, doc: Y.Doc, current: { epoch: number; baseClient: number | null; lastUpdateId: number }): Promise<RebuildOutcome> {
+async function storeRebuild(
+	options: RoomOptions,
+	doc: Y.Doc,
+	current: { epoch: number; baseClient: number | null; lastUpdateId: number; coveredIds: number[] | null }
+): Promise<RebuildOutcome> {
 	const next = rebuildDocument(doc);
 	if (!next) {
 		options.health.report(`room ${options.docId}: rebuild`, 'the board holds content outside the schema and is not rebuilt');
@@ -807,7 +860,8 @@ async function storeRebuild(options: RoomOptions, doc: Y.Doc, current: { epoch: 
 	const nextState = Y.encodeStateAsUpdate(next);
 	const nextBaseClient = next.clientID;
 	next.destroy();
-	await options.store.rebuildEpoch(options.docId, { ...current, frozenState, nextState, nextBaseClient });
+	const { epoch, baseClient, lastUpdateId, coveredIds } = current;
+	await options.store.rebuildEpoch(options.docId, { epoch, baseClient, lastUpdateId, coveredIds, frozenState, nextState, nextBaseClient });
 	options.health.clear(`room ${options.docId}: rebuild`);
 	console.info(`room ${options.docId}: rebuilt in epoch ${current.epoch + 1}: ${frozenState.byteLength} bytes -> ${nextState.byteLength}`);
 	return {
@@ -815,6 +869,7 @@ async function storeRebuild(options: RoomOptions, doc: Y.Doc, current: { epoch: 
 		next: {
 			snapshot: nextState,
 			updates: [],
+			updateIds: [],
 			state: nextState,
 			lastUpdateId: current.lastUpdateId,
 			updatesSinceSnapshot: 0,

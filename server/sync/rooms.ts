@@ -71,7 +71,8 @@ export class RoomManager {
 	constructor(private readonly options: RoomManagerOptions) {
 		this.health = options.health ?? new Health();
 		this.limits = options.limits ?? defaultSyncLimits;
-		this.store = options.store ?? createDocStore(options.db);
+		// With several nodes a node may still hold an epoch another rebuilt: its appends are checked.
+		this.store = options.store ?? createDocStore(options.db, { checkEpochs: Boolean(options.fanout) });
 		this.stageRuleLog = new StageRuleLog(options.db);
 		this.projectionGate = new ProjectionGate(options.projectionWidth ?? 1);
 		options.fanout?.onMessage((message) => this.receive(message));

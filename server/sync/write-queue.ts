@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { emptyChangeSet, mergeChanges, type ChangeSet } from '../board/change-set.js';
 import type { Writer } from '../board/writer.js';
 import type { Health } from '../health.js';
-import { isCompactionDue, type CompactionPolicy, type DocStore } from './persistence.js';
+import { EpochMoved, isCompactionDue, type CompactionPolicy, type DocStore } from './persistence.js';
 
 /** A persisted batch: the merged update, its log id, the changes it made and who made them. */
 export interface PersistedBatch {
@@ -29,8 +29,10 @@ export interface WriteQueueOptions {
 	snapshotWritten?: (stateBytes: number) => void;
 	lastUpdateId: number;
 	since: { updates: number; bytes: number };
-	/** The document's epoch: a snapshot never lands on a later epoch's. */
+	/** The document's epoch: neither an update nor a snapshot lands on a later epoch's. */
 	epoch: number;
+	/** Another node rebuilt the board: an append was refused (nothing of it written), and the room must retire. */
+	superseded?: () => void;
 }
 
 const firstRetryMs = 250;
@@ -57,6 +59,9 @@ export class WriteQueue {
 	private closed = false;
 	/** The snapshot being written; appends go on meanwhile. */
 	private snapshotting: Promise<void> | null = null;
+	/** Updates queued and updates on disk, counted since the room loaded (a change tells whether its own landed). */
+	private enqueuedCount = 0;
+	private persistedCount = 0;
 
 	constructor(private readonly options: WriteQueueOptions) {
 		this.lastId = options.lastUpdateId;
@@ -75,7 +80,17 @@ export class WriteQueue {
 	/** Queues an update (already integrated in the document). */
 	enqueue(update: Uint8Array, origin: unknown): void {
 		this.pending.push({ update, origin });
+		this.enqueuedCount += 1;
 		this.schedule();
+	}
+
+	/** How many updates were queued so far: once flushed, `landed(mark)` tells whether they all reached the disk. */
+	get mark(): number {
+		return this.enqueuedCount;
+	}
+
+	landed(mark: number): boolean {
+		return this.persistedCount >= mark;
 	}
 
 	/** Records what an accepted change did, for the projection of the batch that carries it. */
@@ -134,8 +149,14 @@ export class WriteQueue {
 		const update = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
 		let updateId: number;
 		try {
-			updateId = await this.options.store.appendUpdate(this.options.docId, update);
+			updateId = await this.options.store.appendUpdate(this.options.docId, update, this.options.epoch);
 		} catch (error) {
+			if (error instanceof EpochMoved) {
+				// Never written, never broadcast: the peers that sent it hold it in their copies and are carried.
+				this.closed = true;
+				this.options.superseded?.();
+				return;
+			}
 			// Not on disk, so not broadcast: put it back in front and try again.
 			this.pending.unshift(...batch);
 			mergeChanges(changes, this.pendingChanges);
@@ -150,6 +171,7 @@ export class WriteQueue {
 		if (this.appendFailures > 0) this.options.health.clear(`room ${this.options.docId}: saving`);
 		this.appendFailures = 0;
 		this.lastId = Math.max(this.lastId, updateId);
+		this.persistedCount += batch.length;
 		const soleAuthor = batch.every((entry) => entry.origin === batch[0]!.origin) ? batch[0]!.origin : null;
 		this.options.persisted({ update, updateId, changes, writers, soleAuthor, at: this.options.now() });
 		this.since.updates += 1;
@@ -173,6 +195,8 @@ export class WriteQueue {
 			this.compactFailures = 0;
 			this.options.snapshotWritten?.(state.byteLength);
 		} catch (error) {
+			// The room retired meanwhile (another node rebuilt the board): nothing to report.
+			if (this.closed) return;
 			// The update log still holds everything: a late snapshot costs load time, not data.
 			this.compactFailures += 1;
 			this.compactNotBefore = Date.now() + backoff(this.compactFailures);

@@ -166,7 +166,7 @@ describeEachDatabase('board core: updates are checked before they are integrated
 		})());
 		await room.unload();
 		// An update stored before the checks existed, whose dependency never arrived.
-		await createDocStore(db).appendUpdate(docId, orphan);
+		await createDocStore(db).appendUpdate(docId, orphan, 0);
 		const health = new Health(() => {});
 		const reloaded = await loadTestRoom(db, docId, { health });
 		expect(reloaded.doc.store.pendingStructs).toBeNull();
@@ -350,7 +350,7 @@ describeEachDatabase('board core: faults never wedge a room', (database) => {
 		const faults = { append: false, snapshot: false };
 		const store: DocStore = {
 			...real,
-			appendUpdate: (docId, update) => (faults.append ? Promise.reject(new Error('disk full')) : real.appendUpdate(docId, update)),
+			appendUpdate: (docId, update, epoch) => (faults.append ? Promise.reject(new Error('disk full')) : real.appendUpdate(docId, update, epoch)),
 			writeSnapshot: (docId, state, id, epoch) => (faults.snapshot ? Promise.reject(new Error('snapshot failed')) : real.writeSnapshot(docId, state, id, epoch))
 		};
 		return { store, faults };

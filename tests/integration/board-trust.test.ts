@@ -298,7 +298,7 @@ describeEachDatabase('board trust', (database) => {
 		const before = Y.encodeStateVector(doc);
 		const id = `crash-${Math.random().toString(36).slice(2)}`;
 		createDeal(doc, { id, title: 'Stored, not projected', valueMinor: 1, currency: 'EUR', stageId: listStages(doc)[0]!.id, ownerId: owner.userId }, task(`${id}-t`), clock);
-		await createDocStore(database().db).appendUpdate(owner.pipeline.id, Y.encodeStateAsUpdate(doc, before));
+		await createDocStore(database().db).appendUpdate(owner.pipeline.id, Y.encodeStateAsUpdate(doc, before), 0);
 		const reader = connect(url, owner.pipeline.id, owner.token);
 		await reader.synced();
 		expect(readDeal(reader.doc, id)?.title).toBe('Stored, not projected');

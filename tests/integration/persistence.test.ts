@@ -5,7 +5,7 @@ import { createDeal, initialiseBoard, moveDeal, readDeal, listStages } from '../
 import { docSnapshots, docUpdates } from '../../server/db/schema.js';
 import type { Peer } from '../../server/sync/room.js';
 import { loadTestRoom } from '../support/test-room.js';
-import { createDocStore, loadDoc } from '../../server/sync/persistence.js';
+import { createDocStore, EpochMoved, loadDoc, RebuildOutdated } from '../../server/sync/persistence.js';
 import { describeEachDatabase } from '../support/databases.js';
 
 const clock = { now: () => '2026-11-23T10:00:00.000Z' };
@@ -129,7 +129,7 @@ describeEachDatabase('update log shared by rooms', (database) => {
 		const docIds = ['a', 'b', 'c'].map((name) => `log-${name}-${Math.random().toString(36).slice(2)}`);
 		const payload = (docIndex: number, i: number) => new Uint8Array([docIndex, i, 255 - i]);
 		// All appends in one turn: they share inserts, as rooms' batches do under load.
-		const ids = await Promise.all(docIds.flatMap((docId, d) => Array.from({ length: 5 }, (_, i) => store.appendUpdate(docId, payload(d, i)))));
+		const ids = await Promise.all(docIds.flatMap((docId, d) => Array.from({ length: 5 }, (_, i) => store.appendUpdate(docId, payload(d, i), 0))));
 		expect(new Set(ids).size).toBe(15);
 		for (const [d, docId] of docIds.entries()) {
 			const rows = await store.loadUpdatesOf(docId);
@@ -143,10 +143,76 @@ describeEachDatabase('update log shared by rooms', (database) => {
 		const store = createDocStore(db);
 		const docId = `log-${Math.random().toString(36).slice(2)}`;
 		// A document id with a NUL cannot be stored as text: the whole insert fails.
-		const results = await Promise.allSettled([store.appendUpdate(docId, new Uint8Array([1])), store.appendUpdate('bad\u0000id', new Uint8Array([2]))]);
+		const results = await Promise.allSettled([store.appendUpdate(docId, new Uint8Array([1]), 0), store.appendUpdate('bad\u0000id', new Uint8Array([2]), 0)]);
 		expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
 		expect(await store.loadUpdatesOf(docId)).toEqual([]);
-		const id = await store.appendUpdate(docId, new Uint8Array([3]));
+		const id = await store.appendUpdate(docId, new Uint8Array([3]), 0);
 		expect((await store.loadUpdatesOf(docId)).map((row) => row.id)).toEqual([id]);
+	});
+});
+
+describeEachDatabase('update log with several nodes: appends only in the document’s epoch', (database) => {
+	const frozen = { frozenState: new Uint8Array([0, 0]), nextState: new Uint8Array([0, 0]), nextBaseClient: 7 };
+
+	it('writes an append of the epoch the document is in, refuses one of an epoch it left, and keeps the others of the same insert', async () => {
+		const db = database().db;
+		const store = createDocStore(db, { checkEpochs: true });
+		const [moved, kept] = ['moved', 'kept'].map((name) => `log-${name}-${Math.random().toString(36).slice(2)}`) as [string, string];
+		// A document without a snapshot is in epoch 0.
+		const first = await store.appendUpdate(moved, new Uint8Array([1]), 0);
+		await store.writeSnapshot(moved, new Uint8Array([0, 0]), first, 0);
+		await store.rebuildEpoch(moved, { epoch: 0, baseClient: null, lastUpdateId: first, coveredIds: [], ...frozen });
+		const results = await Promise.allSettled([
+			store.appendUpdate(moved, new Uint8Array([2]), 0),
+			store.appendUpdate(kept, new Uint8Array([3]), 0),
+			store.appendUpdate(moved, new Uint8Array([4]), 1),
+			store.appendUpdate(kept, new Uint8Array([5]), 0)
+		]);
+		expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+		expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(EpochMoved);
+		const ids = results.map((result) => (result.status === 'fulfilled' ? result.value : null));
+		expect((await store.loadUpdatesOf(moved)).map((row) => [row.id, [...row.bytes], row.epoch])).toEqual([[ids[2], [4], 1]]);
+		expect((await store.loadUpdatesOf(kept)).map((row) => [row.id, [...row.bytes], row.epoch])).toEqual([
+			[ids[1], [3], 0],
+			[ids[3], [5], 0]
+		]);
+	});
+
+	it('holds an append back while a rebuild holds the snapshot row, then refuses it', async () => {
+		const db = database().db;
+		const store = createDocStore(db, { checkEpochs: true });
+		const docId = `log-${Math.random().toString(36).slice(2)}`;
+		await store.writeSnapshot(docId, new Uint8Array([0, 0]), 0, 0);
+		let appended: Promise<unknown> = Promise.resolve();
+		await db.transaction(async (tx) => {
+			// What rebuildEpoch does first: lock the row, then move the epoch on.
+			await tx.select().from(docSnapshots).where(eq(docSnapshots.docId, docId)).for('update');
+			await tx.update(docSnapshots).set({ epoch: 1 }).where(eq(docSnapshots.docId, docId));
+			appended = store.appendUpdate(docId, new Uint8Array([9]), 0).then(
+				(id) => ({ id }),
+				(error: unknown) => ({ error })
+			);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		});
+		expect(await appended).toEqual({ error: expect.any(EpochMoved) });
+		expect(await store.loadUpdatesOf(docId)).toEqual([]);
+	});
+
+	it('stores a rebuild only when its state holds every row of the epoch', async () => {
+		const db = database().db;
+		const store = createDocStore(db, { checkEpochs: true });
+		const docId = `log-${Math.random().toString(36).slice(2)}`;
+		const a = await store.appendUpdate(docId, new Uint8Array([1]), 0);
+		await store.writeSnapshot(docId, new Uint8Array([0, 0]), a, 0);
+		const b = await store.appendUpdate(docId, new Uint8Array([2]), 0);
+		const c = await store.appendUpdate(docId, new Uint8Array([3]), 0);
+		// Another node's row (c) arrived after the rebuilding node read the log.
+		await expect(store.rebuildEpoch(docId, { epoch: 0, baseClient: null, lastUpdateId: b, coveredIds: [b], ...frozen })).rejects.toBeInstanceOf(RebuildOutdated);
+		expect((await loadDoc(db, docId)).epoch, 'nothing of it stored').toBe(0);
+		expect(await store.listEpochs(docId)).toEqual([]);
+		await store.rebuildEpoch(docId, { epoch: 0, baseClient: null, lastUpdateId: c, coveredIds: [b, c], ...frozen });
+		const stored = await loadDoc(db, docId);
+		expect([stored.epoch, stored.updateIds, stored.baseClient]).toEqual([1, [], 7]);
+		expect(await store.loadUpdatesOf(docId)).toEqual([]);
 	});
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "doc_updates" ADD COLUMN "epoch" integer DEFAULT 0 NOT NULL;
