@@ -83,8 +83,11 @@ export interface DocStore {
 	loadUpdatesOf(docId: string): Promise<LoggedUpdate[]>;
 	/** Appends an update made in the epoch; with several nodes, throws EpochMoved when the document has left it. */
 	appendUpdate(docId: string, update: Uint8Array, epoch: number): Promise<number>;
-	/** Stores a snapshot of the epoch; nothing when the document has moved on to a later epoch. */
-	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number, epoch: number): Promise<void>;
+	/**
+	 * Stores a snapshot of the epoch; nothing when the document has moved on to a later epoch.
+	 * It drops the update rows up to lastUpdateId, or with several nodes exactly the rows it names.
+	 */
+	writeSnapshot(docId: string, state: Uint8Array, lastUpdateId: number, epoch: number, coveredIds?: number[] | null): Promise<void>;
 	/** Catching up with other nodes: the document's update rows after an id (ids and epochs), and the snapshot's last id and epoch. */
 	listUpdateIds(docId: string, afterId: number): Promise<{ rows: Array<{ id: number; epoch: number }>; snapshotUpTo: number; snapshotEpoch: number }>;
 	loadUpdatesByIds(docId: string, ids: number[]): Promise<LoggedUpdate[]>;
@@ -110,7 +113,7 @@ export function createDocStore(db: Database, options: { checkEpochs?: boolean } 
 		loadDoc: (docId) => loadDoc(db, docId),
 		loadUpdatesOf: (docId) => loadUpdatesOf(db, docId),
 		appendUpdate: (docId, update, epoch) => log.append(docId, update, epoch),
-		writeSnapshot: (docId, state, lastUpdateId, epoch) => writeSnapshot(db, docId, state, lastUpdateId, epoch),
+		writeSnapshot: (docId, state, lastUpdateId, epoch, coveredIds) => writeSnapshot(db, docId, state, lastUpdateId, epoch, coveredIds),
 		listUpdateIds: (docId, afterId) => listUpdateIds(db, docId, afterId),
 		loadUpdatesByIds: (docId, ids) => loadUpdatesByIds(db, docId, ids),
 		loadSnapshot: (docId) => loadSnapshot(db, docId),
@@ -190,8 +193,20 @@ export async function loadUpdatesOf(db: Database, docId: string): Promise<Logged
  * Stores the full state as the snapshot covering updates up to lastUpdateId and
  * drops those updates, in one transaction: a crash leaves either the old
  * snapshot with its updates or the new one, never a gap.
+ *
+ * With several nodes (`coveredIds`) it drops exactly the rows the state was
+ * read with: ids are handed out when a row is inserted, not when it commits,
+ * so another node's row with a lower id can commit after the state was read,
+ * and dropping by id range would take it out of the log unsaved.
  */
-export async function writeSnapshot(db: Database, docId: string, state: Uint8Array, lastUpdateId: number, epoch = 0): Promise<void> {
+export async function writeSnapshot(
+	db: Database,
+	docId: string,
+	state: Uint8Array,
+	lastUpdateId: number,
+	epoch = 0,
+	coveredIds: number[] | null = null
+): Promise<void> {
 	await db.transaction(async (tx) => {
 		const written = await tx
 			.insert(docSnapshots)
@@ -205,6 +220,10 @@ export async function writeSnapshot(db: Database, docId: string, state: Uint8Arr
 			})
 			.returning({ docId: docSnapshots.docId });
 		if (written.length === 0) return;
+		if (coveredIds) {
+			if (coveredIds.length > 0) await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), inArray(docUpdates.id, coveredIds)));
+			return;
+		}
 		await tx.delete(docUpdates).where(and(eq(docUpdates.docId, docId), lte(docUpdates.id, lastUpdateId)));
 	});
 }

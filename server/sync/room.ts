@@ -757,10 +757,10 @@ export class Room {
 	}
 
 	/** The state to snapshot. With other nodes writing the same document, it must hold theirs too. */
-	private async snapshot(): Promise<{ state: Uint8Array; lastUpdateId: number }> {
-		if (this.options.fanout) await this.takeInLog();
+	private async snapshot(): Promise<{ state: Uint8Array; lastUpdateId: number; coveredIds: number[] | null }> {
+		const coveredIds = this.options.fanout ? await this.takeInLog() : null;
 		this.catchUp?.noteOwnSnapshot(this.queue.lastUpdateId);
-		return { state: Y.encodeStateAsUpdate(this.doc), lastUpdateId: this.queue.lastUpdateId };
+		return { state: Y.encodeStateAsUpdate(this.doc), lastUpdateId: this.queue.lastUpdateId, coveredIds };
 	}
 
 	/**

@@ -16,7 +16,6 @@ export class EpochMoved extends Error {
 	}
 }
 
-
 interface Waiting {
 	docId: string;
 	update: Uint8Array;
@@ -66,8 +65,8 @@ export class UpdateLog {
 	private async insert(batch: Waiting[]): Promise<void> {
 		try {
 			const rows = this.options.checkEpochs ? await this.insertInEpochs(batch) : await this.insertAll(batch);
-			// PostgreSQL returns an INSERT's rows in the order of its VALUES; the
-			// document check makes sure an id is never handed to the wrong room.
+			// PostgreSQL returns an INSERT's rows in the order it inserted them (that of
+			// the VALUES); the document check makes sure an id never goes to the wrong room.
 			const written = new Set(rows.map((row) => `${row.epoch}:${row.docId}`));
 			const landed = batch.filter((entry) => written.has(`${entry.epoch}:${entry.docId}`));
 			if (rows.length !== landed.length || rows.some((row, i) => row.docId !== landed[i]!.docId)) {

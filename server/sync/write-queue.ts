@@ -21,8 +21,8 @@ export interface WriteQueueOptions {
 	compaction: CompactionPolicy;
 	health: Health;
 	now: () => Date;
-	/** State to snapshot; runs right before each snapshot write. */
-	snapshot: () => Promise<{ state: Uint8Array; lastUpdateId: number }>;
+	/** State to snapshot, and with several nodes the update rows it holds; runs right before each snapshot write. */
+	snapshot: () => Promise<{ state: Uint8Array; lastUpdateId: number; coveredIds: number[] | null }>;
 	/** After a batch is on disk: broadcast it. Synchronous, so the order of broadcasts is the order on disk. */
 	persisted: (batch: PersistedBatch) => void;
 	/** After a snapshot is on disk, with its size (the room may rebuild a large document, epochs.ts). */
@@ -187,8 +187,8 @@ export class WriteQueue {
 		// What the snapshot covers: appends made while it is written count towards the next one.
 		const covered = { ...this.since };
 		try {
-			const { state, lastUpdateId } = await this.options.snapshot();
-			await this.options.store.writeSnapshot(this.options.docId, state, lastUpdateId, this.options.epoch);
+			const { state, lastUpdateId, coveredIds } = await this.options.snapshot();
+			await this.options.store.writeSnapshot(this.options.docId, state, lastUpdateId, this.options.epoch, coveredIds);
 			this.since.updates = Math.max(0, this.since.updates - covered.updates);
 			this.since.bytes = Math.max(0, this.since.bytes - covered.bytes);
 			if (this.compactFailures > 0) this.options.health.clear(`room ${this.options.docId}: snapshot`);

@@ -351,7 +351,7 @@ describeEachDatabase('board core: faults never wedge a room', (database) => {
 		const store: DocStore = {
 			...real,
 			appendUpdate: (docId, update, epoch) => (faults.append ? Promise.reject(new Error('disk full')) : real.appendUpdate(docId, update, epoch)),
-			writeSnapshot: (docId, state, id, epoch) => (faults.snapshot ? Promise.reject(new Error('snapshot failed')) : real.writeSnapshot(docId, state, id, epoch))
+			writeSnapshot: (docId, state, id, epoch, covered) => (faults.snapshot ? Promise.reject(new Error('snapshot failed')) : real.writeSnapshot(docId, state, id, epoch, covered))
 		};
 		return { store, faults };
 	}

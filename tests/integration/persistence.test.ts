@@ -198,6 +198,17 @@ describeEachDatabase('update log with several nodes: appends only in the documen
 		expect(await store.loadUpdatesOf(docId)).toEqual([]);
 	});
 
+	it('drops with a snapshot exactly the rows its state was read with, not another node’s row of a lower id that committed later', async () => {
+		const db = database().db;
+		const store = createDocStore(db, { checkEpochs: true });
+		const docId = `log-${Math.random().toString(36).slice(2)}`;
+		const [a, late, b] = [await store.appendUpdate(docId, new Uint8Array([1]), 0), await store.appendUpdate(docId, new Uint8Array([2]), 0), await store.appendUpdate(docId, new Uint8Array([3]), 0)];
+		// The state was read with rows a and b; `late` (a lower id than b) was not committed yet then.
+		await store.writeSnapshot(docId, new Uint8Array([0, 0]), b, 0, [a, b]);
+		expect((await store.loadUpdatesOf(docId)).map((row) => row.id)).toEqual([late]);
+		expect((await loadDoc(db, docId)).updateIds, 'a load still applies it').toEqual([late]);
+	});
+
 	it('stores a rebuild only when its state holds every row of the epoch', async () => {
 		const db = database().db;
 		const store = createDocStore(db, { checkEpochs: true });
