@@ -214,7 +214,7 @@ async function storeBoard(db: Database, docId: string, form: StoredForm): Promis
 	for (let at = 0; at < form.tail.length; at += 200) {
 		const rows = await db
 			.insert(docUpdates)
-			.values(form.tail.slice(at, at + 200).map((bytes) => ({ docId, bytes })))
+			.values(form.tail.slice(at, at + 200).map((bytes) => ({ docId, bytes, epoch: form.frozen.length })))
 			.returning({ id: docUpdates.id });
 		lastId = Math.max(lastId, ...rows.map((row) => row.id));
 	}
