@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import { connectRedisFanout, type Fanout } from '../../server/sync/fanout.js';
 import { loadDoc } from '../../server/sync/persistence.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { callApi, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
+import { callApi, closeCodesOf, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
 
 /*
  * Epochs with several nodes (docs/BOARD-DOCUMENT.md, "Epochs"): one node
@@ -21,16 +21,6 @@ import { callApi, connectBoard, eventually, signUpOwner, type BoardClient } from
 const redisUrl = process.env.TEST_REDIS_URL;
 const clock = { now: () => new Date().toISOString() };
 const task = (id: string) => ({ id, type: 'call' as const, title: 'Call back', dueAt: '2030-01-01T09:00:00.000Z' });
-
-function closeCodesOf(client: BoardClient, stopOn: number): number[] {
-	const codes: number[] = [];
-	client.provider.on('connection-close', (event) => {
-		if (!event) return;
-		codes.push(event.code);
-		if (event.code === stopOn) client.provider.disconnect();
-	});
-	return codes;
-}
 
 const suite = (database: () => Parameters<typeof startServer>[0]['database']) => {
 	const nodes: RunningServer[] = [];

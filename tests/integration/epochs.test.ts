@@ -8,7 +8,7 @@ import { dropExpiredEpochStates, listEpochs, loadDoc, loadFrozenState } from '..
 import { startServer, type RunningServer } from '../../server/server.js';
 import { contentOf, sameHistory } from '../support/board-load.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { callApi, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
+import { callApi, closeCodesOf, connectBoard, eventually, signUpOwner, type BoardClient } from '../support/sync-server.js';
 
 /*
  * Epochs (docs/BOARD-DOCUMENT.md): a board whose document grew past the
@@ -19,17 +19,6 @@ import { callApi, connectBoard, eventually, signUpOwner, type BoardClient } from
 
 const clock = { now: () => new Date().toISOString() };
 const task = (id: string) => ({ id, type: 'call' as const, title: 'Call back', dueAt: '2030-01-01T09:00:00.000Z' });
-
-/** Close codes a stock client saw, in order; with `stopOn`, it stops reconnecting on that code (until connected again). */
-function closeCodesOf(client: BoardClient, stopOn?: number): number[] {
-	const codes: number[] = [];
-	client.provider.on('connection-close', (event) => {
-		if (!event) return;
-		codes.push(event.code);
-		if (event.code === stopOn) client.provider.disconnect();
-	});
-	return codes;
-}
 
 function moveSomewhere(doc: Y.Doc, dealId: string, stageIds: string[], step: number): void {
 	const stageId = stageIds[step % stageIds.length]!;

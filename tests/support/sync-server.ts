@@ -131,6 +131,17 @@ export function connectBoard(baseUrl: string, pipelineId: string, token: string,
 	};
 }
 
+/** Close codes a stock client saw, in order; with `stopOn`, it stops reconnecting on that code (until connected again). */
+export function closeCodesOf(client: BoardClient, stopOn?: number): number[] {
+	const codes: number[] = [];
+	client.provider.on('connection-close', (event) => {
+		if (!event) return;
+		codes.push(event.code);
+		if (event.code === stopOn) client.provider.disconnect();
+	});
+	return codes;
+}
+
 /** Waits until the condition holds, polling; fails with the label after the timeout. */
 export async function eventually(condition: () => boolean | Promise<boolean>, label: string, timeoutMs = 5000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
