@@ -51,6 +51,8 @@ const snapshotEvery = 500;
 /** Deals created per update, as the sample-data API does in batches. */
 const dealsPerCreate = 100;
 const clientCount = 4;
+/** The clients' ids: the history's writers take turns among them. */
+const clientIds = Array.from({ length: clientCount }, (_, index) => 1000 + index);
 const growthMoves = Number(option('long-moves') ?? 1_000_000);
 const stageIds = ['s1', 's2', 's3', 's4', 's5'];
 const clock = { now: () => '2026-01-01T00:00:00.000Z' };
@@ -66,8 +68,7 @@ const clock = { now: () => '2026-01-01T00:00:00.000Z' };
 function* boardHistory(deals: number, moves: number, seed: number): Generator<Uint8Array | { rebuilt: Uint8Array; baseClient: number }> {
 	const random = seededRandom(seed);
 	let doc = new Y.Doc();
-	const clients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
-	doc.clientID = clients[0]!;
+	doc.clientID = clientIds[0]!;
 	const updates: Uint8Array[] = [];
 	doc.on('update', (update: Uint8Array) => updates.push(update));
 	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, [
@@ -103,16 +104,7 @@ function* boardHistory(deals: number, moves: number, seed: number): Generator<Ui
 				yield { rebuilt: Y.encodeStateAsUpdate(doc), baseClient: doc.clientID };
 			}
 		}
-		doc.clientID = clients[Math.floor(random() * clients.length)]!;
-		const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * deals)}`)!;
-		// What moveDeal writes (stageId, rank, updatedAt), without its column scan:
-		// finding neighbours in a 10,000-deal board would dominate building the history.
-		doc.transact(() => {
-			const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
-			if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
-			deal.set('rank', rankOf(random));
-			deal.set('updatedAt', new Date(Date.UTC(2026, 0, 1) + move * 1000).toISOString());
-		});
+		makeRandomMove(doc, random, move, deals);
 		yield* updates.splice(0);
 	}
 	doc.destroy();
@@ -310,12 +302,11 @@ async function benchKind(kind: DatabaseKind, stored: StoredForm): Promise<{ load
 	};
 }
 
-const growthClients = Array.from({ length: clientCount }, (_, index) => 1000 + index);
 
 /** The growth measures' board: the deals and their tasks, written by the first client, in the server's own document (gc on). */
 function createGrowthBoard(random: () => number): Y.Doc {
 	const doc = new Y.Doc({ gc: true });
-	doc.clientID = growthClients[0]!;
+	doc.clientID = clientIds[0]!;
 	initialiseBoard(doc, { pipelineId: 'bench', workspaceId: 'w', name: 'Cold board', mode: 'free' }, stageIds.map((id, index) => ({ id, name: `Stage ${index + 1}`, kind: 'open' as const, probability: 10 * (index + 1) })));
 	for (let start = 0; start < dealCount; start += dealsPerCreate) {
 		doc.transact(() => {
@@ -332,10 +323,14 @@ function createGrowthBoard(random: () => number): Y.Doc {
 	return doc;
 }
 
-/** One move by a random client: what moveDeal writes (stageId, rank, updatedAt) of a random deal, without its column scan. */
-function makeRandomMove(doc: Y.Doc, random: () => number, move: number): void {
-	doc.clientID = growthClients[Math.floor(random() * growthClients.length)]!;
-	const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * dealCount)}`)!;
+/**
+ * One move by a random client: what moveDeal writes (stageId, rank, updatedAt)
+ * of a random deal, without its column scan (finding neighbours in a
+ * 10,000-deal board would dominate building the history).
+ */
+function makeRandomMove(doc: Y.Doc, random: () => number, move: number, deals = dealCount): void {
+	doc.clientID = clientIds[Math.floor(random() * clientIds.length)]!;
+	const deal = boardMaps(doc).deals.get(`d${Math.floor(random() * deals)}`)!;
 	doc.transact(() => {
 		const stageId = stageIds[Math.floor(random() * stageIds.length)]!;
 		if (deal.get('stageId') !== stageId) deal.set('stageId', stageId);
