@@ -18,6 +18,11 @@ export class ProjectionGate {
 	async run<T>(work: () => Promise<T>): Promise<T> {
 		if (this.running >= this.width) await new Promise<void>((resolve) => this.waiting.push(resolve));
 		else this.running += 1;
+		// A turn of the event loop first. PGlite answers in microtasks, so
+		// projections handed on within one turn ran as one block, twenty
+		// boards' worth when their timers fell due together, and no socket
+		// was read (no move queued for the disk) until the last one ended.
+		await new Promise<void>((resolve) => setImmediate(resolve));
 		try {
 			return await work();
 		} finally {

@@ -19,7 +19,8 @@ function tracker() {
 	return { work, release, order, most: () => most, running: () => running };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Two turns of the event loop: a projection handed the slot starts one turn later (see the last test). */
+const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 describe('ProjectionGate', () => {
 	it('runs one projection at a time at width 1, in the order they asked', async () => {
@@ -53,6 +54,20 @@ describe('ProjectionGate', () => {
 		t.release('d');
 		await Promise.all(done);
 		expect(t.most()).toBe(2);
+	});
+
+	it('lets the event loop turn before a projection starts, also one handed the slot', async () => {
+		// On PGlite a whole projection runs in microtasks: without a turn, queued projections ran back to back
+		// and no socket was read (no move appended) until the last one ended.
+		const gate = new ProjectionGate(1);
+		const order: string[] = [];
+		const first = gate.run(async () => {
+			order.push('first');
+			setImmediate(() => order.push('a socket read'));
+		});
+		const second = gate.run(async () => void order.push('second'));
+		await Promise.all([first, second]);
+		expect(order).toEqual(['first', 'a socket read', 'second']);
 	});
 
 	it('frees the slot when a projection fails', async () => {
