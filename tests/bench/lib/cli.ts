@@ -1,6 +1,8 @@
 // The scenario contract: `npx tsx tests/bench/scenarios/NAME.ts [--db
 // pglite|postgres] [--runs N] [--json OUT.json] [--quick] [--seed N]
-// [--rates A,B,...]` (--rates: the rates a sweep tries, where it has them).
+// [--rates A,B,...] [--seconds N] [--voronka-only]` (--rates: the rates a
+// sweep tries, where it has them; --seconds: how long each rate is measured;
+// --voronka-only: no reference runs, for comparing two commits of Voronka).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BenchDatabaseKind } from './database.js';
@@ -14,6 +16,10 @@ export interface ScenarioOptions {
 	quick: boolean;
 	seed: number;
 	rates: number[] | null;
+	/** Measured seconds per rate, where a scenario sweeps rates (null: its default). */
+	seconds: number | null;
+	/** Leaves out the reference server: for comparing two commits, never for the recorded tables. */
+	voronkaOnly: boolean;
 }
 
 export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptions {
@@ -25,7 +31,9 @@ export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptio
 			json: { type: 'string' },
 			quick: { type: 'boolean', default: false },
 			seed: { type: 'string' },
-			rates: { type: 'string' }
+			rates: { type: 'string' },
+			seconds: { type: 'string' },
+			'voronka-only': { type: 'boolean', default: false }
 		},
 		allowPositionals: true
 	});
@@ -35,7 +43,10 @@ export function readScenarioOptions(argv = process.argv.slice(2)): ScenarioOptio
 	if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
 	const rates = values.rates === undefined ? null : values.rates.split(',').map(Number);
 	if (rates && !rates.every((rate) => Number.isInteger(rate) && rate > 0)) throw new Error(`--rates must be positive integers separated by commas, not ${values.rates}`);
-	return { db: values.db, runs, json: values.json ?? null, quick, seed: chooseSeed(values.seed === undefined ? undefined : Number(values.seed)), rates };
+	const seconds = values.seconds === undefined ? null : Number(values.seconds);
+	if (seconds !== null && !(Number.isInteger(seconds) && seconds > 0)) throw new Error(`--seconds must be a positive integer, not ${values.seconds}`);
+	const voronkaOnly = values['voronka-only'] ?? false;
+	return { db: values.db, runs, json: values.json ?? null, quick, seed: chooseSeed(values.seed === undefined ? undefined : Number(values.seed)), rates, seconds, voronkaOnly };
 }
 
 /** Prints the result's tables and, with --json, writes the result for the runner. */

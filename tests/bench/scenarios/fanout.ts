@@ -24,6 +24,7 @@ runScenarioMain(async (options) => {
 		? { boards: 4, clientsPerBoard: 10, observers: 2, deals: 50, rates: [100, 300], warmupMs: 1000, durationMs: 3000 }
 		: { boards: 20, clientsPerBoard: 25, observers: 2, deals: 50, rates: [200, 500, 1000, 1500, 2000], warmupMs: 2000, durationMs: 4000 };
 	if (options.rates) config.rates = options.rates;
+	if (options.seconds) config.durationMs = options.seconds * 1000;
 	const dbName = options.db === 'pglite' ? 'PGlite' : 'PostgreSQL';
 	console.log(`fanout on ${dbName}: seed ${options.seed}, ${options.runs} run(s), ${config.boards} boards × ${config.clientsPerBoard} clients`);
 	const generator = spawnGenerator(generatorFile);
@@ -65,12 +66,14 @@ runScenarioMain(async (options) => {
 	const voronkaRuns: Sweep[] = [];
 	try {
 		for (let run = 0; run < options.runs; run++) {
-			const reference = await startReference();
-			try {
-				const rooms = Array.from({ length: config.boards }, (_, index) => `bench-${run}-${index}`);
-				referenceRuns.push(await sweep({ kind: 'reference', baseUrl: reference.url }, rooms, reference.pid, config.deals));
-			} finally {
-				await reference.kill();
+			if (!options.voronkaOnly) {
+				const reference = await startReference();
+				try {
+					const rooms = Array.from({ length: config.boards }, (_, index) => `bench-${run}-${index}`);
+					referenceRuns.push(await sweep({ kind: 'reference', baseUrl: reference.url }, rooms, reference.pid, config.deals));
+				} finally {
+					await reference.kill();
+				}
 			}
 			const database = await createBenchDatabase(options.db);
 			const server = await startVoronka({ database: database.server });
