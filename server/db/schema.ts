@@ -323,7 +323,6 @@ export const dealsProjection = pgTable(
 		everWon: boolean('ever_won').notNull().default(false)
 	},
 	(t) => [
-		index('deals_pipeline_stage_idx').on(t.pipelineId, t.stageId),
 		index('deals_owner_idx').on(t.ownerId),
 		index('deals_workspace_idx').on(t.workspaceId),
 		index('deals_contact_idx').on(t.workspaceId, t.contactId),
