@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import {
 	auditEvents,
@@ -41,8 +41,6 @@ export interface AuditEvent extends AuditActor {
 /** A user-level event, written into each of the user's workspaces. */
 export type UserAuditEvent = Omit<AuditEvent, 'workspaceId'>;
 
-const chunkSize = 500;
-
 function toRow(event: AuditEvent): typeof auditEvents.$inferInsert {
 	return {
 		workspaceId: event.workspaceId,
@@ -67,10 +65,34 @@ export async function recordAuditEvent(tx: Database, event: AuditEvent): Promise
 	await tx.insert(auditEvents).values(toRow(event));
 }
 
+/**
+ * Appends many events in one statement. The rows travel as one JSON
+ * parameter: drizzle's insert builder checked and mapped every value of
+ * every row first, 2 ms for a projection's 25 stage changes on this machine,
+ * more than PGlite took to write them.
+ */
 export async function recordAuditEvents(tx: Database, events: AuditEvent[]): Promise<void> {
-	for (let i = 0; i < events.length; i += chunkSize) {
-		await tx.insert(auditEvents).values(events.slice(i, i + chunkSize).map(toRow));
-	}
+	if (events.length === 0) return;
+	const rows = events.map((event, ord) => ({
+		ord,
+		workspace_id: event.workspaceId,
+		actor_id: event.actorId,
+		actor_kind: event.actorKind,
+		actor_token_id: event.actorTokenId ?? null,
+		action: event.action,
+		target_type: event.target.type,
+		target_id: event.target.id,
+		target_label: event.target.label ?? null,
+		detail: event.detail ?? null,
+		address: event.address ?? null,
+		at: event.at.toISOString()
+	}));
+	await tx.execute(sql`
+		insert into audit_events (workspace_id, actor_id, actor_kind, actor_token_id, action, target_type, target_id, target_label, detail, address, at)
+		select r.workspace_id, r.actor_id, r.actor_kind, r.actor_token_id, r.action, r.target_type, r.target_id, r.target_label, r.detail, r.address, r.at
+		from json_to_recordset(${JSON.stringify(rows)}::json) as r(ord integer, workspace_id text, actor_id text, actor_kind audit_actor_kind, actor_token_id text,
+			action audit_action, target_type audit_target_type, target_id text, target_label text, detail jsonb, address text, at timestamptz)
+		order by r.ord`);
 }
 
 /**
