@@ -4,8 +4,12 @@ import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** Opens a fresh, migrated, empty database of the kind; closing drops it. */
-export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+/**
+ * Opens a fresh, migrated, empty database of the kind; closing drops it. A
+ * PostgreSQL one may be created in a language's ICU locale (`icuLocale`,
+ * e.g. en-US), as many installations' databases are.
+ */
+export async function openTestDatabase(kind: DatabaseKind, options: { icuLocale?: string } = {}): Promise<DatabaseHandle> {
 	if (kind === 'pglite') {
 		const handle = openDatabase({ kind: 'pglite', dataDir: null });
 		await handle.migrate();
@@ -14,7 +18,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
 	const adminUrl = process.env.TEST_DATABASE_URL;
 	if (!adminUrl) throw new Error('TEST_DATABASE_URL is unset');
 	// A database per suite: suites never see each other's rows, and dropping it cleans up.
-	const scratch = await createPostgresDatabase(adminUrl);
+	const scratch = await createPostgresDatabase(adminUrl, options);
 	const handle = openDatabase({ kind: 'postgres', url: scratch.url });
 	await handle.migrate();
 	return {
@@ -30,9 +34,12 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
  * Creates an empty PostgreSQL database next to the admin URL's; `drop` removes
  * it, closing whatever connections are left (a killed server's included).
  */
-export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(adminUrl: string, options: { icuLocale?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
 	const name = `voronka_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-	await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
+	const locale = options.icuLocale;
+	if (locale !== undefined && !/^[A-Za-z-]+$/.test(locale)) throw new Error(`not an ICU locale: ${locale}`);
+	const create = locale ? `create database ${name} locale_provider icu icu_locale '${locale}' template template0` : `create database ${name}`;
+	await withAdminClient(adminUrl, (client) => client.query(create));
 	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;
 	return {
