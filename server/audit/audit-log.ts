@@ -41,28 +41,12 @@ export interface AuditEvent extends AuditActor {
 /** A user-level event, written into each of the user's workspaces. */
 export type UserAuditEvent = Omit<AuditEvent, 'workspaceId'>;
 
-function toRow(event: AuditEvent): typeof auditEvents.$inferInsert {
-	return {
-		workspaceId: event.workspaceId,
-		actorId: event.actorId,
-		actorKind: event.actorKind,
-		actorTokenId: event.actorTokenId ?? null,
-		action: event.action,
-		targetType: event.target.type,
-		targetId: event.target.id,
-		targetLabel: event.target.label ?? null,
-		detail: event.detail ?? null,
-		address: event.address ?? null,
-		at: event.at
-	};
-}
-
 /**
  * Appends one event. Pass the transaction that makes the change, so the
  * change and its event are written together or not at all.
  */
 export async function recordAuditEvent(tx: Database, event: AuditEvent): Promise<void> {
-	await tx.insert(auditEvents).values(toRow(event));
+	await recordAuditEvents(tx, [event]);
 }
 
 /**
