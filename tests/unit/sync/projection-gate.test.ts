@@ -19,7 +19,7 @@ function tracker() {
 	return { work, release, order, most: () => most, running: () => running };
 }
 
-/** Two turns of the event loop: a projection handed the slot starts one turn later (see the last test). */
+/** Two turns of the event loop: a projection handed the slot starts one turn later (see "lets the event loop turn"). */
 const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 describe('ProjectionGate', () => {
