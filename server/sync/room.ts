@@ -73,7 +73,21 @@ export interface RoomOptions {
 	retired?: () => void;
 	/** Runs a call on the room that now holds the board (a server change that met a rebuild). */
 	successor?: <T>(call: (room: Room) => Promise<T>) => Promise<T>;
+	/**
+	 * The stored board as read, before the room integrates it: the manager
+	 * sends it to peers holding nothing (stored-preview.ts); the room
+	 * integrates once that has let the bytes leave.
+	 */
+	storedRead?: (stored: StoredDoc) => Promise<void>;
 }
+
+/**
+ * What a peer sent the stored board while the room loaded holds: the state
+ * vector of what was read, or why the room's content is not that (rebuilt in
+ * a new epoch as it loaded, or stored changes dropped that could not
+ * integrate).
+ */
+type ReadState = { stateVector: Uint8Array } | { stale: 'rebuilt' | 'dropped' };
 
 /**
  * Close codes a peer may see (4000-4999 are the application's own). The stock
@@ -152,6 +166,8 @@ export class Room {
 	private retired = false;
 	/** Off for good when the board holds content outside the schema (never rewritten). */
 	private rebuildable = true;
+	/** The stored board as the room read it, for peers that were sent it while it loaded. */
+	private readState: ReadState = { stale: 'dropped' };
 	private readonly index: TaskDealIndex;
 	private readonly guard: BoardGuard;
 	private readonly queue: WriteQueue;
@@ -251,7 +267,9 @@ export class Room {
 			options.lookups.stageRules?.() ?? noStageRules
 		]);
 		let stored = loaded;
+		await options.storedRead?.(loaded);
 		let applied = applyStored(stored);
+		let readState: ReadState = applied.dropped ? { stale: 'dropped' } : { stateVector: Y.encodeStateVector(applied.doc) };
 		let rebuildable = true;
 		// A board whose history is due a rebuild is rebuilt before anyone joins here: no peer to move.
 		// With several nodes the rows read are what it covers; another node's append meanwhile defers it.
@@ -266,6 +284,7 @@ export class Room {
 					return null;
 				});
 				if (outcome?.kind === 'rebuilt') {
+					readState = { stale: 'rebuilt' };
 					applied.doc.destroy();
 					stored = outcome.next;
 					applied = applyStored(stored);
@@ -276,6 +295,7 @@ export class Room {
 		const earlier = stored.epoch > 0 ? (await options.store.listEpochs(options.docId)).map(({ epoch, baseClient }) => ({ epoch, baseClient })) : [];
 		const room = new Room(options, stored, applied, members, earlier);
 		room.rebuildable = rebuildable;
+		room.readState = readState;
 		room.dealFields = dealFields;
 		room.stageRules = stageRules;
 		// A crash or a failed batch left the projection behind the log: project the whole board.
@@ -365,7 +385,25 @@ export class Room {
 		if (gone.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
 	}
 
-	async answerSyncStep1(peer: Peer, stateVector: Uint8Array): Promise<void> {
+	/**
+	 * Answers a peer's sync request. `previewed`: the peer said it held
+	 * nothing and was sent the stored board while the room loaded
+	 * (stored-preview.ts); it holds that now.
+	 */
+	async answerSyncStep1(peer: Peer, requested: Uint8Array, previewed = false): Promise<void> {
+		let stateVector = requested;
+		if (previewed) {
+			const read = this.readState;
+			// Rebuilt: the copy is of the epoch just left, and reconnecting carries it (its edits, if any) like any
+			// old copy. Dropped: the copy holds changes that can never integrate here; only a fresh copy is right.
+			if ('stale' in read) {
+				this.unclassified.delete(peer);
+				return read.stale === 'rebuilt'
+					? peer.close(closeCodes.resync, 'the board was rebuilt as it loaded: reconnect')
+					: peer.close(closeCodes.rebuilt, 'the stored board was damaged: load it again');
+			}
+			stateVector = read.stateVector;
+		}
 		if (this.unclassified.delete(peer)) {
 			// Decided at once, before any later message of the peer is handled.
 			const held = findClientEpoch(Y.decodeStateVector(stateVector), { epoch: this.epoch, baseClient: this.baseClient }, this.earlierEpochs);

@@ -11,6 +11,7 @@ import type { StageRuleSet } from '../rules/stage-entry.js';
 import type { Fanout, FanoutMessage } from './fanout.js';
 import { defaultSyncLimits, type SyncLimits } from './limits.js';
 import { createDocStore, defaultCompaction, type CompactionPolicy, type DocStore } from './persistence.js';
+import { StoredPreview, type DeliverPreview } from './stored-preview.js';
 import { ProjectionGate } from './projection-gate.js';
 import { Room } from './room.js';
 import { defaultEpochPolicy, type EpochPolicy } from './epochs.js';
@@ -46,6 +47,8 @@ interface Entry {
 	/** Set once loaded; until then other nodes' messages wait in `early`. */
 	loaded: Room | null;
 	early: FanoutMessage[];
+	/** While it loads: the stored board for peers holding nothing (stored-preview.ts). */
+	preview: StoredPreview;
 	users: number;
 	timer: NodeJS.Timeout | null;
 }
@@ -102,7 +105,7 @@ export class RoomManager {
 	async acquire(docId: string): Promise<Room> {
 		let entry = this.rooms.get(docId);
 		if (!entry) {
-			const created: Entry = { room: this.load(docId, () => created), loaded: null, early: [], users: 0, timer: null };
+			const created: Entry = { room: this.load(docId, () => created), loaded: null, early: [], preview: new StoredPreview(), users: 0, timer: null };
 			entry = created;
 			this.rooms.set(docId, entry);
 			entry.room.catch(() => this.rooms.delete(docId));
@@ -113,6 +116,17 @@ export class RoomManager {
 			entry.timer = null;
 		}
 		return entry.room;
+	}
+
+	/**
+	 * A peer holding nothing asks for the stored board while its room loads
+	 * (stored-preview.ts). `deliver` is called once the board is read, before
+	 * the room integrates it, and not at all when the room is loaded already
+	 * or the board is not previewed.
+	 */
+	preview(docId: string, deliver: DeliverPreview): void {
+		const entry = this.rooms.get(docId);
+		if (entry && !entry.loaded) entry.preview.ask(deliver);
 	}
 
 	/** Subscribes before reading the database, so nothing another node writes meanwhile is missed. */
@@ -150,11 +164,13 @@ export class RoomManager {
 			fanout,
 			epochs: this.options.epochs === undefined ? defaultEpochPolicy : (this.options.epochs ?? undefined),
 			retired: () => this.forget(docId, entry()),
-			successor: (call) => this.withRoom(docId, call)
+			successor: (call) => this.withRoom(docId, call),
+			storedRead: (stored) => entry().preview.read(stored)
 		});
 		const loaded = entry();
 		for (const message of loaded.early.splice(0)) room.applyRemote(message);
 		loaded.loaded = room;
+		loaded.preview.end();
 		return room;
 	}
 

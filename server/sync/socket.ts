@@ -4,6 +4,7 @@ import type { Writer } from '../board/writer.js';
 import type { Connections, Credential } from './connections.js';
 import { TokenBucket } from './limits.js';
 import { decodeClientMessage, type ClientMessage } from './protocol.js';
+import { holdsNothing } from './stored-preview.js';
 import { closeCodes, type Peer, type Room } from './room.js';
 import type { RoomManager } from './rooms.js';
 import type { Locale } from '../i18n/locale.js';
@@ -17,6 +18,8 @@ class SocketPeer implements Peer {
 	alive = true;
 	room: Room | null = null;
 	private waiting: Uint8Array[] = [];
+	/** The sync request answered with the stored board while the room loaded (stored-preview.ts). */
+	private previewedRequest: Uint8Array | null = null;
 	private updates: Promise<void> = Promise.resolve();
 	private updatesInFlight = 0;
 	private closed = false;
@@ -27,7 +30,8 @@ class SocketPeer implements Peer {
 		readonly socket: WebSocket,
 		readonly writer: Writer,
 		private readonly rooms: RoomManager,
-		readonly locale: Locale
+		readonly locale: Locale,
+		private readonly pipelineId: string
 	) {
 		const limits = rooms.limits;
 		this.updateBucket = new TokenBucket(limits.updatesPerSecond, limits.updateBurst);
@@ -52,7 +56,31 @@ class SocketPeer implements Peer {
 		if (this.waiting.length >= this.rooms.limits.maxQueuedMessages) {
 			return this.close(closeCodes.rateLimited, `more than ${this.rooms.limits.maxQueuedMessages} messages before the board loaded`);
 		}
+		if (this.waiting.length === 0) this.askPreview(data);
 		this.waiting.push(data);
+	}
+
+	/** A first message that asks for everything (a sync request holding nothing) is answered from the stored board. */
+	private askPreview(data: Uint8Array): void {
+		let message: ClientMessage;
+		try {
+			message = decodeClientMessage(data);
+		} catch {
+			return; // handled, and the peer dropped, when the room is ready
+		}
+		if (message.kind !== 'sync-step-1' || !holdsNothing(message.stateVector)) return;
+		this.rooms.preview(this.pipelineId, (messages) => {
+			if (this.closed || this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
+			this.previewedRequest = data;
+			return new Promise<void>((resolve) =>
+				messages.forEach((preview, at) =>
+					this.socket.send(preview, (error) => {
+						if (error) this.close(1011, 'send failed');
+						if (at === messages.length - 1) resolve();
+					})
+				)
+			);
+		});
 	}
 
 	ready(room: Room): void {
@@ -72,7 +100,7 @@ class SocketPeer implements Peer {
 		}
 		if (message.kind === 'update') return this.queueUpdate(room, message.update);
 		if (message.kind === 'sync-step-1') {
-			room.answerSyncStep1(this, message.stateVector).catch((error) => this.fail(room, error));
+			room.answerSyncStep1(this, message.stateVector, data === this.previewedRequest).catch((error) => this.fail(room, error));
 			return;
 		}
 		if (!this.presenceBucket.take()) return this.close(closeCodes.rateLimited, 'too many presence messages');
@@ -129,7 +157,7 @@ export function createSyncHandlers(rooms: RoomManager, connections: Connections,
 	return {
 		onOpen(_event, ws: WSContext<WebSocket>) {
 			const socket = ws.raw!;
-			const current = new SocketPeer(socket, connection.writer, rooms, connection.locale);
+			const current = new SocketPeer(socket, connection.writer, rooms, connection.locale, pipelineId);
 			peer = current;
 			forget = connections.add({ peer: current, credential: connection.credential, pipelineId, workspaceId: connection.workspaceId, role: connection.writer.role });
 			socket.on('pong', () => {
