@@ -10,8 +10,12 @@ import { encodeSyncStep2Of, encodeUpdate } from './protocol.js';
  * byte left. The stored snapshot and the rows after it are exactly what the
  * room will hold once loaded, and each was checked when it was written, so a
  * peer that holds nothing yet (an empty state vector: a new device, or a
- * cleared one) is sent them as they are: the snapshot as the sync step 2,
- * each row after it as an update. The peer integrates while the room does.
+ * cleared one) is sent them as they are: each row as an update, then the
+ * snapshot as the sync step 2. The rows come first because a client counts
+ * itself synced once it has applied a step 2: the rows wait in its
+ * document for the snapshot they build on and integrate with it, so the
+ * step 2 leaves it holding all that was read. The peer integrates while the
+ * room does.
  *
  * Only a board with a snapshot is previewed: a young board of a few rows
  * loads at once, and a step 2 of nothing would tell the client it holds the
@@ -23,7 +27,7 @@ import { encodeSyncStep2Of, encodeUpdate } from './protocol.js';
  */
 export function encodePreview(stored: StoredDoc): Uint8Array[] | null {
 	if (!stored.snapshot) return null;
-	return [encodeSyncStep2Of(stored.snapshot), ...stored.updates.map(encodeUpdate)];
+	return [...stored.updates.map(encodeUpdate), encodeSyncStep2Of(stored.snapshot)];
 }
 
 /** A state vector that says "nothing": no client, one zero byte (Yjs writes the count first). */

@@ -31,6 +31,8 @@ interface Received {
 function openRaw(baseUrl: string, pipelineId: string, token: string, doc: Y.Doc) {
 	const received: Received[] = [];
 	const closes: number[] = [];
+	/** The board as the client held it right after its first sync step 2: a client counts itself synced then. */
+	const atFirstStep2: { content: string | null } = { content: null };
 	const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/sync/${pipelineId}?token=${token}`);
 	socket.binaryType = 'nodebuffer';
 	socket.on('open', () => {
@@ -51,9 +53,10 @@ function openRaw(baseUrl: string, pipelineId: string, token: string, doc: Y.Doc)
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, 0);
 		syncProtocol.readSyncMessage(decoder, encoder, doc, 'server');
+		if (step === syncProtocol.messageYjsSyncStep2) atFirstStep2.content ??= contentOf(doc);
 		if (encoding.length(encoder) > 1) socket.send(encoding.toUint8Array(encoder));
 	});
-	return { received, closes, socket };
+	return { received, closes, socket, atFirstStep2 };
 }
 
 function moveAround(doc: Y.Doc, moves: number): void {
@@ -125,10 +128,18 @@ describeEachDatabase('a cold room answers from the stored board', (database) => 
 		return { owner, content };
 	}
 
-	it('sends the stored snapshot before its own handshake to a peer holding nothing, and then only what it lacks', async () => {
-		const { owner, content } = await storeBoard(12, 20);
-		const stored = await loadDoc(database().db, owner.pipeline.id);
+	it('sends the stored board before its own handshake to a peer holding nothing, and then only what it lacks', async () => {
+		const { owner } = await storeBoard(12, 20);
+		const { db } = database();
+		const stored = await loadDoc(db, owner.pipeline.id);
 		expect(stored.snapshot, 'stopping the server wrote a snapshot').not.toBeNull();
+		// A row after the snapshot (as a crash leaves them): one more move.
+		const board = docOf(stored.state!);
+		const beforeRow = Y.encodeStateVector(board);
+		moveAround(board, 1);
+		const row = Y.encodeStateAsUpdate(board, beforeRow);
+		await appendUpdate(db, owner.pipeline.id, row);
+		const content = contentOf(board);
 
 		server = await startHeld(0);
 		const doc = new Y.Doc();
@@ -136,11 +147,13 @@ describeEachDatabase('a cold room answers from the stored board', (database) => 
 		sockets.push(peer.socket);
 		await eventually(() => peer.received.filter((message) => message.kind === 'step2').length >= 2, 'the preview and the room’s answer');
 
-		// The stored bytes as they are, ahead of the room's sync step 1.
-		expect(peer.received[0]!.kind).toBe('step2');
-		expect(Buffer.from(peer.received[0]!.payload).equals(Buffer.from(stored.snapshot!))).toBe(true);
+		// The stored bytes as they are, ahead of the room's sync step 1: the row, then the snapshot it builds on.
 		const roomStep1 = peer.received.findIndex((message) => message.kind === 'step1');
-		expect(roomStep1).toBeGreaterThan(0);
+		expect(peer.received.slice(0, roomStep1).map((message) => message.kind)).toEqual(['update', 'step2']);
+		expect(Buffer.from(peer.received[0]!.payload).equals(Buffer.from(row))).toBe(true);
+		expect(Buffer.from(peer.received[1]!.payload).equals(Buffer.from(stored.snapshot!))).toBe(true);
+		// Synced as of the read the moment the step 2 is applied: the row waited for the snapshot and came in with it.
+		expect(peer.atFirstStep2.content).toBe(content);
 		// The room's answer to "I hold nothing" is what it holds beyond the preview: nothing here, not the board again.
 		const answer = peer.received.slice(roomStep1).find((message) => message.kind === 'step2')!;
 		const decoded = Y.decodeUpdate(answer.payload);
@@ -203,7 +216,7 @@ describeEachDatabase('a cold room answers from the stored board', (database) => 
 		const peer = openRaw(server.url, owner.pipeline.id, owner.token, new Y.Doc());
 		sockets.push(peer.socket);
 		await eventually(() => peer.closes.length > 0, 'the previewed peer is closed');
-		expect(peer.received[0]!.kind).toBe('step2');
+		expect(peer.received.slice(0, 2).map((message) => message.kind)).toEqual(['update', 'step2']);
 		expect(peer.closes).toEqual([4510]);
 	});
 
