@@ -19,6 +19,8 @@ import { countCarried, findClientEpoch, isRebuildDue, readCarriedEdits, rebuildD
 import { checkPresence } from './presence.js';
 import type { ProjectedBoard, ProjectionScope } from '../pipelines/projection.js';
 import { ProjectionFollower } from './projection-follower.js';
+import { FullStateAnswer } from './full-state.js';
+import { holdsNothing } from './stored-preview.js';
 import { encodeAwareness, encodeRefusal, type Refusal, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 import { inspectUpdate, type UpdateShape } from './update-shape.js';
 import { WriteQueue, type PersistedBatch } from './write-queue.js';
@@ -169,6 +171,8 @@ export class Room {
 	/** The stored board as the room read it, for peers that were sent it while it loaded. */
 	private readState: ReadState = { stale: 'dropped' };
 	private readonly index: TaskDealIndex;
+	/** The whole board, encoded once for the peers that hold nothing. */
+	private readonly fullState: FullStateAnswer;
 	private readonly guard: BoardGuard;
 	private readonly queue: WriteQueue;
 	private readonly projection: ProjectionFollower | null;
@@ -197,6 +201,7 @@ export class Room {
 		this.awareness.setLocalState(null);
 		const dropped = loaded.dropped;
 		this.index = TaskDealIndex.of(this.doc);
+		this.fullState = new FullStateAnswer(this.doc);
 		this.guard = new BoardGuard({
 			doc: this.doc,
 			index: this.index,
@@ -317,6 +322,7 @@ export class Room {
 
 	private listen(): void {
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			this.fullState.changed();
 			// Another node checked and persisted it already: only this node's peers need it.
 			if (origin === remoteOrigin) this.broadcast(encodeUpdate(update), null);
 			else if (origin !== 'load') this.queue.enqueue(update, origin);
@@ -414,7 +420,9 @@ export class Room {
 		if (!state) return;
 		learnState(state.known, Y.decodeStateVector(stateVector));
 		await this.queue.flushed();
-		if (this.peerStates.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
+		if (!this.peerStates.has(peer)) return;
+		if (holdsNothing(stateVector)) for (const message of this.fullState.answer()) peer.send(message);
+		else peer.send(encodeSyncStep2(this.doc, stateVector));
 	}
 
 	/** Applies a peer's presence; answers what was wrong when it is not acceptable. */

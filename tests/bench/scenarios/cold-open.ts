@@ -17,6 +17,13 @@ import { pinSelf, startVoronka } from '../lib/processes.js';
 import { formatRuns } from '../lib/stats.js';
 import { createBenchWorkspace, fillBoard } from '../lib/workspace.js';
 
+interface Run {
+	cold: Opening;
+	/** Two more devices holding nothing on the room now loaded: the first has it encode the board, the next gets that encoding again. */
+	warmFirst: Opening;
+	warmNext: Opening;
+}
+
 interface Opening {
 	/** The first sync step 2 (the board's first bytes). */
 	firstBytesMs: number;
@@ -76,7 +83,7 @@ runScenarioMain(async (options) => {
 	const dbName = options.db === 'pglite' ? 'PGlite' : 'PostgreSQL';
 	console.log(`cold-open on ${dbName}: ${options.runs} run(s) after a warm-up, ${deals} deals`);
 	const database = await createBenchDatabase(options.db);
-	const openings: Opening[] = [];
+	const runs: Run[] = [];
 	try {
 		let server = await startVoronka({ database: database.server });
 		const workspace = await createBenchWorkspace(server.url);
@@ -86,29 +93,41 @@ runScenarioMain(async (options) => {
 			// A clean stop writes the board's snapshot; the next start has no room loaded.
 			await server.kill('SIGTERM');
 			server = await startVoronka({ database: database.server });
-			const opening = await openCold(server.url, workspace.token, board, deals);
-			if (run > 0) openings.push(opening);
+			const cold = await openCold(server.url, workspace.token, board, deals);
+			const warmFirst = await openCold(server.url, workspace.token, board, deals);
+			const warmNext = await openCold(server.url, workspace.token, board, deals);
+			if (run > 0) runs.push({ cold, warmFirst, warmNext });
 			console.log(
-				`  run ${run}${run === 0 ? ' (warm-up)' : ''}: first bytes ${opening.firstBytesMs.toFixed(0)} ms, whole board ${opening.wholeBoardMs.toFixed(0)} ms, room ready ${opening.roomReadyMs.toFixed(0)} ms`
+				`  run ${run}${run === 0 ? ' (warm-up)' : ''}: cold: first bytes ${cold.firstBytesMs.toFixed(0)} ms, whole board ${cold.wholeBoardMs.toFixed(0)} ms, room ready ${cold.roomReadyMs.toFixed(0)} ms; ` +
+					`loaded room: whole board ${warmFirst.wholeBoardMs.toFixed(0)} ms, then ${warmNext.wholeBoardMs.toFixed(0)} ms`
 			);
 		}
 		await server.kill('SIGTERM');
 	} finally {
 		await database.drop();
 	}
-	const column = (pick: (opening: Opening) => number) => formatRuns(openings.map(pick));
+	const column = (pick: (opening: Opening) => number, which: keyof Run = 'cold') => formatRuns(runs.map((run) => pick(run[which])));
 	return {
 		scenario: 'cold-open',
 		title: `A cold board over the socket on ${dbName}`,
 		method: [
 			`One board of ${deals.toLocaleString('en-US')} open deals with their tasks (\`POST …/sample-data\`), on a server (pinned to core 0) that is stopped cleanly (it writes the board's snapshot) and started again before each run, so no room is loaded. Then one client in the harness (pinned to core 1) connects holding nothing, as a new device does, and applies what arrives with Yjs. The first run is a warm-up.`,
-			`Times from before the socket opens: the first sync step 2 (the board's first bytes), every deal in the client's document, and the room's own sync step 1, which it sends once it has integrated the board. With the stored preview (server/sync/stored-preview.ts) the room sends the stored board before it integrates it.`
+			`Times from before the socket opens: the first sync step 2 (the board's first bytes), every deal in the client's document, and the room's own sync step 1, which it sends once it has integrated the board. With the stored preview (server/sync/stored-preview.ts) the room sends the stored board before it integrates it.`,
+			`Then two more clients holding nothing open the board one after the other, the room now loaded: the first has the room encode the whole board, the next is sent that encoding again with the changes since (server/sync/full-state.ts).`
 		].join('\n\n'),
 		tables: [
 			{
 				caption: `A client holding nothing opens a cold board of ${deals.toLocaleString('en-US')} deals, ${dbName}; ms, median (min–max) of ${options.runs} run(s)`,
 				columns: ['first bytes of the board', 'whole board in the client', 'room ready (its handshake)', 'bytes received'],
 				rows: [[column((o) => o.firstBytesMs), column((o) => o.wholeBoardMs), column((o) => o.roomReadyMs), column((o) => o.bytes)]]
+			},
+			{
+				caption: `Then on the loaded room, two more clients holding nothing, one after the other, ${dbName}; ms, median (min–max) of ${options.runs} run(s)`,
+				columns: ['client', 'first bytes of the board', 'whole board in the client'],
+				rows: [
+					['the first (the room encodes the board)', column((o) => o.firstBytesMs, 'warmFirst'), column((o) => o.wholeBoardMs, 'warmFirst')],
+					['the next (the same encoding again)', column((o) => o.firstBytesMs, 'warmNext'), column((o) => o.wholeBoardMs, 'warmNext')]
+				]
 			}
 		]
 	};
