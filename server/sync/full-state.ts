@@ -17,7 +17,7 @@ const minCachedBytes = 256 * 1024;
  * afresh.
  */
 export class FullStateAnswer {
-	private kept: { message: Uint8Array; stateVector: Uint8Array; bytes: number; version: number } | null = null;
+	private kept: { message: Uint8Array; stateVector: Uint8Array; version: number } | null = null;
 	/** Counts the document's transactions: an equal count means nothing changed, deletions included. */
 	private version = 0;
 
@@ -35,11 +35,11 @@ export class FullStateAnswer {
 		if (kept) {
 			// The structs written since, and the whole delete set (which Yjs always sends whole).
 			const since = Y.encodeStateAsUpdate(this.doc, kept.stateVector);
-			if (since.byteLength * 4 < kept.bytes) return [encodeUpdate(since), kept.message];
+			if (since.byteLength * 4 < kept.message.byteLength) return [encodeUpdate(since), kept.message];
 		}
 		const update = Y.encodeStateAsUpdate(this.doc);
 		const message = encodeSyncStep2Of(update);
-		this.kept = update.byteLength >= minCachedBytes ? { message, stateVector: Y.encodeStateVector(this.doc), bytes: update.byteLength, version: this.version } : null;
+		this.kept = update.byteLength >= minCachedBytes ? { message, stateVector: Y.encodeStateVector(this.doc), version: this.version } : null;
 		return [message];
 	}
 }

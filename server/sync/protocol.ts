@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 
 /** The y-websocket message types, by name. */
 export const messageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -48,13 +48,10 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 }
 
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, messageType.sync);
-	syncProtocol.writeSyncStep2(encoder, doc, stateVector);
-	return encoding.toUint8Array(encoder);
+	return encodeSyncStep2Of(Y.encodeStateAsUpdate(doc, stateVector));
 }
 
-/** A sync step 2 that carries stored bytes as they are (a room's preview, stored-preview.ts). */
+/** A sync step 2 that carries an update as it is (a stored one: stored-preview.ts; a kept one: full-state.ts). */
 export function encodeSyncStep2Of(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, messageType.sync);

@@ -83,7 +83,10 @@ describeEachDatabase('a cold room answers from the stored board', (database) => 
 		}
 		moveAround(writer.doc, moves);
 		const content = contentOf(writer.doc);
-		await eventually(async () => (await loadDoc(database().db, owner.pipeline.id)).state !== null && contentOf(docOf((await loadDoc(database().db, owner.pipeline.id)).state!)) === content, 'the board is on disk');
+		await eventually(async () => {
+			const { state } = await loadDoc(database().db, owner.pipeline.id);
+			return state !== null && contentOf(docOf(state)) === content;
+		}, 'the board is on disk');
 		for (const client of clients.splice(0)) client.destroy();
 		await server.close();
 		server = null;
